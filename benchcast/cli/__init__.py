@@ -1,0 +1,1 @@
+"""The `benchcast` command: one module per command group, mounted in `main`."""

@@ -1,0 +1,49 @@
+"""What every command shares: mapping library errors to one clean line and an exit code."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+
+from benchcast.errors import BenchcastError
+from forecast.errors import ForecastError
+from markets.errors import MarketError
+from priors.errors import PriorsError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Errors a command reports as one line on stderr with exit code 1.
+KNOWN_ERRORS: tuple[type[Exception], ...] = (PriorsError, ForecastError, MarketError, BenchcastError)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print `message` as one error line and return the Exit to raise."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn the library's errors into `error: ...` on stderr and exit code 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except KNOWN_ERRORS as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+
+    return wrapper
+
+
+def echo_json(obj: object) -> None:
+    """Print exactly one JSON object on stdout."""
+    import json
+
+    sys.stdout.write(json.dumps(obj, allow_nan=False) + "\n")

@@ -1,0 +1,38 @@
+"""The `benchcast` command line: mounts one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="benchcast",
+    help="Forecast AI benchmark progress and trade on it in prediction markets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Forecast AI benchmark progress and trade on it in prediction markets.
+
+    Start with `benchcast benchmarks`, then `benchcast forecast NAME`.
+    """
+
+
+# Command registrations: one line per command module (keep this block sorted by command).
+from benchcast.cli import data as _data  # noqa: E402
+
+app.command("benchmarks")(_data.benchmarks)
+
+
+def run() -> None:
+    """Entry point of the `benchcast` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,267 @@
+"""Benchmark results: the one validating loader for shipped and user CSV files.
+
+A results table has one row per (benchmark, model) result:
+
+=============  ========  ==================================================================
+column         required  meaning
+=============  ========  ==================================================================
+benchmark      yes       benchmark name; versions are separate benchmarks
+model          yes       model name
+date           yes       ISO date (YYYY-MM-DD) of the model's release
+score          yes       headline score in percent, 0-100
+organization   no        lab
+open_weights   no        true / false / unknown
+provenance     no        epoch_run, epoch_run_v2, epoch_compiled, self_reported, or your own
+source         no        where the number comes from
+=============  ========  ==================================================================
+
+The shipped file has a few more columns (``score_column``, ``country`` ...); they are accepted
+too. Anything else is an error, as are unparseable dates, non-numbers and scores outside 0-100:
+each error names the file, the line and the value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from priors.errors import DataFileError, UnknownBenchmark
+
+REQUIRED = ("benchmark", "model", "date", "score")
+OPTIONAL = ("organization", "open_weights", "provenance", "source")
+SHIPPED_EXTRA = (
+    "country",
+    "date_kind",
+    "score_column",
+    "original_source",
+    "open_weights_basis",
+)
+HISTORY_FILE = "benchmark_history.csv"
+METADATA_FILE = "benchmarks.csv"
+
+#: Settings that are not one attempt per problem: majority votes, best-of-k, parallel compute.
+_MULTI_ATTEMPT = re.compile(
+    r"cons@|maj@\s*(?:[2-9]|\d\d)|pass\s*@\s*(?:[2-9]|\d\d)|parallel|multiple attempts",
+    re.IGNORECASE,
+)
+
+
+def data_path(name: str) -> Path:
+    """Path of a shipped data file (works from a checkout and from an installed wheel)."""
+    return Path(str(resources.files("priors") / "data" / name))
+
+
+def is_single_attempt(score_column: str | float | None) -> bool:
+    """True unless a score's setting says it used several attempts per problem (cons@64, pass@8 ...)."""
+    if not isinstance(score_column, str):
+        return True
+    return _MULTI_ATTEMPT.search(score_column) is None
+
+
+def _parse_bool(value: str) -> bool | None:
+    v = value.strip().lower()
+    if v in ("true", "1", "yes", "y", "t"):
+        return True
+    if v in ("false", "0", "no", "n", "f"):
+        return False
+    if v in ("", "unknown", "na", "nan", "none"):
+        return None
+    raise ValueError(value)
+
+
+def _check_header(header: list[str], label: str) -> list[str]:
+    cols = [h.strip() for h in header]
+    allowed = set(REQUIRED) | set(OPTIONAL) | set(SHIPPED_EXTRA)
+    for c in cols:
+        if c not in allowed:
+            raise DataFileError(
+                f"{label}, line 1: unknown column {c!r}; expected {', '.join(REQUIRED)}"
+                f" and optionally {', '.join(OPTIONAL)}"
+            )
+    missing = [c for c in REQUIRED if c not in cols]
+    if missing:
+        raise DataFileError(
+            f"{label}, line 1: missing required column {missing[0]!r}; header is {', '.join(cols)}"
+        )
+    if len(set(cols)) != len(cols):
+        dup = next(c for c in cols if cols.count(c) > 1)
+        raise DataFileError(f"{label}, line 1: column {dup!r} appears twice")
+    return cols
+
+
+def _parse_rows(rows: Iterable[list[str]], cols: list[str], label: str) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for lineno, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(cols):
+            raise DataFileError(
+                f"{label}, line {lineno}: {len(row)} fields where the header has {len(cols)}"
+            )
+        rec = dict(zip(cols, (cell.strip() for cell in row)))
+        for c in ("benchmark", "model"):
+            if not rec[c]:
+                raise DataFileError(f"{label}, line {lineno}: empty {c}")
+        try:
+            day = date.fromisoformat(str(rec["date"]))
+        except ValueError:
+            raise DataFileError(
+                f"{label}, line {lineno}: date {rec['date']!r} is not a date like 2024-05-13"
+            ) from None
+        try:
+            score = float(str(rec["score"]))
+        except ValueError:
+            raise DataFileError(
+                f"{label}, line {lineno}: score {rec['score']!r} is not a number"
+            ) from None
+        if not np.isfinite(score) or not 0.0 <= score <= 100.0:
+            raise DataFileError(
+                f"{label}, line {lineno}: score {rec['score']} for {rec['benchmark']} on {day}"
+                " is outside 0-100"
+            )
+        if "open_weights" in rec:
+            try:
+                rec["open_weights"] = _parse_bool(str(rec["open_weights"]))
+            except ValueError:
+                raise DataFileError(
+                    f"{label}, line {lineno}: open_weights {rec['open_weights']!r}"
+                    " is not true, false or unknown"
+                ) from None
+        rec["date"] = pd.Timestamp(day)
+        rec["score"] = score
+        rec["line"] = lineno
+        out.append(rec)
+    return out
+
+
+def read_results(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate benchmark results.
+
+    Parameters
+    ----------
+    source
+        A CSV path, a DataFrame with the same columns, or None for the shipped history.
+
+    Returns
+    -------
+    DataFrame with columns benchmark, model, date (Timestamp), score (float), organization,
+    open_weights (True/False/None), provenance (default ``"unspecified"``), source,
+    score_column (default ``""``), line (source line number), sorted by benchmark and date.
+
+    Raises
+    ------
+    DataFileError
+        naming the file, line and value of the first problem.
+    """
+    if source is None:
+        source = data_path(HISTORY_FILE)
+    if isinstance(source, pd.DataFrame):
+        label = "DataFrame"
+        frame = source.copy()
+        frame.columns = [str(c) for c in frame.columns]
+        header = list(frame.columns)
+        frame = frame.astype(object).where(frame.notna(), "")
+        if "date" in frame.columns:
+            frame["date"] = [d.date().isoformat() if isinstance(d, pd.Timestamp) else d
+                             for d in frame["date"]]
+        body = [(i + 2, [str(v) for v in row]) for i, row in enumerate(frame.itertuples(index=False))]
+    else:
+        path = Path(source)
+        label = str(path)
+        if not path.is_file():
+            raise DataFileError(f"{label}: no such file")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise DataFileError(f"{label}: not a UTF-8 text file") from None
+        lines = list(csv.reader(io.StringIO(text)))
+        if not lines or not any(cell.strip() for cell in lines[0]):
+            raise DataFileError(f"{label}: the file is empty; expected a header line "
+                                f"{','.join(REQUIRED)}")
+        header = lines[0]
+        body = [(i + 2, row) for i, row in enumerate(lines[1:])]
+    cols = _check_header(header, label)
+    records = _parse_rows(body, cols, label)
+    if not records:
+        raise DataFileError(f"{label}: no results after the header line")
+    df = pd.DataFrame.from_records(records)
+    for c in OPTIONAL + ("score_column",):
+        if c not in df.columns:
+            df[c] = None if c == "open_weights" else ""
+    df["provenance"] = df["provenance"].replace("", "unspecified")
+    df = df.sort_values(["benchmark", "date", "line"], kind="stable").reset_index(drop=True)
+    return df
+
+
+@dataclass(frozen=True)
+class BenchmarkInfo:
+    """What is known about a benchmark apart from its results."""
+
+    name: str
+    floor: float
+    released: date | None
+    floor_basis: str = ""
+
+
+def load_metadata() -> dict[str, BenchmarkInfo]:
+    """Floors and release dates of the shipped benchmarks, keyed by name."""
+    meta = pd.read_csv(data_path(METADATA_FILE), keep_default_na=False)
+    out: dict[str, BenchmarkInfo] = {}
+    for row in meta.itertuples(index=False):
+        released = date.fromisoformat(row.release_date) if row.release_date else None
+        out[row.benchmark] = BenchmarkInfo(row.benchmark, float(row.floor), released, row.floor_basis)
+    return out
+
+
+def match_benchmark(name: str, names: Iterable[str]) -> str:
+    """The benchmark among `names` that `name` means, ignoring case; else UnknownBenchmark
+    listing close matches."""
+    import difflib
+
+    names = list(names)
+    by_lower = {n.lower(): n for n in names}
+    key = name.strip().lower()
+    if key in by_lower:
+        return by_lower[key]
+    close = difflib.get_close_matches(key, list(by_lower), n=4, cutoff=0.5)
+    close += [n for n in by_lower if key and key in n and n not in close][: max(0, 4 - len(close))]
+    hint = (
+        "; did you mean " + ", ".join(repr(by_lower[c]) for c in close) + "?"
+        if close
+        else "; `benchcast benchmarks` lists them"
+    )
+    raise UnknownBenchmark(f"unknown benchmark {name!r}{hint}")
+
+
+def summarize(results: pd.DataFrame, meta: dict[str, BenchmarkInfo] | None = None) -> pd.DataFrame:
+    """One row per benchmark: points, first and last date, best single-attempt score and its
+    model, floor and release date (where known)."""
+    meta = load_metadata() if meta is None else meta
+    rows = []
+    for name, grp in results.groupby("benchmark", sort=True):
+        single = grp[[is_single_attempt(c) for c in grp["score_column"]]]
+        best = (single if len(single) else grp).sort_values(["score", "date"], ascending=[False, True]).iloc[0]
+        info = meta.get(str(name))
+        rows.append(
+            {
+                "benchmark": name,
+                "points": len(grp),
+                "first": grp["date"].min().date(),
+                "last": grp["date"].max().date(),
+                "best": float(best["score"]),
+                "best_model": str(best["model"]),
+                "best_date": best["date"].date(),
+                "floor": info.floor if info else None,
+                "released": info.released if info else None,
+            }
+        )
+    return pd.DataFrame(rows)
