@@ -4,4 +4,22 @@ Dependency rule: `forecast` depends on `priors`, numpy, pandas, scipy, pymc, arv
 matplotlib. It never imports `markets` or `benchcast`, and it does not print: it is a library.
 PyMC is imported lazily, only where a model is built or sampled, so reading a cached
 posterior or computing timelines stays fast.
+
+The entry point is `forecast_benchmark`, which returns a `Forecast`.
 """
+
+from forecast.api import Forecast, forecast_benchmark
+from forecast.errors import ForecastError, InvalidQuery, NotEnoughData, SamplingError
+from forecast.population import PopulationPrior, build_prior, load_prior
+
+__all__ = [
+    "Forecast",
+    "ForecastError",
+    "InvalidQuery",
+    "NotEnoughData",
+    "PopulationPrior",
+    "SamplingError",
+    "build_prior",
+    "forecast_benchmark",
+    "load_prior",
+]

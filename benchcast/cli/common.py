@@ -9,16 +9,21 @@ from typing import ParamSpec, TypeVar
 
 import typer
 
-from benchcast.errors import BenchcastError
-from forecast.errors import ForecastError
-from markets.errors import MarketError
-from priors.errors import PriorsError
-
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: Errors a command reports as one line on stderr with exit code 1.
-KNOWN_ERRORS: tuple[type[Exception], ...] = (PriorsError, ForecastError, MarketError, BenchcastError)
+
+def known_errors() -> tuple[type[Exception], ...]:
+    """Errors a command reports as one line on stderr with exit code 1.
+
+    Imported when needed, so a forecast command does not load the market engine.
+    """
+    from benchcast.errors import BenchcastError
+    from forecast.errors import ForecastError
+    from markets.errors import MarketError
+    from priors.errors import PriorsError
+
+    return (PriorsError, ForecastError, MarketError, BenchcastError)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -34,10 +39,12 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except KNOWN_ERRORS as exc:
-            raise fail(str(exc)) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except Exception as exc:
+            if isinstance(exc, known_errors()):
+                raise fail(str(exc)) from None
+            raise
 
     return wrapper
 

@@ -27,6 +27,12 @@ def _root() -> None:
 from benchcast.cli import data as _data  # noqa: E402
 
 app.command("benchmarks")(_data.benchmarks)
+from benchcast.cli import forecast as _forecast  # noqa: E402
+
+app.command("forecast")(_forecast.forecast)
+from benchcast.cli import priors as _priors  # noqa: E402
+
+app.add_typer(_priors.app, name="priors")
 
 
 def run() -> None:

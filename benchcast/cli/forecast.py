@@ -1,0 +1,147 @@
+"""`benchcast forecast`: a benchmark's frontier timeline, as tables, JSON or a fan chart."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from benchcast.cli.common import cli_errors, echo_json, fail
+
+
+def half_year_ends(after: date, n: int = 5) -> list[date]:
+    """The next `n` June 30ths and December 31sts after `after`."""
+    out, year = [], after.year
+    while len(out) < n:
+        for d in (date(year, 6, 30), date(year, 12, 31)):
+            if d > after and len(out) < n:
+                out.append(d)
+        year += 1
+    return out
+
+
+def cache_dir() -> Path:
+    from benchcast.db.engine import data_home
+
+    return data_home() / "cache"
+
+
+def _pair_thresholds(thresholds: list[float], by: list[str]) -> list[tuple[float, date]]:
+    from forecast.api import parse_date
+
+    if by and not thresholds:
+        raise fail("--by needs --threshold: e.g. --threshold 80 --by 2027-12-31", 2)
+    if not by:
+        return []
+    if len(by) not in (1, len(thresholds)):
+        raise fail(f"give one --by for all thresholds or one per --threshold ({len(thresholds)}), not {len(by)}", 2)
+    dates = [parse_date(b, "--by date") for b in by]
+    if len(dates) == 1:
+        dates = dates * len(thresholds)
+    return list(zip(thresholds, dates))
+
+
+def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[float]) -> None:
+    d = fc.data
+    echo = typer.echo
+    released = d.released
+    from forecast.series import from_years
+
+    echo(f"{fc.benchmark}  (floor {fc.floor:g}%, released {from_years(released)}), as of {fc.as_of}")
+    if fc.frontier:
+        f = fc.frontier
+        echo(f"Frontier: {f.score:.1f}% by {f.model} ({f.date}); {d.n_results} results, "
+             f"{d.n_records} records; series: {', '.join(d.series_names)}")
+    else:
+        echo("Frontier: no results known yet")
+    for note in fc.notes:
+        echo(f"Note: {note}")
+    echo("")
+    echo(f"{'best score by':<14}{'mean':>7}" + "".join(f"{int(q * 100):>6}%" for q in (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)))
+    for day in at:
+        qs = fc.quantiles(day)
+        echo(f"{day.isoformat():<14}{fc.mean(day):>7.1f}" + "".join(f"{v:>7.1f}" for v in qs.values()))
+    if pairs:
+        echo("")
+        for thr, by in pairs:
+            p = fc.probability(thr, by)
+            crossed = "  (already reached)" if fc.is_crossed(thr) else ""
+            echo(f"P(best >= {thr:g}% by {by}) = {p:.3f}{crossed}")
+    if crossing:
+        echo("")
+        for thr in crossing:
+            if fc.is_crossed(thr):
+                echo(f"First date best >= {thr:g}%: already reached on {fc.frontier.date} ({fc.frontier.score:.1f}%)")
+                continue
+            qs, p_not = fc.crossing(thr)
+            cells = "  ".join(f"{int(q * 100)}%: {d.isoformat() if d else 'not by horizon'}" for q, d in qs.items())
+            echo(f"First date best >= {thr:g}%:  {cells}  (P not within 10 years: {p_not:.2f})")
+    dg = fc.diagnostics
+    echo("")
+    status = "POOR: " + "; ".join(dg.warnings) if dg.is_poor else ("ok" if not dg.warnings else "; ".join(dg.warnings))
+    echo(f"Diagnostics: max r_hat {dg.r_hat_max:.3f}, min bulk ESS {dg.ess_bulk_min:.0f}, "
+         f"{dg.divergences} divergences ({status})")
+    echo(f"Population prior: data known by {fc.prior_cutoff}; draws {fc.paths.n}")
+
+
+def _check_query(as_of: date, days: list[date], thresholds: list[float]) -> None:
+    """Reject past dates and impossible thresholds before any sampling."""
+    from forecast.errors import InvalidQuery
+
+    for d in days:
+        if d < as_of:
+            raise InvalidQuery(f"date {d} is before the as-of date {as_of}; forecasts look forward "
+                               "(use --as-of to forecast from an earlier date)")
+    for t in thresholds:
+        if not 0.0 <= t <= 100.0:
+            raise InvalidQuery(f"threshold {t!r} is outside 0-100")
+
+
+@cli_errors
+def forecast(
+    benchmark: str = typer.Argument(..., help="A shipped benchmark (any case), or one in --data."),
+    data: Path = typer.Option(None, "--data", help="Your results CSV: benchmark, model, date, score[, provenance ...]."),
+    floor: float = typer.Option(None, "--floor", help="Random-chance score in percent (known for shipped benchmarks; default 0 for yours)."),
+    ceiling: float = typer.Option(None, "--ceiling", help="Fix the maximum reachable score (percent) instead of learning it."),
+    released: str = typer.Option(None, "--released", help="The benchmark's release date (default: known, or the first result's)."),
+    as_of: str = typer.Option(None, "--as-of", help="Use only results known on or before this date (default: today)."),
+    at: list[str] = typer.Option(None, "--at", help="Report the frontier at this date (repeatable; default: the next 5 half-year ends)."),
+    threshold: list[float] = typer.Option(None, "--threshold", help="A score threshold in percent (repeatable); gives its crossing date."),
+    by: list[str] = typer.Option(None, "--by", help="With --threshold: P(best >= threshold by this date) (one, or one per threshold)."),
+    as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
+    plot: Path = typer.Option(None, "--plot", help="Write a fan chart PNG here."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: same seed, same forecast."),
+    draws: int = typer.Option(1000, "--draws", help="Posterior draws in all (2 chains)."),
+    refit: bool = typer.Option(False, "--refit", help="Sample again even if an identical fit is cached."),
+) -> None:
+    """Forecast a benchmark's best score: quantiles by date, threshold odds, crossing dates."""
+    from forecast.api import forecast_benchmark, parse_date
+    from forecast.population import prior_for
+
+    as_of_day = parse_date(as_of, "--as-of date") if as_of else date.today()
+    thresholds = list(threshold or [])
+    pairs = _pair_thresholds(thresholds, list(by or []))
+    at_days = [parse_date(a, "--at date") for a in at] if at else half_year_ends(as_of_day)
+    _check_query(as_of_day, at_days + [b for _, b in pairs], thresholds)
+    cdir = cache_dir()
+    interactive = sys.stderr.isatty() and not as_json
+    prior = prior_for(as_of_day, cache_dir=cdir / "priors")
+    fc = forecast_benchmark(
+        data, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of_day,
+        draws=draws, seed=seed, prior=prior, cache_dir=None if refit else cdir, progressbar=interactive,
+    )
+    crossing = thresholds or [t for t in (50.0, 80.0, 90.0, 95.0) if not fc.is_crossed(t)][:3]
+    if as_json:
+        echo_json(fc.to_json(at_days, pairs, crossing))
+    else:
+        _render(fc, at_days, pairs, crossing)
+    if plot is not None:
+        from priors.history import read_results
+
+        res = read_results(data)
+        res = res[res["benchmark"] == fc.benchmark]
+        until = max(at_days + [b for _, b in pairs])
+        out = fc.plot(plot, until=until, thresholds=thresholds, results=res[res["date"].dt.date <= as_of_day])
+        typer.echo(f"wrote {out}", err=as_json)

@@ -1,0 +1,71 @@
+"""`benchcast priors`: build, show and compare the population priors."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from benchcast.cli.common import cli_errors, echo_json
+
+app = typer.Typer(help="Build, show and compare the population priors learned from the shipped history.",
+                  no_args_is_help=True)
+
+
+@app.command("build")
+@cli_errors
+def build(
+    as_of: str = typer.Option(None, "--as-of", help="Use only results known on or before this date (default: today)."),
+    curve: str = typer.Option("logistic", "--curve", help="logistic or gompertz."),
+    out: Path = typer.Option(None, "--out", help="Where to save (default: the package's priors/data/population.json)."),
+    draws: int = typer.Option(1000, "--draws", help="Posterior draws per chain."),
+    tune: int = typer.Option(1000, "--tune", help="Tuning steps per chain."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+) -> None:
+    """Fit the hierarchical model to every shipped benchmark and save the population posterior."""
+    from forecast.api import parse_date
+    from forecast.population import build_prior
+    from forecast.sampling import SamplerConfig
+    from priors.history import data_path, load_metadata, read_results
+
+    day = parse_date(as_of, "--as-of date") if as_of else date.today()
+    config = SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed,
+                           progressbar=sys.stderr.isatty())
+    typer.echo(f"fitting the population model ({curve}) to results known by {day} ...", err=True)
+    prior, _ = build_prior(read_results(), load_metadata(), day, curve=curve, config=config)
+    path = prior.save(out or data_path("population.json"))
+    _show(prior)
+    typer.echo(f"saved {path}")
+
+
+def _show(prior) -> None:
+    from forecast.model import HYPER
+
+    typer.echo(f"curve {prior.curve}; data cut-off {prior.cutoff} (last result known {prior.last_known}); "
+               f"{len(prior.benchmarks)} benchmarks; built {prior.created}")
+    dg = prior.diagnostics
+    typer.echo(f"diagnostics: max r_hat {dg.get('r_hat_max')}, min bulk ESS {dg.get('ess_bulk_min')}, "
+               f"{dg.get('divergences')} divergences")
+    for k in HYPER:
+        v = prior.hyper[k]
+        typer.echo(f"  {k:<6} {v.mean():>8.3f} ± {v.std():.3f}")
+
+
+@app.command("show")
+@cli_errors
+def show(
+    path: Path = typer.Option(None, "--path", help="A saved prior (default: the shipped one)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the prior's provenance as JSON."),
+) -> None:
+    """Show a saved population prior: provenance, diagnostics, hyperparameters."""
+    from forecast.population import load_prior
+
+    prior = load_prior(path)
+    if as_json:
+        obj = prior.to_json()
+        obj["hyper"] = {k: {"mean": float(v.mean()), "sd": float(v.std())} for k, v in prior.hyper.items()}
+        echo_json(obj)
+    else:
+        _show(prior)

@@ -1,0 +1,184 @@
+"""Saturation models of a benchmark's frontier, as PyMC models built from data.
+
+Curve (normalised score, floor 0, ceiling ``c = 1 - gap``)::
+
+    logistic:  mu(t) = c * sigmoid(k * (t - t_mid))
+    gompertz:  mu(t) = c * exp(-exp(-k * (t - t_mid)))
+
+with ``k = exp(log_rate)`` per year and ``t_mid = released + delay`` (years). Record points
+scatter around the curve on the logit scale, with a per-series offset (0 for the primary
+series) and a per-benchmark noise ``sigma = exp(log_sigma)``::
+
+    logit(y_i) ~ Normal(logit(mu(t_i)) + offset[series_i], sigma)
+
+Each benchmark has ``theta = (log_rate, delay, logit_gap, log_sigma)``. In the population
+model, with ``z = (released - 2023) / 2``::
+
+    log_rate_j  = a_k + b_k * z_j + s_k * e_j1
+    delay_j     = a_d + b_d * z_j + s_d * e_j2
+    logit_gap_j = a_g + s_g * e_j3
+    log_sigma_j = a_s + s_s * e_j4
+    offset      = m_off + s_off * e_off
+
+so later benchmarks may rise faster and sooner (``b_k``, ``b_d``). A single benchmark is fitted
+with the population's predictive distribution of its theta as a multivariate normal prior.
+PyMC is imported inside the builders, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from forecast.errors import InvalidQuery
+from forecast.series import BenchmarkData
+
+PARAMS = ("log_rate", "delay", "logit_gap", "log_sigma")
+CURVES = ("logistic", "gompertz")
+Z_CENTER = 3.0  # 2023-01-01 in years since 2020
+Z_SCALE = 2.0
+HYPER = ("a_k", "b_k", "s_k", "a_d", "b_d", "s_d", "a_g", "s_g", "a_s", "s_s", "m_off", "s_off")
+
+
+def check_curve(curve: str) -> str:
+    if curve not in CURVES:
+        raise InvalidQuery(f"curve {curve!r} is not one of {', '.join(CURVES)}")
+    return curve
+
+
+def curve_np(curve: str, t: np.ndarray, k: np.ndarray, t_mid: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The curve in numpy, broadcasting draws against times."""
+    x = k * (t - t_mid)
+    if curve == "logistic":
+        return c / (1.0 + np.exp(-x))
+    return c * np.exp(-np.exp(-np.clip(x, -50.0, 50.0)))
+
+
+def inverse_curve_np(curve: str, level: np.ndarray, k: np.ndarray, t_mid: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The time at which the curve reaches `level` (nan where level >= c or level <= 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = level / c
+        ok = (u > 0) & (u < 1)
+        u = np.where(ok, u, 0.5)
+        if curve == "logistic":
+            x = np.log(u) - np.log1p(-u)
+        else:
+            x = -np.log(-np.log(u))
+        return np.where(ok, t_mid + x / k, np.nan)
+
+
+def _logit_mu(pt: Any, curve: str, t: Any, k: Any, t_mid: Any, log_c: Any) -> Any:
+    """logit(mu) computed stably in pytensor."""
+    x = k * (t - t_mid)
+    if curve == "logistic":
+        log_mu = log_c - pt.softplus(-x)
+    else:
+        log_mu = log_c - pt.exp(-pt.clip(x, -30.0, 30.0))
+    return log_mu - pt.log1mexp(log_mu)
+
+
+def _series_offsets(datas: list[BenchmarkData]) -> tuple[np.ndarray, int]:
+    """Per-observation index into a flat vector of non-primary series offsets (-1: primary)."""
+    idx, n = [], 0
+    for d in datas:
+        local = np.where(d.series > 0, d.series - 1 + n, -1)
+        idx.append(local)
+        n += max(len(d.series_names) - 1, 0)
+    return np.concatenate(idx) if idx else np.zeros(0, int), n
+
+
+def build_population_model(datas: list[BenchmarkData], curve: str = "logistic", centered: bool = True) -> Any:
+    """The hierarchical model over many benchmarks (see the module docstring)."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    check_curve(curve)
+    datas = [d for d in datas if d.n_records > 0]
+    J = len(datas)
+    z = np.array([(d.released - Z_CENTER) / Z_SCALE for d in datas])
+    released = np.array([d.released for d in datas])
+    bidx = np.concatenate([np.full(d.n_records, j) for j, d in enumerate(datas)])
+    t = np.concatenate([d.t for d in datas])
+    y = np.concatenate([d.y for d in datas])
+    off_idx, n_off = _series_offsets(datas)
+    coords = {"benchmark": [d.name for d in datas], "param": list(PARAMS), "point": np.arange(t.size)}
+    with pm.Model(coords=coords) as model:
+        a_k = pm.Normal("a_k", 0.0, 1.0)
+        b_k = pm.Normal("b_k", 0.0, 0.5)
+        s_k = pm.HalfNormal("s_k", 0.7)
+        a_d = pm.Normal("a_d", 2.0, 2.0)
+        b_d = pm.Normal("b_d", 0.0, 1.5)
+        s_d = pm.HalfNormal("s_d", 2.0)
+        a_g = pm.Normal("a_g", -2.5, 1.0)
+        s_g = pm.HalfNormal("s_g", 1.0)
+        a_s = pm.Normal("a_s", np.log(0.3), 0.7)
+        s_s = pm.HalfNormal("s_s", 0.5)
+        m_off = pm.Normal("m_off", 0.0, 0.5)
+        s_off = pm.HalfNormal("s_off", 0.5)
+        loc = pt.stack([a_k + b_k * z, a_d + b_d * z, a_g + 0 * z, a_s + 0 * z], axis=1)
+        scale = pt.stack([s_k, s_d, s_g, s_s])
+        if centered:
+            th = pm.Normal("th", loc, scale, dims=("benchmark", "param"))
+        else:
+            e = pm.Normal("e", 0.0, 1.0, dims=("benchmark", "param"))
+            th = loc + scale * e
+        log_k, delay, logit_gap, log_sigma = th[:, 0], th[:, 1], th[:, 2], th[:, 3]
+        pm.Deterministic("theta", pt.stack([log_k, delay, logit_gap, log_sigma], axis=1),
+                         dims=("benchmark", "param"))
+        off_obs = 0.0
+        if n_off:
+            e_off = pm.Normal("e_off", 0.0, 1.0, shape=n_off)
+            offsets = pt.concatenate([pt.zeros(1), m_off + s_off * e_off])
+            off_obs = offsets[off_idx + 1]  # index 0 is the primary series: no offset
+        log_c = -pt.softplus(logit_gap)  # log(1 - sigmoid(g))
+        mu = _logit_mu(pt, curve, t, pt.exp(log_k)[bidx], (released + delay)[bidx], log_c[bidx])
+        pm.Normal("obs", mu + off_obs, pt.exp(log_sigma)[bidx], observed=np.log(y) - np.log1p(-y), dims="point")
+    return model
+
+
+def build_benchmark_model(
+    data: BenchmarkData,
+    mean: np.ndarray,
+    cov: np.ndarray,
+    offset_prior: tuple[float, float],
+    curve: str = "logistic",
+    ceiling: float | None = None,
+) -> Any:
+    """One benchmark, its theta drawn from the population's predictive ``MvNormal(mean, cov)``.
+
+    `ceiling` (normalised, in (0, 1]) fixes the ceiling instead of learning it.
+    """
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    check_curve(curve)
+    chol = np.linalg.cholesky(cov + 1e-9 * np.eye(len(mean)))
+    n_off = max(len(data.series_names) - 1, 0)
+    # Data enter as shared variables, so one compiled graph serves every benchmark
+    # (pytensor caches the C code): only the structure (offsets or not, fixed ceiling or not)
+    # changes the graph.
+    with pm.Model(coords={"param": list(PARAMS)}) as model:
+        t = pm.Data("t", data.t)
+        logit_y = pm.Data("logit_y", np.log(data.y) - np.log1p(-data.y))
+        released = pm.Data("released", np.float64(data.released))
+        mean_ = pm.Data("prior_mean", mean)
+        chol_ = pm.Data("prior_chol", chol)
+        zz = pm.Normal("z", 0.0, 1.0, dims="param")
+        theta = mean_ + pt.dot(chol_, zz)
+        if ceiling is not None:
+            gap = max(1.0 - ceiling, 1e-6)
+            fixed = pm.Data("fixed_logit_gap", np.float64(np.log(gap) - np.log1p(-gap)))
+            theta = pt.set_subtensor(theta[2], fixed)
+        theta = pm.Deterministic("theta", theta, dims="param")
+        off_obs = 0.0
+        if n_off:
+            series = pm.Data("series", data.series)
+            off_prior = pm.Data("offset_prior", np.asarray(offset_prior, dtype=float))
+            e_off = pm.Normal("e_offset", 0.0, 1.0, shape=n_off)
+            off = pm.Deterministic("offset", off_prior[0] + off_prior[1] * e_off)
+            off_obs = pt.concatenate([pt.zeros(1), off])[series]
+        log_c = -pt.softplus(theta[2])
+        mu = _logit_mu(pt, curve, t, pt.exp(theta[0]), released + theta[1], log_c)
+        pm.Normal("obs", mu + off_obs, pt.exp(theta[3]), observed=logit_y, shape=t.shape)
+    return model

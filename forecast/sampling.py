@@ -1,0 +1,109 @@
+"""The one place that runs MCMC, and the diagnostics every forecast carries."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from forecast.errors import SamplingError
+
+#: Thresholds under which a fit is called poor (Vehtari et al. 2021).
+RHAT_MAX = 1.01
+ESS_MIN = 400
+RHAT_POOR = 1.05
+ESS_POOR = 100
+
+
+@dataclass(frozen=True)
+class SamplerConfig:
+    """NUTS settings; merge overrides with `with_overrides`."""
+
+    draws: int = 500
+    tune: int = 1000
+    chains: int = 2
+    target_accept: float = 0.9
+    seed: int = 0
+    progressbar: bool = False
+
+    def with_overrides(self, **overrides: Any) -> SamplerConfig:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """Convergence figures of a fit."""
+
+    r_hat_max: float
+    ess_bulk_min: float
+    divergences: int
+    draws: int
+    chains: int
+
+    @property
+    def is_poor(self) -> bool:
+        return self.r_hat_max > RHAT_POOR or self.ess_bulk_min < ESS_POOR or self.divergences > 0
+
+    @property
+    def warnings(self) -> list[str]:
+        out = []
+        if self.r_hat_max > RHAT_MAX:
+            out.append(f"r_hat {self.r_hat_max:.3f} > {RHAT_MAX}: chains disagree")
+        if self.ess_bulk_min < ESS_MIN:
+            out.append(f"bulk ESS {self.ess_bulk_min:.0f} < {ESS_MIN}: few effective draws")
+        if self.divergences:
+            out.append(f"{self.divergences} divergent transitions: the posterior may be biased")
+        return out
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"r_hat_max": round(self.r_hat_max, 4), "ess_bulk_min": round(self.ess_bulk_min, 1),
+                "divergences": int(self.divergences)}
+
+
+def sample(model: Any, config: SamplerConfig, var_names: list[str] | None = None) -> Any:
+    """Run NUTS on `model`; return arviz InferenceData (with log likelihood for LOO)."""
+    import pymc as pm
+
+    logging.getLogger("pymc").setLevel(logging.ERROR)
+    logging.getLogger("pytensor").setLevel(logging.ERROR)
+    with model, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return pm.sample(
+                draws=config.draws,
+                tune=config.tune,
+                chains=config.chains,
+                cores=1,
+                target_accept=config.target_accept,
+                random_seed=config.seed,
+                progressbar=config.progressbar,
+                compute_convergence_checks=False,
+                idata_kwargs={"log_likelihood": True},
+                var_names=var_names,
+            )
+        except (ValueError, FloatingPointError, RuntimeError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise SamplingError(f"the sampler failed: {first}") from exc
+
+
+def diagnose(idata: Any, var_names: list[str]) -> Diagnostics:
+    """Max r_hat, min bulk ESS and divergences over `var_names`."""
+    import arviz as az
+
+    post = idata.posterior
+    chains, draws = int(post.sizes["chain"]), int(post.sizes["draw"])
+    names = [v for v in var_names if v in post]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rhat = az.rhat(idata, var_names=names) if chains > 1 else None
+        ess = az.ess(idata, var_names=names, method="bulk")
+    r_max = max(float(np.nanmax(rhat[v].values)) for v in names) if rhat is not None else float("nan")
+    e_min = min(float(np.nanmin(ess[v].values)) for v in names)
+    div = int(idata.sample_stats["diverging"].values.sum()) if "sample_stats" in idata else 0
+    return Diagnostics(r_max, e_min, div, draws, chains)

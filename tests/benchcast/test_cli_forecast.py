@@ -1,0 +1,111 @@
+"""`benchcast forecast`, `benchmarks` and `priors` through the real command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from benchcast.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BENCHCAST_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_forecast_json_contract_on_a_real_fit(tmp_path: Path) -> None:
+    res = invoke("forecast", "mmlu", "--json", "--draws", "400", "--seed", "3",
+                 "--threshold", "90", "--by", "2027-12-31", "--at", "2027-06-30", "--plot", str(tmp_path / "fan.png"))
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert set(out) == {"benchmark", "as_of", "frontier", "at", "thresholds", "crossing", "diagnostics"}
+    assert out["benchmark"] == "MMLU" and out["as_of"] == date.today().isoformat()
+    assert out["frontier"] == {"score": 88.1, "date": "2024-11-20", "model": "gpt-4o-2024-11-20"}
+    (at,) = out["at"]
+    assert at["date"] == "2027-06-30"
+    qs = [at["quantiles"][k] for k in ("0.05", "0.1", "0.25", "0.5", "0.75", "0.9", "0.95")]
+    assert qs == sorted(qs) and qs[0] >= 88.1 and qs[-1] <= 100
+    (thr,) = out["thresholds"]
+    assert thr["threshold"] == 90 and thr["by"] == "2027-12-31" and 0.0 < thr["probability"] < 1.0
+    (cr,) = out["crossing"]
+    assert cr["threshold"] == 90 and set(cr["quantiles"]) == {"0.1", "0.5", "0.9"}
+    assert 0.0 <= cr["p_not_by_horizon"] <= 1.0
+    assert set(out["diagnostics"]) == {"r_hat_max", "ess_bulk_min", "divergences"}
+    assert out["diagnostics"]["r_hat_max"] < 1.1
+    assert (tmp_path / "fan.png").stat().st_size > 10_000
+    # the same seed gives the same forecast, read back from the fit cache
+    again = invoke("forecast", "MMLU", "--json", "--draws", "400", "--seed", "3",
+                   "--threshold", "90", "--by", "2027-12-31", "--at", "2027-06-30")
+    assert json.loads(again.stdout) == out
+
+
+def test_already_crossed_and_impossible_thresholds(tmp_path: Path) -> None:
+    res = invoke("forecast", "GSM8K", "--json", "--draws", "200", "--threshold", "50", "--threshold", "99.9",
+                 "--by", "2027-12-31")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    low, high = out["thresholds"]
+    assert low["probability"] == 1.0 and out["crossing"][0]["already_crossed"] is True
+    assert high["probability"] < 0.05
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["forecast", "frontiermath v2"], "unknown benchmark 'frontiermath v2'; did you mean"),
+        (["forecast", "MMLU", "--at", "2027-13-01"], "--at date '2027-13-01' is not a date"),
+        (["forecast", "MMLU", "--at", "2020-01-01"], "is before the as-of date"),
+        (["forecast", "MMLU", "--threshold", "120", "--by", "2027-01-01"], "threshold 120.0 is outside 0-100"),
+        (["forecast", "MMLU", "--ceiling", "20"], "ceiling 20 must be above the floor 25"),
+        (["forecast", "MMLU", "--data", "/nonexistent.csv"], "/nonexistent.csv: no such file"),
+    ],
+)
+def test_bad_input_is_one_clear_line(args: list[str], message: str) -> None:
+    res = invoke(*args)
+    assert res.exit_code in (1, 2)
+    assert message in res.stderr
+    assert "Traceback" not in res.output and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_by_without_threshold_is_a_usage_error() -> None:
+    res = invoke("forecast", "MMLU", "--by", "2027-01-01")
+    assert res.exit_code == 2 and "--by needs --threshold" in res.stderr
+
+
+def test_user_csv_benchmark(tmp_path: Path) -> None:
+    csv = tmp_path / "mine.csv"
+    csv.write_text("benchmark,model,date,score\n" + "\n".join(
+        f"MyEval,m{i},2026-{i + 4:02d}-01,{s}" for i, s in enumerate([5, 9, 15, 22, 31, 40])) + "\n")
+    res = invoke("forecast", "myeval", "--data", str(csv), "--floor", "0", "--json", "--draws", "200",
+                 "--as-of", "2026-10-01", "--threshold", "80", "--by", "2027-06-30")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["frontier"]["score"] == 40 and out["as_of"] == "2026-10-01"
+    assert 0.05 < out["thresholds"][0]["probability"] < 0.995
+
+
+def test_benchmarks_lists_the_shipped_data() -> None:
+    res = invoke("benchmarks", "--json")
+    rows = {r["benchmark"]: r for r in json.loads(res.stdout)["benchmarks"]}
+    assert len(rows) == 36
+    assert rows["FrontierMath Tiers 1-3 v2"]["best"] == pytest.approx(93.68)
+    assert rows["MMLU-Pro"]["floor"] == 10
+
+
+def test_priors_show() -> None:
+    res = invoke("priors", "show", "--json")
+    assert res.exit_code == 0, res.output
+    obj = json.loads(res.stdout)
+    assert obj["curve"] in ("logistic", "gompertz") and len(obj["benchmarks"]) >= 30
+    assert obj["diagnostics"]["r_hat_max"] < 1.05
