@@ -88,8 +88,13 @@ def _series_offsets(datas: list[BenchmarkData]) -> tuple[np.ndarray, int]:
     return np.concatenate(idx) if idx else np.zeros(0, int), n
 
 
-def build_population_model(datas: list[BenchmarkData], curve: str = "logistic", centered: bool = True) -> Any:
-    """The hierarchical model over many benchmarks (see the module docstring)."""
+def build_population_model(datas: list[BenchmarkData], curve: str = "logistic", centered: bool = True,
+                           pooled: bool = True) -> Any:
+    """The hierarchical model over many benchmarks (see the module docstring).
+
+    With ``pooled=False`` every benchmark gets the same fixed, broad prior instead (the
+    independent, unpooled baseline): nothing is learned across benchmarks.
+    """
     import pymc as pm
     import pytensor.tensor as pt
 
@@ -104,20 +109,24 @@ def build_population_model(datas: list[BenchmarkData], curve: str = "logistic", 
     off_idx, n_off = _series_offsets(datas)
     coords = {"benchmark": [d.name for d in datas], "param": list(PARAMS), "point": np.arange(t.size)}
     with pm.Model(coords=coords) as model:
-        a_k = pm.Normal("a_k", 0.0, 1.0)
-        b_k = pm.Normal("b_k", 0.0, 0.5)
-        s_k = pm.HalfNormal("s_k", 0.7)
-        a_d = pm.Normal("a_d", 2.0, 2.0)
-        b_d = pm.Normal("b_d", 0.0, 1.5)
-        s_d = pm.HalfNormal("s_d", 2.0)
-        a_g = pm.Normal("a_g", -2.5, 1.0)
-        s_g = pm.HalfNormal("s_g", 1.0)
-        a_s = pm.Normal("a_s", np.log(0.3), 0.7)
-        s_s = pm.HalfNormal("s_s", 0.5)
-        m_off = pm.Normal("m_off", 0.0, 0.5)
-        s_off = pm.HalfNormal("s_off", 0.5)
+        if pooled:
+            a_k = pm.Normal("a_k", 0.0, 1.0)
+            b_k = pm.Normal("b_k", 0.0, 0.5)
+            s_k = pm.HalfNormal("s_k", 0.7)
+            a_d = pm.Normal("a_d", 2.0, 2.0)
+            b_d = pm.Normal("b_d", 0.0, 1.5)
+            s_d = pm.HalfNormal("s_d", 2.0)
+            a_g = pm.Normal("a_g", -2.5, 1.0)
+            s_g = pm.HalfNormal("s_g", 1.0)
+            a_s = pm.Normal("a_s", np.log(0.3), 0.7)
+            s_s = pm.HalfNormal("s_s", 0.5)
+            m_off = pm.Normal("m_off", 0.0, 0.5)
+            s_off = pm.HalfNormal("s_off", 0.5)
+        else:
+            a_k, b_k, s_k, a_d, b_d, s_d = 0.0, 0.0, 1.0, 2.0, 0.0, 2.0
+            a_g, s_g, a_s, s_s, m_off, s_off = -2.5, 1.5, np.log(0.3), 0.7, 0.0, 0.5
         loc = pt.stack([a_k + b_k * z, a_d + b_d * z, a_g + 0 * z, a_s + 0 * z], axis=1)
-        scale = pt.stack([s_k, s_d, s_g, s_s])
+        scale = pt.stack([pt.as_tensor(s_k), pt.as_tensor(s_d), pt.as_tensor(s_g), pt.as_tensor(s_s)])
         if centered:
             th = pm.Normal("th", loc, scale, dims=("benchmark", "param"))
         else:

@@ -71,3 +71,44 @@ def fan_chart(fc: Forecast, path: str | Path, *, until: date | None = None,
     fig.savefig(out)
     plt.close(fig)
     return out
+
+
+def backtest_chart(scores, path: str | Path) -> Path:
+    """Calibration (coverage of central intervals against their level) and PIT histograms."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from forecast.scoring import covered
+
+    models = list(dict.fromkeys(s.model for s in scores))
+    levels = np.linspace(0.1, 0.9, 9)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), dpi=110)
+    ax = axes[0]
+    ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="ideal")
+    for m in models:
+        mine = [s for s in scores if s.model == m]
+        cov = [np.mean([covered(s.samples, s.truth, lv) for s in mine]) for lv in levels]
+        ax.plot(levels, cov, marker="o", ms=3, label=f"{m} (n={len(mine)})", lw=2 if m == "benchcast" else 1)
+    ax.set_xlabel("nominal central-interval level")
+    ax.set_ylabel("share of outcomes inside")
+    ax.set_title("Calibration")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    ax = axes[1]
+    bins = np.linspace(0, 1, 11)
+    for m in models:
+        p = [s.pit for s in scores if s.model == m]
+        ax.hist(p, bins=bins, histtype="step", density=True, lw=2 if m == "benchcast" else 1, label=m)
+    ax.axhline(1.0, color="grey", ls="--", lw=1)
+    ax.set_xlabel("PIT")
+    ax.set_ylabel("density")
+    ax.set_title("PIT histogram (flat = calibrated)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out)
+    plt.close(fig)
+    return out

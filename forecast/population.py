@@ -141,6 +141,7 @@ def build_prior(
     *,
     curve: str = "logistic",
     config: SamplerConfig | None = None,
+    log_likelihood: bool = False,
 ) -> tuple[PopulationPrior, Any]:
     """Fit the population model to every benchmark known at `as_of`.
 
@@ -150,7 +151,7 @@ def build_prior(
     datas = population_data(results, meta, as_of)
     if len(datas) < 3:
         raise NotEnoughData(f"only {len(datas)} benchmarks have {MIN_RESULTS}+ results by {as_of}; need 3")
-    idata = sample(build_population_model(datas, curve), config)
+    idata = sample(build_population_model(datas, curve), config, log_likelihood=log_likelihood)
     post = idata.posterior
     flat = {k: post[k].values.reshape(-1) for k in HYPER if k in post}
     if "m_off" not in post or "e_off" not in post:  # no benchmark had a second series

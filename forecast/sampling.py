@@ -66,8 +66,9 @@ class Diagnostics:
                 "divergences": int(self.divergences)}
 
 
-def sample(model: Any, config: SamplerConfig, var_names: list[str] | None = None) -> Any:
-    """Run NUTS on `model`; return arviz InferenceData (with log likelihood for LOO)."""
+def sample(model: Any, config: SamplerConfig, *, log_likelihood: bool = False) -> Any:
+    """Run NUTS on `model`; return arviz InferenceData (with the pointwise log likelihood
+    for LOO when asked)."""
     import pymc as pm
 
     logging.getLogger("pymc").setLevel(logging.ERROR)
@@ -84,8 +85,7 @@ def sample(model: Any, config: SamplerConfig, var_names: list[str] | None = None
                 random_seed=config.seed,
                 progressbar=config.progressbar,
                 compute_convergence_checks=False,
-                idata_kwargs={"log_likelihood": True},
-                var_names=var_names,
+                idata_kwargs={"log_likelihood": log_likelihood},
             )
         except (ValueError, FloatingPointError, RuntimeError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -115,6 +115,8 @@ def forecast(
     seed: int = typer.Option(0, "--seed", help="Random seed: same seed, same forecast."),
     draws: int = typer.Option(1000, "--draws", help="Posterior draws in all (2 chains)."),
     refit: bool = typer.Option(False, "--refit", help="Sample again even if an identical fit is cached."),
+    save: bool = typer.Option(True, "--save/--no-save", help="Record this forecast in the local database."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: BENCHCAST_DB or SQLite in BENCHCAST_HOME)."),
 ) -> None:
     """Forecast a benchmark's best score: quantiles by date, threshold odds, crossing dates."""
     from forecast.api import forecast_benchmark, parse_date
@@ -133,10 +135,20 @@ def forecast(
         draws=draws, seed=seed, prior=prior, cache_dir=None if refit else cdir, progressbar=interactive,
     )
     crossing = thresholds or [t for t in (50.0, 80.0, 90.0, 95.0) if not fc.is_crossed(t)][:3]
+    result = fc.to_json(at_days, pairs, crossing)
     if as_json:
-        echo_json(fc.to_json(at_days, pairs, crossing))
+        echo_json(result)
     else:
         _render(fc, at_days, pairs, crossing)
+    if save:
+        from benchcast.db.engine import make_engine
+        from benchcast.db.forecasts import save_forecast_run
+
+        engine = make_engine(db)
+        run = save_forecast_run(engine=engine, benchmark=fc.benchmark, as_of=fc.as_of.isoformat(), seed=seed,
+                                draws=draws, data_file=str(data) if data else None, result=result)
+        typer.echo(f"saved as forecast #{run.id} in {engine.url.render_as_string(hide_password=True)}",
+                   err=as_json)
     if plot is not None:
         from priors.history import read_results
 
@@ -145,3 +157,31 @@ def forecast(
         until = max(at_days + [b for _, b in pairs])
         out = fc.plot(plot, until=until, thresholds=thresholds, results=res[res["date"].dt.date <= as_of_day])
         typer.echo(f"wrote {out}", err=as_json)
+
+
+@cli_errors
+def forecasts(
+    benchmark: str = typer.Argument(None, help="Only this benchmark."),
+    limit: int = typer.Option(20, "--limit", help="How many, newest first."),
+    db: str = typer.Option(None, "--db", help="Database URL (default: BENCHCAST_DB or SQLite in BENCHCAST_HOME)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """List saved forecasts, newest first, with their threshold probabilities."""
+    import json
+
+    from benchcast.db.engine import make_engine
+    from benchcast.db.forecasts import list_forecast_runs
+
+    runs = list_forecast_runs(engine=make_engine(db), benchmark=benchmark, limit=limit)
+    if as_json:
+        echo_json({"forecasts": [{"id": r.id, "created_at": r.created_at.isoformat(), "benchmark": r.benchmark,
+                                  "as_of": r.as_of, "result": json.loads(r.result_json)} for r in runs]})
+        return
+    if not runs:
+        typer.echo("no saved forecasts yet: run `benchcast forecast NAME`")
+    for r in runs:
+        res = json.loads(r.result_json)
+        probs = ", ".join(f"P(>={t['threshold']:g} by {t['by']})={t['probability']:.3f}" for t in res["thresholds"])
+        front = res["frontier"]["score"] if res.get("frontier") else None
+        typer.echo(f"#{r.id:<4} {r.created_at:%Y-%m-%d %H:%M}  {r.benchmark}  as of {r.as_of}  "
+                   f"frontier {front}  {probs}")

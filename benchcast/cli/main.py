@@ -27,9 +27,13 @@ def _root() -> None:
 from benchcast.cli import data as _data  # noqa: E402
 
 app.command("benchmarks")(_data.benchmarks)
+from benchcast.cli import backtest as _backtest  # noqa: E402
+
+app.command("backtest")(_backtest.backtest)
 from benchcast.cli import forecast as _forecast  # noqa: E402
 
 app.command("forecast")(_forecast.forecast)
+app.command("forecasts")(_forecast.forecasts)
 from benchcast.cli import priors as _priors  # noqa: E402
 
 app.add_typer(_priors.app, name="priors")

@@ -69,3 +69,34 @@ def show(
         echo_json(obj)
     else:
         _show(prior)
+
+
+@app.command("compare")
+@cli_errors
+def compare(
+    as_of: str = typer.Option(None, "--as-of", help="Use only results known on or before this date (default: today)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Compare the logistic and Gompertz curves by PSIS-LOO and posterior predictive coverage."""
+    from dataclasses import asdict
+
+    from forecast.api import parse_date
+    from forecast.compare import compare_curves
+    from forecast.sampling import SamplerConfig
+    from priors.history import load_metadata, read_results
+
+    day = parse_date(as_of, "--as-of date") if as_of else date.today()
+    typer.echo("fitting both hierarchical variants (about 3 minutes) ...", err=True)
+    scores = compare_curves(read_results(), load_metadata(), day,
+                            config=SamplerConfig(draws=1000, tune=1000, chains=2, target_accept=0.95, seed=seed,
+                                                 progressbar=sys.stderr.isatty()))
+    if as_json:
+        echo_json({"as_of": day.isoformat(), "variants": [asdict(s) for s in scores]})
+        return
+    typer.echo(f"{'curve':<10}{'elpd_loo':>10}{'se':>7}{'p_loo':>7}{'diff':>8}{'dse':>6}{'weight':>8}"
+               f"{'k>0.7':>6}{'ppc50':>7}{'ppc90':>7}{'r_hat':>7}{'div':>5}")
+    for s in scores:
+        typer.echo(f"{s.curve:<10}{s.elpd_loo:>10.1f}{s.se:>7.1f}{s.p_loo:>7.1f}{s.elpd_diff:>8.1f}{s.dse:>6.1f}"
+                   f"{s.weight:>8.2f}{s.pareto_k_bad:>6}{s.ppc_cover50:>7.2f}{s.ppc_cover90:>7.2f}"
+                   f"{s.r_hat_max:>7.3f}{s.divergences:>5}")

@@ -109,3 +109,13 @@ def test_priors_show() -> None:
     obj = json.loads(res.stdout)
     assert obj["curve"] in ("logistic", "gompertz") and len(obj["benchmarks"]) >= 30
     assert obj["diagnostics"]["r_hat_max"] < 1.05
+
+
+def test_forecasts_are_saved_in_the_local_database(home: Path) -> None:
+    res = invoke("forecast", "GSM8K", "--draws", "200", "--threshold", "99", "--by", "2028-01-01")
+    assert res.exit_code == 0, res.output
+    assert "saved as forecast #1" in res.output
+    assert (home / "benchcast.db").is_file()
+    listed = json.loads(invoke("forecasts", "--json").stdout)["forecasts"]
+    assert len(listed) == 1 and listed[0]["benchmark"] == "GSM8K"
+    assert listed[0]["result"]["thresholds"][0]["threshold"] == 99.0

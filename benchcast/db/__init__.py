@@ -1,0 +1,1 @@
+"""The database: sqlmodel tables, engines, repositories and the services that own transactions."""

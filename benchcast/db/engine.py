@@ -1,0 +1,129 @@
+"""Database engines: SQLite in the data directory by default, PostgreSQL by URL.
+
+`make_engine(url)` picks the database:
+
+1. the `url` argument, when given;
+2. else the `BENCHCAST_DB` environment variable;
+3. else the SQLite file `benchcast.db` in the data directory (`BENCHCAST_HOME`, default
+   `~/.benchcast`, created if missing).
+
+SQLite runs in WAL mode with `synchronous=NORMAL` (a committed transaction survives a killed
+process) and a busy timeout. Write transactions ask for `BEGIN IMMEDIATE` through
+`writing(engine)`, so one writer holds the database lock from its first statement; reads use
+plain deferred transactions. `postgresql://` URLs are driven by psycopg v3.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, create_engine
+
+from benchcast.errors import ConfigError
+
+#: Seconds a SQLite connection waits for another process's write lock before giving up.
+SQLITE_BUSY_TIMEOUT_S = 30.0
+#: Execution option that makes a SQLite transaction start with BEGIN IMMEDIATE.
+IMMEDIATE = "benchcast_begin_immediate"
+
+
+def data_home() -> Path:
+    """The data directory (`BENCHCAST_HOME`, default `~/.benchcast`), created if missing."""
+    home = Path(os.environ.get("BENCHCAST_HOME") or Path.home() / ".benchcast").expanduser()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create data directory {home}: {exc.strerror}") from None
+    return home
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The SQLAlchemy URL for `url`, `BENCHCAST_DB` or the default SQLite file."""
+    url = url or os.environ.get("BENCHCAST_DB") or f"sqlite:///{data_home() / 'benchcast.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if not (url.startswith("sqlite") or url.startswith("postgresql+psycopg")):
+        raise ConfigError(f"database URL {url.split('://')[0]}://... is not supported; use sqlite:///PATH or postgresql://...")
+    return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url` (see the module docstring for the default), tuned for many writers."""
+    url = resolve_url(url)
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    is_memory = url in ("sqlite://", "sqlite:///:memory:")
+    kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}}
+    if is_memory:
+        from sqlalchemy.pool import StaticPool
+
+        kwargs["poolclass"] = StaticPool
+    else:
+        kwargs.update(pool_size=20, max_overflow=20)
+        path = url.split("///", 1)[-1]
+        if path:
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # Take transaction control away from pysqlite so BEGIN IMMEDIATE can be issued.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        if not is_memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether `engine` talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def writing(engine: Engine) -> Engine:
+    """`engine` with write transactions that start with BEGIN IMMEDIATE on SQLite."""
+    return engine.execution_options(**{IMMEDIATE: True}) if is_sqlite(engine) else engine
+
+
+def process_write_lock(engine: Engine) -> threading.Lock | None:
+    """A lock serializing this process's SQLite writers (None for PostgreSQL).
+
+    Threads then queue on the lock instead of sleeping in SQLite's busy handler, which would
+    wreck latency; other processes are still held off by BEGIN IMMEDIATE.
+    """
+    if not is_sqlite(engine):
+        return None
+    with _LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(engine.pool, threading.Lock())
+
+
+_LOCKS_GUARD = threading.Lock()
+_WRITE_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def create_all(engine: Engine) -> None:
+    """Create every table registered on SQLModel's metadata that does not exist yet."""
+    import benchcast.db.models  # noqa: F401  (registers the tables)
+
+    SQLModel.metadata.create_all(engine)

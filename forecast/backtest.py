@@ -1,0 +1,212 @@
+"""Backtests: forecasts made at past cut-offs, scored against what happened next.
+
+At each cut-off C, using only results known by C (known-at dates, see `forecast.series`):
+
+* benchcast: the hierarchical model fitted to every benchmark known by C; each benchmark's
+  timeline comes from its posterior draws (the joint fit that `benchcast forecast`
+  approximates with the saved population prior);
+* independent logistic: the same curve and noise, each benchmark alone with a fixed prior;
+* persistence, logit trend, reference class: `forecast.baselines`.
+
+Each is scored at C + h for every horizon h that the collection of the benchmark's primary
+series covers (its provenance has results on or after C + h anywhere in the data; a benchmark
+nobody reported on since keeps its frontier), on the normalised scale: CRPS, RMSE of the
+mean, coverage of 50/80/90% central intervals, PIT, and for the events "frontier >= 50, 80,
+90%" not yet reached at C, Brier and log scores. Nothing dated after C reaches a forecast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from forecast.baselines import History, Pairs, logit_trend, past_pairs, persistence, reference_class
+from forecast.model import build_population_model
+from forecast.population import build_prior, population_data
+from forecast.sampling import SamplerConfig, sample
+from forecast.scoring import LEVELS, brier, covered, crps, log_score, pit
+from forecast.series import BenchmarkData, known_results, to_years
+from forecast.timeline import Paths
+from priors.history import BenchmarkInfo, is_single_attempt
+
+DEFAULT_CUTOFFS = tuple(date.fromisoformat(d) for d in
+                        ("2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01", "2025-07-01"))
+DEFAULT_HORIZONS = (6, 12, 18)
+EVENTS = (50.0, 80.0, 90.0)
+MODELS = ("benchcast", "persistence", "logit_trend", "independent_logistic", "reference_class")
+
+
+@dataclass(frozen=True)
+class BacktestConfig:
+    cutoffs: tuple[date, ...] = DEFAULT_CUTOFFS
+    horizons: tuple[int, ...] = DEFAULT_HORIZONS
+    benchmarks: tuple[str, ...] | None = None
+    include_new: bool = False
+    sampler: SamplerConfig = field(default_factory=lambda: SamplerConfig(draws=500, tune=800, chains=2,
+                                                                         target_accept=0.95))
+    curve: str = "logistic"
+
+
+@dataclass(frozen=True)
+class Score:
+    """One model's forecast of one benchmark at one cut-off and horizon, scored."""
+
+    model: str
+    benchmark: str
+    cutoff: date
+    horizon: int
+    truth: float
+    now: float
+    mean: float
+    crps: float
+    covered: dict[float, bool]
+    pit: float
+    events: tuple[tuple[float, float, bool], ...]  # (threshold %, probability, happened)
+    samples: np.ndarray = field(repr=False, compare=False)
+
+
+def add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    return date(d.year + y, m + 1, min(d.day, 28))
+
+
+def _primary_rows(results: pd.DataFrame, name: str, provenance: str) -> pd.DataFrame:
+    rows = results[(results["benchmark"] == name) & (results["provenance"] == provenance)]
+    return rows[[is_single_attempt(c) for c in rows["score_column"]]]
+
+
+def snapshots(results: pd.DataFrame) -> dict[str, date]:
+    """The last date each provenance's collection covers (its latest result in the data)."""
+    return {p: g.max().date() for p, g in results.groupby("provenance")["date"]}
+
+
+def realised(results: pd.DataFrame, d: BenchmarkData, target: date, snapshot: dict[str, date]) -> float | None:
+    """The primary series' frontier at `target` (normalised), if its source's collection
+    reaches that far (a benchmark nobody reported on since keeps its frontier)."""
+    rows = _primary_rows(results, d.name, d.series_names[0])
+    if rows.empty or snapshot[d.series_names[0]] < target:
+        return None
+    best = rows.loc[rows["date"].dt.date <= target, "score"].max()
+    return None if np.isnan(best) else float(d.normalise(best))
+
+
+def _history(results: pd.DataFrame, info: BenchmarkInfo, d: BenchmarkData, cutoff: date) -> History:
+    rows = known_results(_primary_rows(results, d.name, d.series_names[0]), info.released, cutoff)
+    return History(np.array([to_years(x) for x in rows["date"]]), np.asarray(d.normalise(rows["score"].to_numpy())))
+
+
+def _score(model: str, d: BenchmarkData, cutoff: date, h: int, truth: float, now: float,
+           samples: np.ndarray, rng: np.random.Generator) -> Score:
+    events = []
+    for thr in EVENTS:
+        level = float(d.normalise(thr))
+        if now < level:
+            events.append((thr, float(np.mean(samples >= level - 1e-12)), bool(truth >= level - 1e-12)))
+    return Score(model, d.name, cutoff, h, truth, now, float(samples.mean()), crps(samples, truth),
+                 {lv: covered(samples, truth, lv) for lv in LEVELS}, pit(samples, truth, rng),
+                 tuple(events), samples)
+
+
+def _theta_by_benchmark(idata, names: list[str]) -> dict[str, np.ndarray]:
+    th = idata.posterior["theta"]
+    return {n: th.sel(benchmark=n).values.reshape(-1, 4) for n in names}
+
+
+def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: date,
+                    config: BacktestConfig, progress: Callable[[str], None] = lambda s: None) -> list[Score]:
+    """Every model's scores for one cut-off."""
+    rng = np.random.default_rng([config.sampler.seed, cutoff.toordinal()])
+    datas = population_data(results, meta, cutoff)
+    names = [d.name for d in datas]
+    progress(f"{cutoff}: hierarchical fit of {len(datas)} benchmarks")
+    _, pooled = build_prior(results, meta, cutoff, curve=config.curve, config=config.sampler)
+    progress(f"{cutoff}: independent fits")
+    unpooled = sample(build_population_model(datas, config.curve, pooled=False), config.sampler)
+    thetas = {"benchcast": _theta_by_benchmark(pooled, names),
+              "independent_logistic": _theta_by_benchmark(unpooled, names)}
+    t_c = to_years(cutoff)
+    snap = snapshots(results)
+    histories = {d.name: _history(results, meta[d.name], d, cutoff) for d in datas}
+    n = config.sampler.draws * config.sampler.chains
+    out: list[Score] = []
+    progress(f"{cutoff}: scoring")
+    for h in config.horizons:
+        pairs: Pairs = past_pairs(list(histories.values()), t_c, h / 12)
+        target = add_months(cutoff, h)
+        t_d = to_years(target)
+        for d in datas:
+            if config.benchmarks and d.name not in config.benchmarks:
+                continue
+            truth = realised(results, d, target, snap)
+            if truth is None:
+                continue
+            now = float(d.normalise(d.frontier.score))
+            samples = {}
+            for model, theta in thetas.items():
+                paths = Paths.from_theta(config.curve, theta[d.name], d.released, t_c, now, rng)
+                samples[model] = paths.frontier_at(np.array([t_d]))[:, 0]
+            samples["persistence"] = persistence(now, pairs, n, rng)
+            samples["logit_trend"] = logit_trend(histories[d.name], t_c, h / 12, pairs, n, rng)
+            samples["reference_class"] = reference_class(now, pairs, n, rng)
+            out += [_score(m, d, cutoff, h, truth, now, samples[m], rng) for m in MODELS]
+    if config.include_new:
+        out += _new_benchmarks(results, meta, cutoff, config, pooled, rng)
+    return out
+
+
+def _new_benchmarks(results, meta, cutoff, config, pooled, rng) -> list[Score]:
+    """Benchmarks released after the cut-off, forecast from the population prior alone."""
+    from forecast.population import PopulationPrior
+
+    post = pooled.posterior
+    hyper = {k: post[k].values.reshape(-1) for k in
+             ("a_k", "b_k", "s_k", "a_d", "b_d", "s_d", "a_g", "s_g", "a_s", "s_s", "m_off", "s_off")}
+    prior = PopulationPrior(config.curve, cutoff, cutoff, hyper)
+    out = []
+    snap = snapshots(results)
+    full = population_data(results, meta, date(2100, 1, 1))
+    for d in full:
+        info = meta[d.name]
+        if info.released is None or info.released <= cutoff:
+            continue
+        mean, cov = prior.predictive(d.released)
+        theta = rng.multivariate_normal(mean, cov, size=config.sampler.draws * config.sampler.chains)
+        paths = Paths.from_theta(config.curve, theta, d.released, to_years(cutoff), 0.0, rng, is_observed=False)
+        for h in config.horizons:
+            target = add_months(cutoff, h)
+            truth = realised(results, d, target, snap)
+            if truth is None:
+                continue
+            s = paths.frontier_at(np.array([to_years(target)]))[:, 0]
+            out.append(_score("benchcast_new_benchmarks", d, cutoff, h, truth, 0.0, s, rng))
+    return out
+
+
+def run_backtest(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], config: BacktestConfig,
+                 progress: Callable[[str], None] = lambda s: None) -> list[Score]:
+    scores: list[Score] = []
+    for cutoff in config.cutoffs:
+        scores += backtest_cutoff(results, meta, cutoff, config, progress)
+    return scores
+
+
+def summarize(scores: list[Score]) -> dict[str, dict]:
+    """Aggregate scores per model: the `models` object of `benchcast backtest --json`."""
+    out: dict[str, dict] = {}
+    for model in dict.fromkeys(s.model for s in scores):
+        mine = [s for s in scores if s.model == model]
+        events = [e for s in mine for e in s.events]
+        out[model] = {
+            "crps": float(np.mean([s.crps for s in mine])),
+            "rmse": float(np.sqrt(np.mean([(s.mean - s.truth) ** 2 for s in mine]))),
+            "coverage": {str(lv): float(np.mean([s.covered[lv] for s in mine])) for lv in LEVELS},
+            "brier": float(np.mean([brier(p, o) for _, p, o in events])) if events else None,
+            "log_score": float(np.mean([log_score(p, o) for _, p, o in events])) if events else None,
+            "n": len(mine),
+            "n_events": len(events),
+        }
+    return out

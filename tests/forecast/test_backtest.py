@@ -1,0 +1,64 @@
+"""Backtests: no peeking past the cut-off, and scores that mean what they say."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from forecast.backtest import BacktestConfig, add_months, backtest_cutoff, summarize
+from forecast.sampling import SamplerConfig
+from priors.history import load_metadata, read_results
+
+CUTOFF = date(2024, 7, 1)
+BENCHES = ["GPQA Diamond", "MMLU", "MATH Level 5", "GSM8K", "HellaSwag", "OTIS Mock AIME 2024-2025"]
+CONFIG = BacktestConfig(cutoffs=(CUTOFF,), horizons=(6, 12),
+                        sampler=SamplerConfig(draws=60, tune=80, chains=2, seed=11))
+
+
+def small_history() -> pd.DataFrame:
+    res = read_results()
+    return res[res["benchmark"].isin(BENCHES)].reset_index(drop=True)
+
+
+def keyed(scores) -> dict:
+    return {(s.model, s.benchmark, s.horizon): s for s in scores}
+
+
+def test_post_cutoff_data_cannot_change_a_forecast() -> None:
+    meta = load_metadata()
+    res = small_history()
+    base = keyed(backtest_cutoff(res, meta, CUTOFF, CONFIG))
+    assert {k[0] for k in base} == {"benchcast", "persistence", "logit_trend", "independent_logistic",
+                                    "reference_class"}
+    # after the cut-off: scramble every score, drop a third of the rows, add a fake record
+    late = res["date"].dt.date > CUTOFF
+    rng = np.random.default_rng(5)
+    changed = res.copy()
+    changed.loc[late, "score"] = rng.uniform(0, 100, late.sum()).round(1)
+    drop = changed.index[late.to_numpy()][::3]
+    changed = changed.drop(index=drop)
+    fake = changed.iloc[[0]].assign(model="future-model", date=pd.Timestamp(add_months(CUTOFF, 2)), score=99.9)
+    changed = pd.concat([changed, fake], ignore_index=True)
+    other = keyed(backtest_cutoff(changed, meta, CUTOFF, CONFIG))
+    common = set(base) & set(other)
+    assert len(common) >= 20
+    for key in common:
+        np.testing.assert_array_equal(base[key].samples, other[key].samples, err_msg=str(key))
+        assert base[key].now == other[key].now
+
+
+def test_scores_are_consistent() -> None:
+    scores = backtest_cutoff(small_history(), load_metadata(), CUTOFF, CONFIG)
+    summ = summarize(scores)
+    for model, v in summ.items():
+        assert 0 < v["crps"] < 0.5, model
+        assert v["rmse"] >= v["crps"] * 0.9
+        assert all(0 <= c <= 1 for c in v["coverage"].values())
+        assert v["coverage"]["0.5"] <= v["coverage"]["0.8"] <= v["coverage"]["0.9"]
+    # persistence never predicts a fall, and every truth is at least today's frontier
+    for s in scores:
+        assert s.truth >= s.now - 1e-9
+        if s.model == "persistence":
+            assert (s.samples >= s.now - 1e-12).all()
