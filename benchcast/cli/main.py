@@ -30,6 +30,9 @@ app.command("benchmarks")(_data.benchmarks)
 from benchcast.cli import backtest as _backtest  # noqa: E402
 
 app.command("backtest")(_backtest.backtest)
+from benchcast.cli import bots as _bots  # noqa: E402
+
+app.add_typer(_bots.app, name="bots")
 from benchcast.cli import forecast as _forecast  # noqa: E402
 
 app.command("forecast")(_forecast.forecast)
@@ -37,6 +40,9 @@ app.command("forecasts")(_forecast.forecasts)
 from benchcast.cli import priors as _priors  # noqa: E402
 
 app.add_typer(_priors.app, name="priors")
+from benchcast.cli import simulate as _simulate  # noqa: E402
+
+app.command("simulate")(_simulate.simulate)
 
 
 def run() -> None:
