@@ -30,7 +30,7 @@ from priors.history import BenchmarkInfo, load_metadata, match_benchmark, read_r
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 CROSSING_QUANTILES = (0.1, 0.5, 0.9)
 HORIZON_YEARS = 10.0
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 
 
 def parse_date(value: str | date | pd.Timestamp, what: str = "date") -> date:
@@ -157,7 +157,7 @@ def _fit_key(data: BenchmarkData, prior: PopulationPrior, curve: str, ceiling: f
 def fit_theta(data: BenchmarkData, prior: PopulationPrior, *, curve: str = "logistic",
               ceiling: float | None = None, config: SamplerConfig | None = None,
               cache_dir: Path | None = None) -> tuple[np.ndarray, Diagnostics]:
-    """Posterior draws of theta, shape (draws * chains, 4), and the fit's diagnostics.
+    """Posterior draws of (theta, g_acc), shape (draws * chains, 5), and the fit's diagnostics.
 
     With no records, theta is drawn exactly from the population's predictive prior.
     With `cache_dir`, a fit of identical data, prior and settings is read back, not redone.
@@ -171,16 +171,20 @@ def fit_theta(data: BenchmarkData, prior: PopulationPrior, *, curve: str = "logi
         if ceiling is not None:
             gap = max(1.0 - ceiling, 1e-6)
             theta[:, 2] = np.log(gap) - np.log1p(-gap)
+        g_mean, g_sd = prior.accel_prior()
+        theta = np.column_stack([theta, rng.normal(g_mean, g_sd, n)])
         return theta, Diagnostics(1.0, float(n), 0, config.draws, config.chains)
     path = Path(cache_dir) / f"fit-{_fit_key(data, prior, curve, ceiling, config)}.npz" if cache_dir else None
     if path is not None and path.is_file():
         with np.load(path) as z:
             d = z["diag"]
             return z["theta"], Diagnostics(float(d[0]), float(d[1]), int(d[2]), config.draws, config.chains)
-    model = build_benchmark_model(data, mean, cov, prior.offset_prior(), curve, ceiling)
+    model = build_benchmark_model(data, mean, cov, prior.offset_prior(), curve, ceiling,
+                                  accel_prior=prior.accel_prior())
     idata = sample(model, config)
-    diag = diagnose(idata, ["z", "e_offset"])
-    theta = idata.posterior["theta"].values.reshape(-1, len(PARAMS))
+    diag = diagnose(idata, ["z", "e_offset", "e_acc"])
+    theta = np.column_stack([idata.posterior["theta"].values.reshape(-1, len(PARAMS)),
+                             idata.posterior["g_acc"].values.reshape(-1)])
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.stem + ".tmp.npz")
@@ -271,6 +275,10 @@ def forecast_benchmark(
     rng = np.random.default_rng([seed, 1])
     paths = Paths.from_theta(curve, theta, bdata.released, to_years(day), max(f_now, 0.0), rng,
                              is_observed=bdata.frontier is not None)
+    paths = paths.with_activity(prior.activity, bdata.staleness, rng)
+    if bdata.staleness > 1.0:
+        notes.append(f"no {bdata.series_names[0]} result for {bdata.staleness:.1f} years: "
+                     "the benchmark may be abandoned, which holds its frontier")
     if bdata.n_records == 0:
         notes.append(f"no results known by {day}: the forecast is the population prior alone")
     return Forecast(name, day, info.floor, bdata, paths, theta, diag, prior.cutoff, tuple(notes))

@@ -30,7 +30,7 @@ from forecast.population import build_prior, population_data
 from forecast.sampling import SamplerConfig, sample
 from forecast.scoring import LEVELS, brier, covered, crps, log_score, pit
 from forecast.series import BenchmarkData, known_results, to_years
-from forecast.timeline import Paths
+from forecast.timeline import TAU, Paths
 from priors.history import BenchmarkInfo, is_single_attempt
 
 DEFAULT_CUTOFFS = tuple(date.fromisoformat(d) for d in
@@ -49,6 +49,8 @@ class BacktestConfig:
     sampler: SamplerConfig = field(default_factory=lambda: SamplerConfig(draws=500, tune=800, chains=2,
                                                                          target_accept=0.95))
     curve: str = "logistic"
+    activity: bool = True
+    tau: float = TAU
 
 
 @dataclass(frozen=True)
@@ -112,20 +114,34 @@ def _score(model: str, d: BenchmarkData, cutoff: date, h: int, truth: float, now
 
 
 def _theta_by_benchmark(idata, names: list[str]) -> dict[str, np.ndarray]:
+    """Per benchmark, draws of (theta, g_acc), shape (n, 5)."""
     th = idata.posterior["theta"]
-    return {n: th.sel(benchmark=n).values.reshape(-1, 4) for n in names}
+    g = idata.posterior["g_acc"].values.reshape(-1) if "g_acc" in idata.posterior else None
+    out = {}
+    for n in names:
+        theta = th.sel(benchmark=n).values.reshape(-1, 4)
+        out[n] = np.column_stack([theta, g if g is not None else np.zeros(theta.shape[0])])
+    return out
 
 
 def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: date,
-                    config: BacktestConfig, progress: Callable[[str], None] = lambda s: None) -> list[Score]:
-    """Every model's scores for one cut-off."""
+                    config: BacktestConfig, progress: Callable[[str], None] = lambda s: None,
+                    fits: dict | None = None) -> list[Score]:
+    """Every model's scores for one cut-off. `fits` (a dict) keeps the fits for re-scoring."""
     rng = np.random.default_rng([config.sampler.seed, cutoff.toordinal()])
     datas = population_data(results, meta, cutoff)
     names = [d.name for d in datas]
-    progress(f"{cutoff}: hierarchical fit of {len(datas)} benchmarks")
-    _, pooled = build_prior(results, meta, cutoff, curve=config.curve, config=config.sampler)
-    progress(f"{cutoff}: independent fits")
-    unpooled = sample(build_population_model(datas, config.curve, pooled=False), config.sampler)
+    if fits is not None and cutoff in fits:
+        prior, pooled, unpooled = fits[cutoff]
+        progress("cached fits")
+        progress("cached fits")
+    else:
+        progress(f"{cutoff}: hierarchical fit of {len(datas)} benchmarks")
+        prior, pooled = build_prior(results, meta, cutoff, curve=config.curve, config=config.sampler)
+        progress(f"{cutoff}: independent fits")
+        unpooled = sample(build_population_model(datas, config.curve, pooled=False), config.sampler)
+        if fits is not None:
+            fits[cutoff] = (prior, pooled, unpooled)
     thetas = {"benchcast": _theta_by_benchmark(pooled, names),
               "independent_logistic": _theta_by_benchmark(unpooled, names)}
     t_c = to_years(cutoff)
@@ -147,7 +163,9 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
             now = float(d.normalise(d.frontier.score))
             samples = {}
             for model, theta in thetas.items():
-                paths = Paths.from_theta(config.curve, theta[d.name], d.released, t_c, now, rng)
+                paths = Paths.from_theta(config.curve, theta[d.name], d.released, t_c, now, rng, tau=config.tau)
+                if config.activity and model == "benchcast":
+                    paths = paths.with_activity(prior.activity, d.staleness, rng)
                 samples[model] = paths.frontier_at(np.array([t_d]))[:, 0]
             samples["persistence"] = persistence(now, pairs, n, rng)
             samples["logit_trend"] = logit_trend(histories[d.name], t_c, h / 12, pairs, n, rng)
@@ -164,7 +182,9 @@ def _new_benchmarks(results, meta, cutoff, config, pooled, rng) -> list[Score]:
 
     post = pooled.posterior
     hyper = {k: post[k].values.reshape(-1) for k in
-             ("a_k", "b_k", "s_k", "a_d", "b_d", "s_d", "a_g", "s_g", "a_s", "s_s", "m_off", "s_off")}
+             ("a_k", "b_k", "s_k", "a_d", "b_d", "s_d", "a_g", "s_g", "a_s", "s_s", "m_off", "s_off", "g_acc")
+             if k in post}
+    hyper.setdefault("g_acc", np.zeros_like(hyper["a_k"]))
     prior = PopulationPrior(config.curve, cutoff, cutoff, hyper)
     out = []
     snap = snapshots(results)
@@ -174,7 +194,9 @@ def _new_benchmarks(results, meta, cutoff, config, pooled, rng) -> list[Score]:
         if info.released is None or info.released <= cutoff:
             continue
         mean, cov = prior.predictive(d.released)
-        theta = rng.multivariate_normal(mean, cov, size=config.sampler.draws * config.sampler.chains)
+        n = config.sampler.draws * config.sampler.chains
+        theta = np.column_stack([rng.multivariate_normal(mean, cov, size=n),
+                                 rng.normal(*prior.accel_prior(), size=n)])
         paths = Paths.from_theta(config.curve, theta, d.released, to_years(cutoff), 0.0, rng, is_observed=False)
         for h in config.horizons:
             target = add_months(cutoff, h)

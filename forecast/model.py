@@ -38,7 +38,9 @@ PARAMS = ("log_rate", "delay", "logit_gap", "log_sigma")
 CURVES = ("logistic", "gompertz")
 Z_CENTER = 3.0  # 2023-01-01 in years since 2020
 Z_SCALE = 2.0
-HYPER = ("a_k", "b_k", "s_k", "a_d", "b_d", "s_d", "a_g", "s_g", "a_s", "s_s", "m_off", "s_off")
+MIN_CENTRED = 6  # records from which a benchmark's parameters are sampled centred
+T0 = Z_CENTER  # calendar time at which k is the rate (acceleration pivots here)
+HYPER = ("a_k", "b_k", "s_k", "a_d", "b_d", "s_d", "a_g", "s_g", "a_s", "s_s", "m_off", "s_off", "g_acc")
 
 
 def check_curve(curve: str) -> str:
@@ -47,9 +49,17 @@ def check_curve(curve: str) -> str:
     return curve
 
 
-def curve_np(curve: str, t: np.ndarray, k: np.ndarray, t_mid: np.ndarray, c: np.ndarray) -> np.ndarray:
+def warp_np(t: np.ndarray, g: np.ndarray | float) -> np.ndarray:
+    """Effective time ``(exp(g (t - T0)) - 1) / g`` (``t - T0`` when g = 0)."""
+    g = np.asarray(g, dtype=float)
+    safe = np.where(np.abs(g) < 1e-6, 1.0, g)
+    return np.where(np.abs(g) < 1e-6, t - T0, np.expm1(safe * (t - T0)) / safe)
+
+
+def curve_np(curve: str, t: np.ndarray, k: np.ndarray, t_mid: np.ndarray, c: np.ndarray,
+             g: np.ndarray | float = 0.0) -> np.ndarray:
     """The curve in numpy, broadcasting draws against times."""
-    x = k * (t - t_mid)
+    x = k * (warp_np(t, g) - warp_np(t_mid, g))
     if curve == "logistic":
         return c / (1.0 + np.exp(-x))
     return c * np.exp(-np.exp(-np.clip(x, -50.0, 50.0)))
@@ -68,9 +78,15 @@ def inverse_curve_np(curve: str, level: np.ndarray, k: np.ndarray, t_mid: np.nda
         return np.where(ok, t_mid + x / k, np.nan)
 
 
-def _logit_mu(pt: Any, curve: str, t: Any, k: Any, t_mid: Any, log_c: Any) -> Any:
+def _warp(pt: Any, t: Any, g: Any) -> Any:
+    small = pt.lt(pt.abs(g), 1e-6)
+    safe = pt.switch(small, 1.0, g)
+    return pt.switch(small, t - T0, pt.expm1(safe * (t - T0)) / safe)
+
+
+def _logit_mu(pt: Any, curve: str, t: Any, k: Any, t_mid: Any, log_c: Any, g: Any = 0.0) -> Any:
     """logit(mu) computed stably in pytensor."""
-    x = k * (t - t_mid)
+    x = k * (_warp(pt, t, g) - _warp(pt, t_mid, g))
     if curve == "logistic":
         log_mu = log_c - pt.softplus(-x)
     else:
@@ -89,7 +105,7 @@ def _series_offsets(datas: list[BenchmarkData]) -> tuple[np.ndarray, int]:
 
 
 def build_population_model(datas: list[BenchmarkData], curve: str = "logistic", centered: bool = True,
-                           pooled: bool = True) -> Any:
+                           pooled: bool = True, accelerate: bool = True) -> Any:
     """The hierarchical model over many benchmarks (see the module docstring).
 
     With ``pooled=False`` every benchmark gets the same fixed, broad prior instead (the
@@ -122,16 +138,23 @@ def build_population_model(datas: list[BenchmarkData], curve: str = "logistic", 
             s_s = pm.HalfNormal("s_s", 0.5)
             m_off = pm.Normal("m_off", 0.0, 0.5)
             s_off = pm.HalfNormal("s_off", 0.5)
+            g_acc = pm.Normal("g_acc", 0.0, 0.5) if accelerate else 0.0
         else:
             a_k, b_k, s_k, a_d, b_d, s_d = 0.0, 0.0, 1.0, 2.0, 0.0, 2.0
             a_g, s_g, a_s, s_s, m_off, s_off = -2.5, 1.5, np.log(0.3), 0.7, 0.0, 0.5
+            g_acc = 0.0
         loc = pt.stack([a_k + b_k * z, a_d + b_d * z, a_g + 0 * z, a_s + 0 * z], axis=1)
         scale = pt.stack([pt.as_tensor(s_k), pt.as_tensor(s_d), pt.as_tensor(s_g), pt.as_tensor(s_s)])
-        if centered:
-            th = pm.Normal("th", loc, scale, dims=("benchmark", "param"))
-        else:
-            e = pm.Normal("e", 0.0, 1.0, dims=("benchmark", "param"))
-            th = loc + scale * e
+        # Benchmarks with many records are centred, the rest non-centred (funnels otherwise).
+        strong = np.array([centered and d.n_records >= MIN_CENTRED for d in datas])
+        th = pt.zeros((J, len(PARAMS)))
+        if strong.any():
+            ix = np.flatnonzero(strong)
+            th = pt.set_subtensor(th[ix], pm.Normal("th", loc[ix], scale, shape=(ix.size, len(PARAMS))))
+        if (~strong).any():
+            ix = np.flatnonzero(~strong)
+            e = pm.Normal("e", 0.0, 1.0, shape=(ix.size, len(PARAMS)))
+            th = pt.set_subtensor(th[ix], loc[ix] + scale * e)
         log_k, delay, logit_gap, log_sigma = th[:, 0], th[:, 1], th[:, 2], th[:, 3]
         pm.Deterministic("theta", pt.stack([log_k, delay, logit_gap, log_sigma], axis=1),
                          dims=("benchmark", "param"))
@@ -141,7 +164,7 @@ def build_population_model(datas: list[BenchmarkData], curve: str = "logistic", 
             offsets = pt.concatenate([pt.zeros(1), m_off + s_off * e_off])
             off_obs = offsets[off_idx + 1]  # index 0 is the primary series: no offset
         log_c = -pt.softplus(logit_gap)  # log(1 - sigmoid(g))
-        mu = _logit_mu(pt, curve, t, pt.exp(log_k)[bidx], (released + delay)[bidx], log_c[bidx])
+        mu = _logit_mu(pt, curve, t, pt.exp(log_k)[bidx], (released + delay)[bidx], log_c[bidx], g_acc)
         pm.Normal("obs", mu + off_obs, pt.exp(log_sigma)[bidx], observed=np.log(y) - np.log1p(-y), dims="point")
     return model
 
@@ -153,6 +176,7 @@ def build_benchmark_model(
     offset_prior: tuple[float, float],
     curve: str = "logistic",
     ceiling: float | None = None,
+    accel_prior: tuple[float, float] = (0.0, 0.0),
 ) -> Any:
     """One benchmark, its theta drawn from the population's predictive ``MvNormal(mean, cov)``.
 
@@ -187,7 +211,9 @@ def build_benchmark_model(
             e_off = pm.Normal("e_offset", 0.0, 1.0, shape=n_off)
             off = pm.Deterministic("offset", off_prior[0] + off_prior[1] * e_off)
             off_obs = pt.concatenate([pt.zeros(1), off])[series]
+        acc = pm.Data("accel_prior", np.asarray(accel_prior, dtype=float))
+        g_acc = pm.Deterministic("g_acc", acc[0] + acc[1] * pm.Normal("e_acc", 0.0, 1.0))
         log_c = -pt.softplus(theta[2])
-        mu = _logit_mu(pt, curve, t, pt.exp(theta[0]), released + theta[1], log_c)
+        mu = _logit_mu(pt, curve, t, pt.exp(theta[0]), released + theta[1], log_c, g_acc)
         pm.Normal("obs", mu + off_obs, pt.exp(theta[3]), observed=logit_y, shape=t.shape)
     return model

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecast.activity import DEFAULT as ACTIVITY_DEFAULT
+from forecast.activity import Activity, fit_activity
 from forecast.errors import NotEnoughData
 from forecast.model import HYPER, Z_CENTER, Z_SCALE, build_population_model, check_curve
 from forecast.sampling import SamplerConfig, diagnose, sample
@@ -50,6 +52,7 @@ class PopulationPrior:
     diagnostics: dict[str, Any] = field(default_factory=dict)
     created: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    activity: Activity = Activity(*ACTIVITY_DEFAULT)
 
     def predictive(self, released: float) -> tuple[np.ndarray, np.ndarray]:
         """Mean and covariance of theta for a benchmark released at `released` (years)."""
@@ -60,6 +63,11 @@ class PopulationPrior:
         mean = m.mean(axis=0)
         cov = np.diag(var.mean(axis=0)) + np.cov(m, rowvar=False)
         return mean, cov
+
+    def accel_prior(self) -> tuple[float, float]:
+        """Mean and sd of the calendar-time acceleration of progress rates (per year)."""
+        g = self.hyper["g_acc"]
+        return float(g.mean()), float(g.std())
 
     def offset_prior(self) -> tuple[float, float]:
         """Mean and sd of a non-primary series' offset (logit scale)."""
@@ -77,13 +85,15 @@ class PopulationPrior:
             "sampler": self.sampler,
             "diagnostics": self.diagnostics,
             "extra": self.extra,
+            "activity": self.activity.as_list(),
             "hyper": {k: [round(float(x), 6) for x in v] for k, v in self.hyper.items()},
         }
 
     @classmethod
     def from_json(cls, obj: dict[str, Any], label: str = "prior") -> PopulationPrior:
         try:
-            hyper = {k: np.asarray(obj["hyper"][k], dtype=float) for k in HYPER}
+            hyper = {k: np.asarray(obj["hyper"][k], dtype=float) for k in HYPER if k != "g_acc"}
+            hyper["g_acc"] = np.asarray(obj["hyper"].get("g_acc", np.zeros_like(hyper["a_k"])), dtype=float)
             return cls(
                 curve=check_curve(obj["curve"]),
                 cutoff=date.fromisoformat(obj["data_cutoff"]),
@@ -94,6 +104,7 @@ class PopulationPrior:
                 diagnostics=dict(obj.get("diagnostics", {})),
                 created=str(obj.get("created", "")),
                 extra=dict(obj.get("extra", {})),
+                activity=Activity(*obj.get("activity", ACTIVITY_DEFAULT)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise PriorFileError(f"{label}: not a benchcast population prior ({exc})") from None
@@ -157,6 +168,7 @@ def build_prior(
     if "m_off" not in post or "e_off" not in post:  # no benchmark had a second series
         flat.setdefault("m_off", np.zeros_like(flat["a_k"]))
         flat.setdefault("s_off", np.full_like(flat["a_k"], 0.5))
+    flat.setdefault("g_acc", np.zeros_like(flat["a_k"]))
     n = flat["a_k"].size
     keep = np.linspace(0, n - 1, min(n, MAX_SAVED_DRAWS)).round().astype(int)
     diag = diagnose(idata, list(HYPER) + ["e", "th"])
@@ -175,6 +187,7 @@ def build_prior(
         diagnostics=diag.as_dict(),
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         extra={"last_result_years": float(latest), "as_of_years": to_years(as_of)},
+        activity=fit_activity([d.primary_t for d in datas], to_years(as_of)),
     )
     return prior, idata
 

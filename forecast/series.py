@@ -81,6 +81,25 @@ class BenchmarkData:
     frontier: Frontier | None = None
     n_results: int = 0
     last_known: date | None = None  # latest known-at date among the results used
+    primary_t: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)  # every primary result's time
+
+    @property
+    def record_times(self) -> np.ndarray:
+        """Times of the primary series' records."""
+        return self.t[self.series == 0]
+
+    @property
+    def record_staleness(self) -> float:
+        """Years from the primary series' latest record to the as-of date (0 if none)."""
+        rt = self.record_times
+        return max(to_years(self.as_of) - float(rt.max()), 0.0) if rt.size else 0.0
+
+    @property
+    def staleness(self) -> float:
+        """Years from the primary series' latest result to the as-of date (0 if none)."""
+        if self.primary_t.size == 0:
+            return 0.0
+        return max(to_years(self.as_of) - float(self.primary_t.max()), 0.0)
 
     @property
     def n_records(self) -> int:
@@ -138,12 +157,14 @@ def prepare(
     names = sorted(counts.index, key=lambda p: (counts[p] < 3, _priority(p), -counts[p]))
     t, y, s = [], [], []
     frontier = None
+    primary_t = np.zeros(0)
     for i, prov in enumerate(names):
         rec = records(rows[rows["provenance"] == prov])
         t.extend(to_years(d) for d in rec["date"])
         y.extend((rec["score"].to_numpy() - info.floor) / (100.0 - info.floor))
         s.extend([i] * len(rec))
         if i == 0:
+            primary_t = np.sort([to_years(d) for d in rows.loc[rows["provenance"] == prov, "date"]])
             top = rec.iloc[-1]
             frontier = Frontier(float(top["score"]), top["date"].date(), str(top["model"]))
     return BenchmarkData(
@@ -158,4 +179,5 @@ def prepare(
         frontier=frontier,
         n_results=len(rows),
         last_known=max(max(d.date(), rel) for d in rows["date"]) if len(rows) else None,
+        primary_t=np.asarray(primary_t, dtype=float),
     )

@@ -22,15 +22,16 @@ is stationary (``r = 0``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from forecast.activity import Activity
 from forecast.model import curve_np
 from forecast.series import EPS
 
 #: Years for the deviation of the frontier from the curve seen today to fade (see above).
-TAU = 1.0
+TAU = 2.0
 #: Resolution of crossing dates, years (one week).
 GRID_STEP = 7 / 365.25
 
@@ -53,22 +54,33 @@ class Paths:
     t_mid: np.ndarray = field(repr=False)  # midpoint, years since 2020
     c: np.ndarray = field(repr=False)  # ceiling in (0, 1]
     sigma: np.ndarray = field(repr=False)  # logit-scale noise
+    g: np.ndarray = field(repr=False)  # calendar-time acceleration of the rate, per year
     z: np.ndarray = field(repr=False)  # the standard normal each path settles into
     t0: float = 0.0  # as-of, years since 2020
     f_now: float = 0.0  # observed frontier at t0 (normalised; 0 when nothing is known)
     tau: float = 1.0  # years for the present deviation to fade
     is_observed: bool = True  # False: nothing known yet, the deviation is stationary
+    t_active: np.ndarray | None = field(default=None, repr=False)  # first new result, per draw
+
+    def with_activity(self, activity: Activity, staleness: float, rng: np.random.Generator) -> Paths:
+        """These paths, each frozen at today's frontier until its first new result arrives
+        (see `forecast.activity`)."""
+        if not self.is_observed:
+            return self
+        wait = activity.first_result_after(staleness, rng.uniform(size=self.n))
+        return replace(self, t_active=self.t0 + wait)
 
     @classmethod
     def from_theta(cls, curve: str, theta: np.ndarray, released: float, t0: float, f_now: float,
                    rng: np.random.Generator, *, tau: float = TAU, is_observed: bool = True) -> Paths:
-        """Draws of ``theta = (log_rate, delay, logit_gap, log_sigma)``, shape (n, 4)."""
+        """Draws of ``theta = (log_rate, delay, logit_gap, log_sigma[, g_acc])``, shape (n, 4 or 5)."""
         return cls(
             curve=curve,
             k=np.exp(theta[:, 0]),
             t_mid=released + theta[:, 1],
             c=1.0 / (1.0 + np.exp(theta[:, 2])),
             sigma=np.exp(theta[:, 3]),
+            g=theta[:, 4] if theta.shape[1] > 4 else np.zeros(theta.shape[0]),
             z=rng.standard_normal(theta.shape[0]),
             t0=t0,
             f_now=f_now,
@@ -83,7 +95,8 @@ class Paths:
     def curve_at(self, t: np.ndarray) -> np.ndarray:
         """The fitted curve (no deviation), shape (n, len(t)); for drawing the past."""
         t = np.atleast_1d(np.asarray(t, dtype=float))
-        return curve_np(self.curve, t[None, :], self.k[:, None], self.t_mid[:, None], self.c[:, None])
+        return curve_np(self.curve, t[None, :], self.k[:, None], self.t_mid[:, None], self.c[:, None],
+                        self.g[:, None])
 
     def _records(self, t: np.ndarray) -> np.ndarray:
         """Record-setting level sigmoid(logit(mu) + eps) at times t >= t0, shape (n, len(t))."""
@@ -105,7 +118,10 @@ class Paths:
         t = np.atleast_1d(np.asarray(t, dtype=float))
         grid = np.union1d(self._grid(float(t.max())), t)
         run = np.maximum.accumulate(np.maximum(self.f_now, self._records(grid)), axis=1)
-        return run[:, np.searchsorted(grid, t)]
+        out = run[:, np.searchsorted(grid, t)]
+        if self.t_active is not None:
+            out = np.where(t[None, :] >= self.t_active[:, None], out, self.f_now)
+        return out
 
     def crossing_times(self, level: float, until: float | None = None) -> np.ndarray:
         """First time each draw's frontier reaches `level` (normalised); inf if not by `until`
@@ -115,7 +131,11 @@ class Paths:
         grid = self._grid(self.t0 + 10.0 if until is None else until)
         hit = self._records(grid) >= level
         first = np.argmax(hit, axis=1)
-        return np.where(hit.any(axis=1), grid[first], np.inf)
+        times = np.where(hit.any(axis=1), grid[first], np.inf)
+        if self.t_active is not None:
+            times = np.maximum(times, self.t_active)
+            times = np.where(times <= grid[-1], times, np.inf)
+        return times
 
     def probability_by(self, level: float, t: float) -> float:
         """P(frontier >= level at or before time t)."""

@@ -32,6 +32,7 @@ def backtest(
     plot: Path = typer.Option(None, "--plot", help="Write the calibration plot and PIT histogram PNG here."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     draws: int = typer.Option(500, "--draws", help="Posterior draws per chain."),
+    tune: int = typer.Option(800, "--tune", help="Tuning steps per chain."),
 ) -> None:
     """Score benchcast and four baselines on history each forecast did not see."""
     from forecast.api import parse_date
@@ -49,7 +50,7 @@ def backtest(
     if benchmarks:
         names = tuple(match_benchmark(b, sorted(set(results["benchmark"]))) for b in benchmarks.split(","))
     config = BacktestConfig(cutoffs=cutoffs, horizons=_horizons(horizon), benchmarks=names, include_new=include_new,
-                            sampler=SamplerConfig(draws=draws, tune=800, chains=2, target_accept=0.95, seed=seed))
+                            sampler=SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed))
     start = time.monotonic()
     steps = 3 * len(cutoffs)
     with typer.progressbar(length=steps, label="backtest", file=sys.stderr) as bar:

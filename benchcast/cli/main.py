@@ -40,6 +40,9 @@ app.command("forecasts")(_forecast.forecasts)
 from benchcast.cli import priors as _priors  # noqa: E402
 
 app.add_typer(_priors.app, name="priors")
+from benchcast.cli import rankings as _rankings  # noqa: E402
+
+app.command("rankings")(_rankings.rankings)
 from benchcast.cli import simulate as _simulate  # noqa: E402
 
 app.command("simulate")(_simulate.simulate)

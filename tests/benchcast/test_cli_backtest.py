@@ -1,0 +1,34 @@
+"""`benchcast backtest --json` end to end on one cut-off (tiny sampler settings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from benchcast.cli.main import app
+
+
+def test_backtest_json_contract(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["backtest", "--json", "--cutoff", "2024-07-01", "--horizon", "6m,12m",
+                                   "--draws", "40", "--tune", "60", "--seed", "1",
+                                   "--plot", str(tmp_path / "bt.png")])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["cutoffs"] == ["2024-07-01"] and out["horizons_months"] == [6, 12]
+    models = out["models"]
+    assert set(models) == {"benchcast", "persistence", "logit_trend", "independent_logistic", "reference_class"}
+    for m in models.values():
+        assert set(m) >= {"crps", "rmse", "coverage", "brier", "log_score", "n"}
+        assert set(m["coverage"]) == {"0.5", "0.8", "0.9"}
+        assert 0 < m["crps"] < 0.5 and m["n"] >= 20
+    assert len({m["n"] for m in models.values()}) == 1, "every model is scored on the same points"
+    row = out["per_benchmark"][0]
+    assert set(row) == {"benchmark", "cutoff", "model", "crps", "n"}
+    assert (tmp_path / "bt.png").stat().st_size > 10_000
+
+
+def test_backtest_rejects_bad_horizons() -> None:
+    res = CliRunner().invoke(app, ["backtest", "--horizon", "6m,soon"])
+    assert res.exit_code == 2 and "horizon 'soon' is not a number of months" in res.stderr

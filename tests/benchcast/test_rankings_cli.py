@@ -1,0 +1,108 @@
+"""`benchcast rankings` through the real command line (the sampler replaced by fixed draws,
+except in the slow test)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from benchcast.cli.main import app
+from forecast import rankings
+from forecast.rankings_model import RankingsFit
+
+runner = CliRunner()
+
+
+def _fixed_fit(data, config=None, seed=0) -> RankingsFit:
+    """Posterior-like draws: every lab alike, modest rates; no MCMC."""
+    rng = np.random.default_rng(seed)
+    n, labs = 300, len(data.labs)
+    draws = {
+        "mu_a": rng.normal(1.5, 0.1, n), "tau_a": np.full(n, 0.3), "mu_b": np.full(n, 0.8),
+        "tau_b": np.full(n, 0.1), "mu_l": np.zeros(n), "tau_l": np.full(n, 0.5),
+        "a": rng.normal(1.5, 0.3, (n, labs)) + 0.8 * data.lab_tbar, "b": np.full((n, labs), 0.8),
+        "lam": np.full((n, labs), 2.0), "eta": np.full((n, labs), 0.2), "eta0": np.full(n, 0.5),
+        "omega": np.full(n, 0.4), "alpha": np.full(n, -3.0), "nu": np.full(n, 1.0),
+        "a_c": np.full(n, 2.0), "b_c": np.full(n, 0.7), "omega_c": np.full(n, 0.3),
+        "alpha_c": np.full(n, -1.0), "lam_c": np.full(n, 25.0),
+    }
+    return RankingsFit(data=data, draws=draws, divergences=0)
+
+
+@pytest.fixture
+def fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rankings, "sample", _fixed_fit)
+
+
+def invoke(*args: str):
+    return runner.invoke(app, ["rankings", *args])
+
+
+def test_json_contract(fixed: None) -> None:
+    res = invoke("--json", "--as-of", "2025-06-30", "--at", "2026-06-30", "--at", "2025-12-31", "--seed", "2")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert {"as_of", "by", "at"} <= set(out)
+    assert out["as_of"] == "2025-06-30" and out["by"] == "country"
+    assert [a["date"] for a in out["at"]] == ["2025-12-31", "2026-06-30"]
+    for at in out["at"]:
+        assert set(at) == {"date", "leader_probabilities", "gap_months", "gap_score"}
+        probs = at["leader_probabilities"]
+        assert "other" in probs and sum(probs.values()) == pytest.approx(1.0)
+        assert all(0.0 <= p <= 1.0 for p in probs.values())
+        assert list(at["gap_months"]) == ["0.1", "0.5", "0.9"]
+        assert at["gap_months"]["0.1"] <= at["gap_months"]["0.5"] <= at["gap_months"]["0.9"]
+        assert list(at["gap_score"]) == ["0.1", "0.5", "0.9"]
+    assert out["now"]["leader"] == "CN"
+
+
+def test_same_seed_same_output(fixed: None) -> None:
+    args = ("--json", "--by", "organization", "--as-of", "2025-06-30", "--seed", "4")
+    assert invoke(*args).stdout == invoke(*args).stdout
+
+
+def test_human_output_and_plot(fixed: None, tmp_path: Path) -> None:
+    png = tmp_path / "r.png"
+    res = invoke("--by", "organization", "--as-of", "2025-06-30", "--at", "2026-01-01", "--plot", str(png))
+    assert res.exit_code == 0, res.output
+    assert "open-weight leader by organization" in res.stdout
+    assert "2026-01-01  leader:" in res.stdout and "gap:" in res.stdout
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--by", "lab"), "--by 'lab' is not one of country, organization"),
+        (("--metric", "HLE"), "unknown metric 'HLE'"),
+        (("--metric", "BBH"), "names no organization or country"),
+        (("--as-of", "yesterday"), "--as-of 'yesterday' is not a date"),
+        (("--as-of", "2025-06-30", "--at", "2025-01-01"), "is not after the as-of date 2025-06-30"),
+        (("--as-of", "2023-01-01"), "need at least 3 from 2 labs"),
+        (("--plot", "chart.svg"), "must end in .png"),
+        (("--data", "/nonexistent.csv"), "no such file"),
+    ],
+)
+def test_bad_input_is_one_error_line(fixed: None, args: tuple[str, ...], message: str) -> None:
+    res = invoke(*args)
+    assert res.exit_code == 1
+    assert res.stderr.startswith("error: ") and message in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in res.output
+
+
+def test_help() -> None:
+    res = runner.invoke(app, ["rankings", "--help"])
+    assert res.exit_code == 0 and "--as-of" in res.stdout
+
+
+@pytest.mark.slow
+def test_real_fit_through_cli() -> None:
+    res = invoke("--json", "--as-of", "2025-06-30", "--at", "2025-12-31", "--draws", "150", "--seed", "1")
+    assert res.exit_code == 0, res.output
+    probs = json.loads(res.stdout)["at"][0]["leader_probabilities"]
+    assert sum(probs.values()) == pytest.approx(1.0)

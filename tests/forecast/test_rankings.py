@@ -1,0 +1,190 @@
+"""The rankings model: data cut, simulation maths on hand-made draws, and real sampling runs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.errors import InvalidQuery, NotEnoughData
+from forecast.rankings import (
+    OTHER,
+    RankingsFit,
+    check_dates,
+    forecast_rankings,
+    simulate,
+    summarize,
+)
+from forecast.rankings_data import leader_at, prepare
+from forecast.rankings_model import SamplerConfig
+from priors.open_weight import read_open_weight
+
+TINY = SamplerConfig(draws=100, tune=100, chains=2, target_accept=0.8)
+AS_OF = date(2025, 1, 1)
+ECI = "ECI (Epoch Capabilities Index)"
+
+
+def synthetic_frame(rng: np.random.Generator) -> pd.DataFrame:
+    """Lab A (US) releases often and well above B (CN) and C (FR); closed models lead all."""
+    rows = []
+    for lab, country, offset in (("A", "US", 10.0), ("B", "CN", 0.0), ("C", "FR", -3.0)):
+        for day in pd.date_range("2023-01-15", "2024-12-15", freq="60D"):
+            years = (day - pd.Timestamp("2023-01-01")).days / 365.25
+            rows.append(("ECI", lab, country, day, True, 100 + offset + 10 * years + rng.normal(0, 1)))
+    for day in pd.date_range("2023-01-10", "2024-12-20", freq="20D"):
+        years = (day - pd.Timestamp("2023-01-01")).days / 365.25
+        rows.append(("ECI", "Closed Lab", "US", day, False, 120 + 10 * years + rng.normal(0, 1)))
+    frame = pd.DataFrame(rows, columns=["metric", "organization", "country", "date", "open_weights", "score"])
+    return read_open_weight(frame)
+
+
+def fake_fit(data, n: int = 400, **over: np.ndarray) -> RankingsFit:
+    """Draws that make lab 0 far better than the others, no exits, no newcomers."""
+    labs = len(data.labs)
+    draws = {
+        "mu_a": np.zeros(n), "tau_a": np.full(n, 0.1), "mu_b": np.full(n, 0.5), "tau_b": np.full(n, 0.01),
+        "mu_l": np.zeros(n), "tau_l": np.full(n, 0.1), "a": np.tile(np.r_[5.0, np.zeros(labs - 1)], (n, 1)),
+        "b": np.full((n, labs), 0.5), "lam": np.full((n, labs), 4.0), "eta": np.full((n, labs), 1e-6),
+        "eta0": np.full(n, 1e-6), "omega": np.full(n, 0.1), "alpha": np.full(n, -1.0), "nu": np.full(n, 1e-9),
+        "a_c": np.full(n, 8.0), "b_c": np.full(n, 0.5), "omega_c": np.full(n, 0.1), "alpha_c": np.full(n, -1.0),
+        "lam_c": np.full(n, 20.0),
+    }
+    draws.update(over)
+    return RankingsFit(data=data, draws=draws, divergences=0)
+
+
+def test_prepare_cuts_at_as_of(rng: np.random.Generator) -> None:
+    frame = synthetic_frame(rng)
+    data = prepare(frame, "ECI", date(2024, 1, 1))
+    assert data.labs == ("A", "B", "C")
+    assert data.lab_country == ("US", "CN", "FR")
+    assert (data.obs_t <= 0).all() and (data.closed_t <= 0).all()
+    assert len(data.obs_t) == 3 * 6  # a release every 60 days from 2023-01-15 to 2023-11-11
+
+
+def test_prepare_errors(rng: np.random.Generator) -> None:
+    frame = synthetic_frame(rng)
+    with pytest.raises(NotEnoughData, match="need at least 3 from 2 labs"):
+        prepare(frame, "ECI", date(2023, 1, 14))
+    shipped = read_open_weight()
+    with pytest.raises(InvalidQuery, match="names no organization or country"):
+        prepare(shipped, "BBH (%)", date(2024, 1, 1))
+
+
+def test_leader_at_first_to_reach_wins_tie() -> None:
+    frame = read_open_weight(pd.DataFrame({
+        "metric": ["M"] * 3, "organization": ["X", "Y", "Z"], "country": ["US", "CN", "FR"],
+        "date": ["2024-01-01", "2024-02-01", "2024-03-01"], "open_weights": ["true", "true", "false"],
+        "score": [10.0, 10.0, 20.0]}))
+    assert leader_at(frame, "M", date(2024, 6, 1), "organization") == "X"
+    assert leader_at(frame, "M", date(2024, 6, 1), "country") == "US"
+    assert leader_at(frame, "M", date(2023, 6, 1), "country") is None
+
+
+def test_simulation_known_leader_and_sums(rng: np.random.Generator) -> None:
+    data = prepare(synthetic_frame(rng), "ECI", AS_OF)
+    sim = simulate(fake_fit(data), [date(2025, 7, 1), date(2026, 1, 1)], seed=3)
+    for by, top in (("organization", "A"), ("country", "US")):
+        for at in summarize(sim, by):
+            assert sum(at.leader_probabilities.values()) == pytest.approx(1.0)
+            assert at.leader_probabilities[top] > 0.99
+            assert list(at.gap_months) == ["0.1", "0.5", "0.9"]
+            assert at.gap_months["0.1"] <= at.gap_months["0.5"] <= at.gap_months["0.9"]
+    assert (sim.closed_best >= sim.open_best).mean() > 0.99
+
+
+def test_simulation_is_seeded(rng: np.random.Generator) -> None:
+    data = prepare(synthetic_frame(rng), "ECI", AS_OF)
+    fit = fake_fit(data, a=np.tile([0.0, 0.1, 0.0], (400, 1)))
+    one = summarize(simulate(fit, [date(2025, 6, 1)], seed=5), "organization")
+    two = summarize(simulate(fit, [date(2025, 6, 1)], seed=5), "organization")
+    assert one == two
+
+
+def test_newcomers_go_to_other(rng: np.random.Generator) -> None:
+    data = prepare(synthetic_frame(rng), "ECI", AS_OF)
+    n = 400
+    fit = fake_fit(data, a=np.tile([-9.0, -9.0, -9.0], (n, 1)), nu=np.full(n, 50.0), mu_a=np.full(n, 9.0))
+    at = summarize(simulate(fit, [date(2026, 1, 1)], seed=1), "organization")[0]
+    assert at.leader_probabilities[OTHER] > 0.9
+
+
+def test_check_dates() -> None:
+    assert check_dates(AS_OF, None) == [date(2025, 7, 2), date(2026, 1, 1)]
+    with pytest.raises(InvalidQuery, match="not after the as-of date"):
+        check_dates(AS_OF, [date(2024, 1, 1)])
+    with pytest.raises(InvalidQuery, match="more than 5 years"):
+        check_dates(AS_OF, [date(2031, 1, 1)])
+
+
+def test_bad_by() -> None:
+    with pytest.raises(InvalidQuery, match="--by 'lab'"):
+        forecast_rankings(by="lab")
+
+
+def test_real_sampling_synthetic_known_leader(rng: np.random.Generator) -> None:
+    frame = synthetic_frame(rng)
+    result = forecast_rankings(frame, metric="ECI", by="organization", as_of=AS_OF,
+                               at=[date(2025, 7, 1)], seed=1, config=TINY)
+    probs = result.at[0].leader_probabilities
+    assert sum(probs.values()) == pytest.approx(1.0)
+    assert max(probs, key=probs.get) == "A"
+    assert probs["A"] > 0.6
+    assert result.now_leader == "A"
+    assert result.at[0].gap_months["0.5"] > 0  # closed stays ahead
+
+
+def _changed_after(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """`frame` with every row after `as_of` altered, ten of them dropped and five new ones."""
+    later = frame["date"] > pd.Timestamp(as_of)
+    changed = frame.copy()
+    changed.loc[later, "score"] = changed.loc[later, "score"] + 30.0
+    changed.loc[later, "country"] = "ZZ"
+    extra = changed[later].head(5).assign(lab="New Lab", organization="New Lab", open_weights=True)
+    return pd.concat([changed.drop(changed[later].index[5:15]), extra], ignore_index=True)
+
+
+def test_as_of_leakage_data_and_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What reaches the model, and the whole forecast from fixed draws, ignore post-as-of rows."""
+    from forecast import rankings
+
+    frame = read_open_weight()
+    as_of = date(2025, 3, 1)
+    one, two = prepare(frame, ECI, as_of), prepare(_changed_after(frame, as_of), ECI, as_of)
+    for name in one.__dataclass_fields__:
+        a, b = getattr(one, name), getattr(two, name)
+        assert (np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b), name
+    monkeypatch.setattr(rankings, "sample", lambda data, config=None, seed=0: fake_fit(data))
+    kwargs = {"metric": "ECI", "by": "organization", "as_of": as_of, "at": [date(2025, 9, 1)], "seed": 7}
+    base = forecast_rankings(frame, **kwargs).to_dict()
+    assert forecast_rankings(_changed_after(frame, as_of), **kwargs).to_dict() == base
+
+
+@pytest.mark.slow
+def test_as_of_leakage_real_sampling() -> None:
+    """End to end with the sampler: changing rows after the as-of date changes nothing."""
+    frame = read_open_weight()
+    as_of = date(2025, 3, 1)
+    kwargs = {"metric": "ECI", "by": "country", "as_of": as_of, "at": [date(2025, 9, 1)], "seed": 7,
+              "config": TINY}
+    base = forecast_rankings(frame, **kwargs).to_dict()
+    assert forecast_rankings(_changed_after(frame, as_of), **kwargs).to_dict() == base
+
+
+def test_leader_probabilities_for_markets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from forecast import rankings
+
+    monkeypatch.setattr(rankings, "sample", lambda data, config=None, seed=0: fake_fit(data))
+    rankings._shipped_fit.cache_clear()
+    probs = rankings.leader_probabilities(by="country", at=date(2026, 12, 31), as_of=date(2025, 12, 31))
+    assert sum(probs.values()) == pytest.approx(1.0) and "other" in probs
+    assert set(probs) <= {"US", "CN", "FR", "AE", "GB", "other"}
+    again = rankings.leader_probabilities(by="organization", at=date(2026, 6, 30), as_of=date(2025, 12, 31))
+    assert sum(again.values()) == pytest.approx(1.0)
+    assert rankings._shipped_fit.cache_info().hits == 1
+    rankings._shipped_fit.cache_clear()
+    with pytest.raises(InvalidQuery):
+        rankings.leader_probabilities(by="lab")
+
