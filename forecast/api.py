@@ -201,7 +201,7 @@ def forecast_benchmark(
     ceiling: float | None = None,
     released: str | date | None = None,
     as_of: str | date | None = None,
-    draws: int = 1000,
+    draws: int = 2000,
     seed: int = 0,
     curve: str | None = None,
     prior: PopulationPrior | None = None,

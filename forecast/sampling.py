@@ -25,7 +25,7 @@ class SamplerConfig:
     draws: int = 500
     tune: int = 1000
     chains: int = 2
-    target_accept: float = 0.9
+    target_accept: float = 0.95
     seed: int = 0
     progressbar: bool = False
 

@@ -113,7 +113,7 @@ def forecast(
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
     plot: Path = typer.Option(None, "--plot", help="Write a fan chart PNG here."),
     seed: int = typer.Option(0, "--seed", help="Random seed: same seed, same forecast."),
-    draws: int = typer.Option(1000, "--draws", help="Posterior draws in all (2 chains)."),
+    draws: int = typer.Option(2000, "--draws", help="Posterior draws in all (2 chains)."),
     refit: bool = typer.Option(False, "--refit", help="Sample again even if an identical fit is cached."),
     save: bool = typer.Option(True, "--save/--no-save", help="Record this forecast in the local database."),
     db: str = typer.Option(None, "--db", help="Database URL (default: BENCHCAST_DB or SQLite in BENCHCAST_HOME)."),

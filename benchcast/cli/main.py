@@ -37,12 +37,21 @@ from benchcast.cli import forecast as _forecast  # noqa: E402
 
 app.command("forecast")(_forecast.forecast)
 app.command("forecasts")(_forecast.forecasts)
+from benchcast.cli import market as _market  # noqa: E402
+
+app.add_typer(_market.app, name="market")
+from benchcast.cli import seed as _seed  # noqa: E402
+
+_market.app.command("seed")(_seed.seed)
 from benchcast.cli import priors as _priors  # noqa: E402
 
 app.add_typer(_priors.app, name="priors")
 from benchcast.cli import rankings as _rankings  # noqa: E402
 
 app.command("rankings")(_rankings.rankings)
+from benchcast.cli import serve as _serve  # noqa: E402
+
+app.command("serve")(_serve.serve)
 from benchcast.cli import simulate as _simulate  # noqa: E402
 
 app.command("simulate")(_simulate.simulate)

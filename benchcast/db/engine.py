@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel, create_engine
 
 from benchcast.errors import ConfigError
@@ -123,7 +124,19 @@ _WRITE_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def create_all(engine: Engine) -> None:
-    """Create every table registered on SQLModel's metadata that does not exist yet."""
+    """Create every table registered on SQLModel's metadata that does not exist yet.
+
+    Raises ConfigError (one clean line) when the database cannot be reached or opened.
+    """
     import benchcast.db.models  # noqa: F401  (registers the tables)
 
-    SQLModel.metadata.create_all(engine)
+    try:
+        SQLModel.metadata.create_all(engine)
+    except OperationalError as exc:
+        raise unreachable(engine, exc) from None
+
+
+def unreachable(engine: Engine, exc: Exception) -> ConfigError:
+    """The error to raise when `engine`'s database cannot be opened."""
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    return ConfigError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: {reason}")

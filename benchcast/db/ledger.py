@@ -1,0 +1,161 @@
+"""The append-only double-entry ledger: posting movements and naming accounts.
+
+A posting is a list of (account key, amount) pairs whose amounts sum to zero per asset. It
+writes one `LedgerTxn`, one `LedgerEntry` per pair, and moves the cached `Account.balance`
+in the same database transaction. Accounts that may never go negative (everything but the
+mint and the share issuers) are checked after the move; a negative balance aborts the whole
+transaction with `InsufficientFunds`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from benchcast.db.errors import InsufficientFunds, LedgerImbalance
+from benchcast.db.models import Account, LedgerEntry, LedgerTxn, utcnow
+from benchcast.db.raw import Raw
+
+ACCOUNT = Account.__table__
+ENTRY = LedgerEntry.__table__
+TXN = LedgerTxn.__table__
+
+BANK = "bank:cash"
+
+
+def user_cash(user_id: int) -> str:
+    return f"user:{user_id}:cash"
+
+
+def user_shares(user_id: int, question_id: int, outcome: int) -> str:
+    return f"user:{user_id}:q{question_id}:o{outcome}"
+
+
+def maker_cash(question_id: int) -> str:
+    return f"maker:q{question_id}:cash"
+
+
+def maker_shares(question_id: int, outcome: int) -> str:
+    return f"maker:q{question_id}:o{outcome}"
+
+
+def user_escrow(user_id: int, question_id: int) -> str:
+    return f"user:{user_id}:q{question_id}:escrow"
+
+
+def parse_key(key: str) -> tuple[str, int | None, int | None]:
+    """(asset, user_id, question_id) of an account key."""
+    parts = key.split(":")
+    user_id = int(parts[1]) if parts[0] == "user" else None
+    qpart = next((p for p in parts if p.startswith("q") and p[1:].isdigit()), None)
+    question_id = int(qpart[1:]) if qpart else None
+    last = parts[-1]
+    asset = "cash" if last in ("cash", "escrow") else f"{qpart}:{last}"
+    return asset, user_id, question_id
+
+
+def may_go_negative(key: str) -> bool:
+    """The mint and the share issuers run negative; nobody else may."""
+    return key == BANK or (key.startswith("maker:") and not key.endswith(":cash"))
+
+
+_IDS: dict[tuple[str, str], int] = {}  # (database, account key) -> id of a committed account
+
+
+def account_id(conn: Connection, key: str) -> int:
+    """The id of the account `key`, created (with balance 0) if it does not exist."""
+    return _account_id(Raw(conn), conn.engine.url.render_as_string(hide_password=False), key)
+
+
+def _account_id(raw: Raw, db: str, key: str) -> int:
+    cached = _IDS.get((db, key))
+    if cached is not None:
+        return cached
+    found = raw.value("SELECT id FROM bc_account WHERE key = :key", {"key": key})
+    if found is not None:
+        # Only accounts found, never ones this transaction inserts, are cached: a rollback
+        # could otherwise leave a cached id that no longer exists.
+        _IDS[(db, key)] = found
+        return found
+    asset, user_id, question_id = parse_key(key)
+    return raw.value(
+        "INSERT INTO bc_account (key, asset, user_id, question_id, balance) VALUES (:key, :asset, :u, :q, 0) RETURNING id",
+        {"key": key, "asset": asset, "u": user_id, "q": question_id},
+    )
+
+
+def post(
+    conn: Connection,
+    kind: str,
+    moves: list[tuple[str, int]],
+    *,
+    question_id: int | None = None,
+    order_id: int | None = None,
+    memo: str = "",
+    allow_debt: bool = False,
+) -> dict[str, int]:
+    """Record `moves` as one balanced ledger transaction; return the new balances it set.
+
+    `allow_debt` lets traders' cash go below zero: only a cancelled market's clawback of money
+    a trader took out of it (and already spent elsewhere) does that.
+    """
+    merged: dict[str, int] = defaultdict(int)
+    for key, amount in moves:
+        if not isinstance(amount, int):
+            raise TypeError(f"ledger amount {amount!r} for {key} is not an integer number of micro-units")
+        merged[key] += amount
+    totals: dict[str, int] = defaultdict(int)
+    for key, amount in merged.items():
+        totals[parse_key(key)[0]] += amount
+    unbalanced = {asset: total for asset, total in totals.items() if total != 0}
+    if unbalanced:
+        raise LedgerImbalance(f"{kind} posting does not balance: {unbalanced}")
+    raw = Raw(conn)
+    db = conn.engine.url.render_as_string(hide_password=False)
+    now = utcnow()
+    txn_id = raw.value(
+        "INSERT INTO bc_ledger_txn (kind, question_id, order_id, memo, created_at) VALUES (:kind, :q, :o, :memo, :t) RETURNING id",
+        {"kind": kind, "q": question_id, "o": order_id, "memo": memo[:200], "t": db_time(now, raw.is_sqlite)},
+    )
+    keys = [key for key in sorted(merged) if merged[key] != 0]
+    ids = {key: _account_id(raw, db, key) for key in keys}
+    # One statement moves every balance (rows are locked in id order on PostgreSQL).
+    cases = " ".join(f"WHEN :i{k} THEN :d{k}" for k in range(len(keys)))
+    params: dict[str, int] = {}
+    for k, key in enumerate(keys):
+        params[f"i{k}"], params[f"d{k}"] = ids[key], merged[key]
+    in_list = ", ".join(f":i{k}" for k in range(len(keys)))
+    new = dict(raw.all(f"UPDATE bc_account SET balance = balance + CASE id {cases} END WHERE id IN ({in_list}) RETURNING id, balance", params)) if keys else {}
+    balances: dict[str, int] = {}
+    for key in keys:
+        balance = new.get(ids[key])
+        if balance is None:
+            _IDS.pop((db, key), None)
+            raise LedgerImbalance(f"account {key} (id {ids[key]}) vanished")
+        if balance < 0 and not may_go_negative(key) and not (allow_debt and key.endswith(":cash")):
+            raise InsufficientFunds(_shortfall_message(key, balance))
+        balances[key] = balance
+    rows = [{"t": txn_id, "a": ids[key], "d": merged[key]} for key in keys]
+    raw.many("INSERT INTO bc_ledger_entry (txn_id, account_id, amount) VALUES (:t, :a, :d)", rows)
+    return balances
+
+
+def db_time(t, is_sqlite: bool):  # type: ignore[no-untyped-def]
+    """A naive UTC datetime as the driver should bind it (SQLAlchemy's SQLite text format)."""
+    return t.strftime("%Y-%m-%d %H:%M:%S.%f") if is_sqlite else t
+
+
+def _shortfall_message(key: str, balance: int) -> str:
+    short = -balance / 1_000_000
+    if key.startswith("user:") and key.endswith(":cash"):
+        return f"balance too low: the order needs {short:.6f} more"
+    if key.startswith("user:"):
+        return f"not enough shares: the order needs {short:.6f} more than held"
+    return f"account {key} would go {short:.6f} below zero"
+
+
+def balance(conn: Connection, key: str) -> int:
+    """The cached balance of account `key` (0 if it does not exist)."""
+    return conn.execute(select(ACCOUNT.c.balance).where(ACCOUNT.c.key == key)).scalar() or 0

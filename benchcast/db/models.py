@@ -1,0 +1,156 @@
+"""Tables of the market server (SQLModel).
+
+Money and shares are integers in micro-units (1 unit = 1_000_000) everywhere in the database.
+
+Ledger model (double entry): every movement is a `LedgerTxn` with `LedgerEntry` rows whose
+amounts, per asset, sum to zero. An `Account` is a named bucket of one asset:
+
+- ``bank:cash``                 the mint: starting balances and market subsidies come from it
+- ``user:{uid}:cash``           a trader's money
+- ``user:{uid}:q{qid}:o{i}``    a trader's shares of outcome i of question qid
+- ``maker:q{qid}:cash``         the market maker's pool of money for question qid
+- ``maker:q{qid}:o{i}``         the issuer of outcome shares (minus the shares outstanding)
+- ``user:{uid}:q{qid}:escrow``  cash a trader has reserved for resting buy orders in qid
+
+`Account.balance` is a cache of the sum of its entries, updated in the same transaction;
+`benchcast market audit` recomputes it from the ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+MICRO = 1_000_000
+
+
+def utcnow() -> datetime:
+    """Now, as naive UTC: every time in the database is naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _time() -> Column:
+    return Column(DateTime, nullable=False, default=utcnow)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "bc_user"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=64)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    is_host: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+
+class Question(SQLModel, table=True):
+    __tablename__ = "bc_question"
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    kind: str = Field(max_length=32)
+    mechanism: str = Field(max_length=16)
+    status: str = Field(default="open", max_length=16)  # open | resolved | cancelled
+    subsidy: int = Field(sa_column=Column(BigInteger, nullable=False))
+    closes_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+    created_by: int = Field(foreign_key="bc_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+    initial_prices: str = Field(sa_column=Column(Text, nullable=False))  # JSON list
+    criteria: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    initial_state: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # engine JSON at opening
+
+
+class Outcome(SQLModel, table=True):
+    __tablename__ = "bc_outcome"
+    __table_args__ = (UniqueConstraint("question_id", "idx"),)
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="bc_question.id", index=True)
+    idx: int
+    name: str = Field(max_length=120)
+
+
+class MarketState(SQLModel, table=True):
+    """The engine's market value as JSON: the row locked while an order is placed."""
+
+    __tablename__ = "bc_market_state"
+    question_id: int = Field(foreign_key="bc_question.id", primary_key=True)
+    state: str = Field(sa_column=Column(Text, nullable=False))
+    version: int = 0
+    prices: str = Field(sa_column=Column(Text, nullable=False))  # JSON list, for fast reads
+    trades: int = 0
+    volume: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "bc_order"
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="bc_question.id", index=True)
+    user_id: int = Field(foreign_key="bc_user.id", index=True)
+    outcome_idx: int
+    side: str = Field(max_length=4)
+    amount: int | None = Field(default=None, sa_column=Column(BigInteger))
+    shares_in: int | None = Field(default=None, sa_column=Column(BigInteger))
+    limit_price: float | None = None
+    is_resting: bool = False
+    engine_order_id: int | None = None  # the engine's id of a resting order in its market
+    status: str = Field(default="filled", max_length=16)  # filled | resting | done | cancelled
+    idempotency_key: str | None = Field(default=None, max_length=128)
+    result: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON reply
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+
+class Trade(SQLModel, table=True):
+    __tablename__ = "bc_trade"
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="bc_order.id", index=True)
+    question_id: int = Field(foreign_key="bc_question.id", index=True)
+    user_id: int = Field(foreign_key="bc_user.id")
+    outcome_idx: int
+    side: str = Field(max_length=4)
+    shares: int = Field(sa_column=Column(BigInteger, nullable=False))
+    cost: int = Field(sa_column=Column(BigInteger, nullable=False))  # money paid (+) or received (-)
+    prices_after: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "bc_account"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, unique=True, max_length=64)
+    asset: str = Field(max_length=32)  # "cash" or "q{qid}:o{i}"
+    user_id: int | None = Field(default=None, index=True)
+    question_id: int | None = Field(default=None, index=True)
+    balance: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class LedgerTxn(SQLModel, table=True):
+    __tablename__ = "bc_ledger_txn"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)  # grant | subsidy | trade | fill | escrow | release | payout | refund
+    question_id: int | None = Field(default=None, index=True)
+    order_id: int | None = Field(default=None, index=True)
+    memo: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+
+class LedgerEntry(SQLModel, table=True):
+    __tablename__ = "bc_ledger_entry"
+    __table_args__ = (Index("ix_bc_ledger_entry_account", "account_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    txn_id: int = Field(foreign_key="bc_ledger_txn.id", index=True)
+    account_id: int = Field(foreign_key="bc_account.id")
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Resolution(SQLModel, table=True):
+    __tablename__ = "bc_resolution"
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="bc_question.id", unique=True)
+    kind: str = Field(max_length=16)  # outcome | probability | cancel
+    outcome_idx: int | None = None
+    probability: float | None = None  # P(YES) of a binary question
+    probabilities: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON, one per outcome
+    resolved_by: int = Field(foreign_key="bc_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_time())

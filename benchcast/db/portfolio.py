@@ -1,0 +1,124 @@
+"""Read models: a trader's portfolio and the leaderboard, valued at current prices.
+
+value = cash + cash reserved by resting orders + the engine's `portfolio_value` of the shares
+held in every open market (marked at current prices); profit = value - the money the trader
+was granted, which equals the sum of the engine's per-market `profit` (realised plus marked to
+market). Cash comes from the account balances, which the ledger keeps exact (see `audit`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+
+from benchcast.db.errors import NotFound
+from benchcast.db.marketstate import load_market
+from benchcast.db.models import Account, LedgerEntry, LedgerTxn, MarketState, Order, Outcome, Question, User
+from benchcast.db.trading import cache_key
+from markets import Market, portfolio_value
+
+ACCOUNT, ENTRY, TXN = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__
+STATE, QUESTION, OUTCOME, ORDER, USER = MarketState.__table__, Question.__table__, Outcome.__table__, Order.__table__, User.__table__
+U = 1_000_000
+
+
+def _prices(conn: Connection) -> dict[int, list[float]]:
+    return {r.question_id: json.loads(r.prices) for r in conn.execute(select(STATE.c.question_id, STATE.c.prices))}
+
+
+def _markets(engine: Engine, conn: Connection, question_ids: set[int] | None = None) -> dict[int, Market]:
+    """Decoded market states (cached per version), of some questions or of all."""
+    q = select(STATE.c.question_id, STATE.c.version, STATE.c.state)
+    if question_ids is not None:
+        q = q.where(STATE.c.question_id.in_(question_ids))
+    return {r.question_id: load_market(r.state, key=cache_key(engine, r.question_id, r.version)) for r in conn.execute(q)}
+
+
+def _shares_value(markets: dict[int, Market], user_id: int) -> int:
+    trader = str(user_id)
+    return sum(portfolio_value(m, trader) for m in markets.values() if trader in m.accounts)
+
+
+def _granted(conn: Connection, user_id: int | None = None) -> dict[int, int]:
+    q = (select(ACCOUNT.c.user_id, func.sum(ENTRY.c.amount)).select_from(ENTRY.join(TXN, TXN.c.id == ENTRY.c.txn_id).join(ACCOUNT, ACCOUNT.c.id == ENTRY.c.account_id))
+         .where(TXN.c.kind == "grant", ACCOUNT.c.user_id.is_not(None)).group_by(ACCOUNT.c.user_id))
+    if user_id is not None:
+        q = q.where(ACCOUNT.c.user_id == user_id)
+    return {r[0]: int(r[1]) for r in conn.execute(q)}
+
+
+def _holdings(rows, prices: dict[int, list[float]]) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+    """Per user: cash, reserved, positions [(qid, outcome index, shares, price)], cash value (micro)."""
+    out: dict[int, dict] = defaultdict(lambda: {"cash": 0, "reserved": 0, "positions": [], "value": 0})
+    for r in rows:
+        h = out[r.user_id]
+        if r.key.endswith(":cash"):
+            h["cash"] += r.balance
+            h["value"] += r.balance
+        elif r.key.endswith(":escrow"):
+            h["reserved"] += r.balance
+            h["value"] += r.balance
+        elif r.balance:
+            i = int(r.key.rsplit(":o", 1)[1])
+            p = prices.get(r.question_id, [])
+            price = p[i] if i < len(p) else 0.0
+            h["positions"].append((r.question_id, i, r.balance, price))
+    return out
+
+
+def portfolio(engine: Engine, *, user_id: int) -> dict:
+    """Balance, positions, open orders, value and profit of one trader."""
+    with engine.connect() as conn:
+        user = conn.execute(select(USER.c.id, USER.c.name, USER.c.is_host).where(USER.c.id == user_id)).first()
+        if user is None:
+            raise NotFound(f"user {user_id} does not exist")
+        prices = _prices(conn)
+        rows = conn.execute(select(ACCOUNT.c.key, ACCOUNT.c.user_id, ACCOUNT.c.question_id, ACCOUNT.c.balance).where(ACCOUNT.c.user_id == user_id)).all()
+        h = _holdings(rows, prices)[user_id]
+        qids = {qid for qid, *_ in h["positions"]}
+        orders = conn.execute(select(ORDER).where(ORDER.c.user_id == user_id, ORDER.c.status == "resting").order_by(ORDER.c.id)).all()
+        qids |= {o.question_id for o in orders}
+        titles = {r.id: (r.title, r.status) for r in conn.execute(select(QUESTION.c.id, QUESTION.c.title, QUESTION.c.status).where(QUESTION.c.id.in_(qids)))}
+        names = {(r.question_id, r.idx): r.name for r in conn.execute(select(OUTCOME).where(OUTCOME.c.question_id.in_(qids)))}
+        granted = _granted(conn, user_id).get(user_id, 0)
+        markets = _markets(engine, conn, qids)
+        h["value"] += _shares_value(markets, user_id)
+    left = {(qid, o.order_id): o.remaining for qid, m in markets.items() for o in m.orders}
+    positions = [
+        {"question_id": qid, "title": titles[qid][0], "status": titles[qid][1], "outcome": names[(qid, i)],
+         "shares": shares / U, "price": price, "value": math.floor(shares * price) / U}
+        for qid, i, shares, price in sorted(h["positions"])
+    ]
+    open_orders = [
+        {"order_id": o.id, "question_id": o.question_id, "title": titles[o.question_id][0], "side": o.side,
+         "outcome": names[(o.question_id, o.outcome_idx)], "limit_price": o.limit_price,
+         "amount": None if o.amount is None else o.amount / U, "shares": None if o.shares_in is None else o.shares_in / U,
+         "remaining": left.get((o.question_id, o.engine_order_id), 0) / U}
+        for o in orders
+    ]
+    return {"user_id": user.id, "name": user.name, "is_host": bool(user.is_host), "balance": h["cash"] / U,
+            "reserved": h["reserved"] / U, "positions": positions, "open_orders": open_orders,
+            "value": h["value"] / U, "profit": (h["value"] - granted) / U}
+
+
+def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
+    """Traders (the host excluded) ranked by value, then by name."""
+    with engine.connect() as conn:
+        prices = _prices(conn)
+        users = conn.execute(select(USER.c.id, USER.c.name).where(USER.c.is_host.is_(False))).all()
+        rows = conn.execute(select(ACCOUNT.c.key, ACCOUNT.c.user_id, ACCOUNT.c.question_id, ACCOUNT.c.balance).where(ACCOUNT.c.user_id.is_not(None))).all()
+        granted = _granted(conn)
+        markets = _markets(engine, conn)
+    holdings = _holdings(rows, prices)
+    table = []
+    for u in users:
+        h = holdings[u.id]
+        h["value"] += _shares_value(markets, u.id)
+        table.append({"user_id": u.id, "name": u.name, "balance": h["cash"] / U, "value": h["value"] / U,
+                      "profit": (h["value"] - granted.get(u.id, 0)) / U})
+    table.sort(key=lambda r: (-r["value"], r["name"]))
+    return [{"rank": k + 1, **r} for k, r in enumerate(table[:limit])]

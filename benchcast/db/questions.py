@@ -1,0 +1,129 @@
+"""Questions: opening a market (funded by the house), listing them with prices, price history."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from benchcast.db import ledger
+from benchcast.db.errors import InvalidRequest, NotFound
+from benchcast.db.marketstate import dump_market
+from benchcast.db.models import MarketState, Outcome, Question, Resolution, Trade, utcnow
+from benchcast.db.tx import run_write
+from markets import MICRO, binary_question, create_market, multiple_choice_question, prices, to_micro
+
+QUESTION = Question.__table__
+OUTCOME = Outcome.__table__
+STATE = MarketState.__table__
+TRADE = Trade.__table__
+RESOLUTION = Resolution.__table__
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An ISO time as naive UTC (a date means its midnight UTC); None stays None."""
+    if text is None or text == "":
+        return None
+    try:
+        t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        raise InvalidRequest(f"closes_at {text!r} is not an ISO time such as 2027-12-31T00:00:00Z") from None
+    if t.tzinfo is not None:
+        t = t.astimezone(UTC).replace(tzinfo=None)
+    return t
+
+
+def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
+    """Open a market on a new question; the house moves the maker's reserve into its pool."""
+    closes_at = parse_time(spec.get("closes_at"))
+    title, criteria = spec["title"].strip(), spec.get("criteria") or ""
+    if spec.get("kind", "binary") == "binary":
+        if spec.get("outcomes") not in (None, ["YES", "NO"]):
+            raise InvalidRequest(f"a binary question has outcomes ['YES', 'NO'], not {spec['outcomes']}")
+        question = binary_question(title, criteria=criteria, closes_at=closes_at)
+    else:
+        if not spec.get("outcomes"):
+            raise InvalidRequest("a multiple_choice question needs 'outcomes': 2 to 20 names")
+        question = multiple_choice_question(title, [o.strip() for o in spec["outcomes"]], criteria=criteria, closes_at=closes_at)
+    market = create_market(question, spec.get("mechanism", "lmsr"), to_micro(spec["subsidy"]), spec.get("initial_prices"))
+    start = list(prices(market))
+
+    def work(conn: Connection) -> int:
+        qid = conn.execute(
+            insert(QUESTION).values(
+                title=question.title, kind=question.kind, mechanism=market.mechanism, status="open", subsidy=market.subsidy,
+                closes_at=closes_at, created_by=created_by, created_at=utcnow(), initial_prices=json.dumps(start), criteria=criteria,
+                initial_state=dump_market(market),
+            ).returning(QUESTION.c.id)
+        ).scalar_one()
+        conn.execute(insert(OUTCOME), [{"question_id": qid, "idx": i, "name": o} for i, o in enumerate(question.outcomes)])
+        conn.execute(insert(STATE).values(question_id=qid, state=dump_market(market), version=0, prices=json.dumps(start),
+                                          trades=0, volume=0, updated_at=utcnow()))
+        ledger.post(conn, "reserve", [(ledger.BANK, -market.reserve), (ledger.maker_cash(qid), market.reserve)],
+                    question_id=qid, memo="market maker's reserve")
+        return qid
+
+    return get_question(engine, run_write(engine, work))
+
+
+def _rows(conn: Connection, question_id: int | None = None) -> list[dict]:
+    q = select(QUESTION, STATE.c.prices, STATE.c.trades, STATE.c.volume).join(STATE, STATE.c.question_id == QUESTION.c.id)
+    o = select(OUTCOME.c.question_id, OUTCOME.c.idx, OUTCOME.c.name).order_by(OUTCOME.c.question_id, OUTCOME.c.idx)
+    r = select(RESOLUTION)
+    if question_id is not None:
+        q, o, r = q.where(QUESTION.c.id == question_id), o.where(OUTCOME.c.question_id == question_id), r.where(RESOLUTION.c.question_id == question_id)
+    names: dict[int, list[str]] = {}
+    for row in conn.execute(o):
+        names.setdefault(row.question_id, []).append(row.name)
+    resolutions = {row.question_id: row for row in conn.execute(r)}
+    out = []
+    for row in conn.execute(q.order_by(QUESTION.c.id)):
+        ps = json.loads(row.prices)
+        res = resolutions.get(row.id)
+        out.append({
+            "id": row.id, "title": row.title, "kind": row.kind, "mechanism": row.mechanism, "status": row.status,
+            "criteria": row.criteria,
+            "outcomes": [{"name": n, "price": p} for n, p in zip(names.get(row.id, []), ps)],
+            "subsidy": row.subsidy / MICRO,
+            "closes_at": row.closes_at.isoformat() + "Z" if row.closes_at else None,
+            "created_at": row.created_at.isoformat() + "Z",
+            "trades": row.trades, "volume": row.volume / MICRO,
+            "resolution": None if res is None else {
+                "kind": res.kind, "probability": json.loads(res.probabilities) if res.probabilities else res.probability,
+                "outcome": None if res.outcome_idx is None else names[row.id][res.outcome_idx],
+                "at": res.created_at.isoformat() + "Z",
+            },
+        })
+    return out
+
+
+def list_questions(engine: Engine) -> list[dict]:
+    """Every question with its current prices, newest last."""
+    with engine.connect() as conn:
+        return _rows(conn)
+
+
+def get_question(engine: Engine, question_id: int) -> dict:
+    """One question with its current prices (NotFound if there is none)."""
+    with engine.connect() as conn:
+        rows = _rows(conn, question_id)
+    if not rows:
+        raise NotFound(f"question {question_id} does not exist")
+    return rows[0]
+
+
+def price_history(engine: Engine, question_id: int, limit: int = 2000) -> dict:
+    """Opening prices, then the prices after every trade (the last `limit` points)."""
+    with engine.connect() as conn:
+        q = conn.execute(select(QUESTION.c.initial_prices, QUESTION.c.created_at).where(QUESTION.c.id == question_id)).first()
+        if q is None:
+            raise NotFound(f"question {question_id} does not exist")
+        names = [r.name for r in conn.execute(select(OUTCOME.c.name).where(OUTCOME.c.question_id == question_id).order_by(OUTCOME.c.idx))]
+        trades = conn.execute(
+            select(TRADE.c.created_at, TRADE.c.prices_after).where(TRADE.c.question_id == question_id).order_by(TRADE.c.id.desc()).limit(limit)
+        ).all()
+    points = [{"t": q.created_at.isoformat() + "Z", "prices": json.loads(q.initial_prices)}]
+    points += [{"t": t.created_at.isoformat() + "Z", "prices": json.loads(t.prices_after)} for t in reversed(trades)]
+    return {"question_id": question_id, "outcomes": names, "points": points}

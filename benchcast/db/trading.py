@@ -1,0 +1,276 @@
+"""Orders, quotes, cancels and resolutions: each one database transaction, serialized per market.
+
+The pattern is load, call the engine, persist: lock the market's state row (SQLite: the whole
+database through BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE), decode the engine's
+`Market`, let `markets` price and execute, then write the order, its trades, one balanced
+ledger transaction and the new state together. Any error rolls everything back.
+
+An idempotency key makes a retried order return the first answer instead of trading twice.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from benchcast.db import ledger
+from benchcast.db.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from benchcast.db.marketstate import dump_market, load_market, remember
+from benchcast.db.models import MarketState, Order, Outcome, Question, Trade, utcnow
+from benchcast.db.raw import Raw
+from benchcast.db.tx import run_write
+from markets import (
+    MAX_AMOUNT,
+    MICRO,
+    Fill,
+    InvalidAmount,
+    LimitFill,
+    Market,
+    apply_order,
+    cancel_limit_order,
+    place_limit_order,
+    prices,
+    quote,
+)
+from markets import Order as EngineOrder
+
+ORDER = Order.__table__
+TRADE = Trade.__table__
+STATE = MarketState.__table__
+QUESTION = Question.__table__
+OUTCOME = Outcome.__table__
+U = MICRO
+
+
+def to_micro(value: float | None, what: str) -> int | None:
+    """A number of units as micro-units, rounded to the nearest micro-unit (None stays None)."""
+    if value is None:
+        return None
+    try:
+        micro = (Decimal(str(value)) * U).to_integral_value()
+    except (InvalidOperation, ValueError):
+        raise InvalidAmount(f"{what} {value!r} is not a number") from None
+    return int(micro)
+
+
+def cache_key(engine: Engine, question_id: int, version: int) -> tuple[str, int, int]:
+    return (engine.url.render_as_string(hide_password=False), question_id, version)
+
+
+def lock_market(conn: Connection, question_id: int) -> tuple[str, int]:
+    """Lock the market row (FOR UPDATE on PostgreSQL) and return (state JSON, version)."""
+    raw = Raw(conn)
+    sql = "SELECT state, version FROM bc_market_state WHERE question_id = :q"
+    row = raw.one(sql if raw.is_sqlite else sql + " FOR UPDATE", {"q": question_id})
+    if row is None:
+        raise NotFound(f"question {question_id} does not exist")
+    return row[0], row[1]
+
+
+def save_market(conn: Connection, question_id: int, version: int, market: Market, *, trades: int = 0, volume: int = 0) -> None:
+    raw = Raw(conn)
+    raw.run(
+        "UPDATE bc_market_state SET state = :s, version = :v, prices = :p, trades = trades + :n, volume = volume + :vol, "
+        "updated_at = :t WHERE question_id = :q",
+        {"s": dump_market(market), "v": version + 1, "p": json.dumps(list(prices(market))), "n": trades, "vol": volume,
+         "t": ledger.db_time(utcnow(), raw.is_sqlite), "q": question_id},
+    )
+
+
+def _fill_moves(user_id: int, qid: int, i: int, side: str, shares: int, cost: int, *, from_escrow: bool) -> list[tuple[str, int]]:
+    """Ledger moves of one trade with the maker (cost > 0 paid by the trader, < 0 received)."""
+    payer = ledger.user_escrow(user_id, qid) if from_escrow else ledger.user_cash(user_id)
+    if side == "buy":
+        return [(payer, -cost), (ledger.maker_cash(qid), cost),
+                (ledger.maker_shares(qid, i), -shares), (ledger.user_shares(user_id, qid, i), shares)]
+    return [(ledger.user_cash(user_id), -cost), (ledger.maker_cash(qid), cost),
+            (ledger.user_shares(user_id, qid, i), -shares), (ledger.maker_shares(qid, i), shares)]
+
+
+def _limit_fill_moves(lf: LimitFill, qid: int, i: int) -> list[tuple[str, int]]:
+    uid = int(lf.trader)
+    moves = _fill_moves(uid, qid, i, lf.side, lf.shares, lf.cost, from_escrow=lf.side == "buy")
+    if lf.side == "buy" and lf.balance_delta:  # the finished order's unused reserve comes back
+        moves += [(ledger.user_escrow(uid, qid), -lf.balance_delta), (ledger.user_cash(uid), lf.balance_delta)]
+    return moves
+
+
+def _existing(conn: Connection, user_id: int, key: str) -> dict | None:
+    row = Raw(conn).one("SELECT id, question_id, result FROM bc_order WHERE user_id = :u AND idempotency_key = :k", {"u": user_id, "k": key})
+    if row is None:
+        return None
+    out = json.loads(row[2])
+    out["order_id"] = row[0]
+    out["_question_id"] = row[1]
+    return out
+
+
+def _replay(found: dict, question_id: int, key: str) -> dict:
+    if found.pop("_question_id") != question_id:
+        raise Conflict(f"idempotency key {key!r} was already used for an order on another question")
+    found["replayed"] = True
+    return found
+
+
+def place_order(
+    engine: Engine, *, user_id: int, question_id: int, outcome: str, side: str, amount: float | None = None,
+    shares: float | None = None, limit_price: float | None = None, idempotency_key: str | None = None, resting: bool = False,
+) -> dict:
+    """Execute an order (or rest it, with `resting`) and return what it did."""
+    order = EngineOrder(str(user_id), outcome, side, to_micro(amount, "amount"), to_micro(shares, "shares"), limit_price)
+    if resting and limit_price is None:
+        raise InvalidRequest("a resting order needs limit_price")
+    holder: dict = {}
+
+    def work(conn: Connection) -> dict:
+        text, version = lock_market(conn, question_id)
+        raw = Raw(conn)
+        if idempotency_key is not None:
+            found = _existing(conn, user_id, idempotency_key)
+            if found is not None:
+                return _replay(found, question_id, idempotency_key)
+        market = load_market(text, key=cache_key(engine, question_id, version))
+        cash = raw.value("SELECT balance FROM bc_account WHERE key = :k", {"k": ledger.user_cash(user_id)}) or 0
+        now = utcnow()
+        t = ledger.db_time(now, raw.is_sqlite)
+        i = market.question.index(outcome)
+        if resting:
+            new, engine_id, reserved, fills = place_limit_order(market, order, cash=cash, now=now)
+            own = [f for f in fills if f.order_id == engine_id]
+            others = [f for f in fills if f.order_id != engine_id]
+            got, cost = sum(f.shares for f in own), sum(f.cost for f in own)
+            status = "filled" if any(f.is_done for f in own) else "resting"
+            after = list(prices(new))
+        else:
+            new, fill = apply_order(market, order, cash=cash, now=now)
+            engine_id, reserved, own, others = None, 0, [], list(fill.limit_fills)
+            got, cost, status, after = fill.shares, fill.cost, "filled", list(fill.prices_after)
+        order_id = raw.value(
+            "INSERT INTO bc_order (question_id, user_id, outcome_idx, side, amount, shares_in, limit_price, is_resting, "
+            "engine_order_id, status, idempotency_key, result, created_at) VALUES (:q, :u, :i, :side, :amount, :shares, :lp, "
+            ":resting, :eid, :status, :key, '{}', :t) RETURNING id",
+            {"q": question_id, "u": user_id, "i": i, "side": side, "amount": order.amount, "shares": order.shares,
+             "lp": limit_price, "resting": resting, "eid": engine_id, "status": status, "key": idempotency_key, "t": t},
+        )
+        moves: list[tuple[str, int]] = []
+        trades: list[dict] = []
+        if reserved:
+            moves += [(ledger.user_cash(user_id), -reserved), (ledger.user_escrow(user_id, question_id), reserved)]
+        resting_ids = _db_order_ids(conn, question_id, {f.order_id for f in others})
+        for f, is_own in [(f, True) for f in own] + [(f, False) for f in others]:
+            j = market.question.index(f.outcome)
+            moves += _limit_fill_moves(f, question_id, j)
+            db_id = order_id if is_own else resting_ids[f.order_id]
+            trades.append(_trade_row(db_id, question_id, int(f.trader), j, f.side, f.shares, f.cost, f.prices_after, t))
+            if f.is_done and not is_own:
+                raw.run("UPDATE bc_order SET status = 'done' WHERE id = :id", {"id": db_id})
+        if not resting:
+            moves += _fill_moves(user_id, question_id, i, side, got, cost, from_escrow=False)
+            trades.append(_trade_row(order_id, question_id, user_id, i, side, got, cost, after, t))
+        balances = ledger.post(conn, "order", moves, question_id=question_id, order_id=order_id, memo=f"{side} {outcome}")
+        raw.many(
+            "INSERT INTO bc_trade (order_id, question_id, user_id, outcome_idx, side, shares, cost, prices_after, created_at) "
+            "VALUES (:order_id, :question_id, :user_id, :outcome_idx, :side, :shares, :cost, :prices_after, :created_at)",
+            trades,
+        )
+        save_market(conn, question_id, version, new, trades=len(trades), volume=sum(abs(x["cost"]) for x in trades))
+        holder["cache"] = (cache_key(engine, question_id, version + 1), new)
+        cash_after = balances.get(ledger.user_cash(user_id), cash)
+        result = {
+            "status": status, "outcome": outcome, "side": side, "shares": got / U, "cost": cost / U,
+            "average_price": (abs(cost) / got) if got else None, "prices_after": after, "balance": cash_after / U,
+        }
+        raw.run("UPDATE bc_order SET result = :r WHERE id = :id", {"r": json.dumps(result), "id": order_id})
+        return {"order_id": order_id, **result}
+
+    try:
+        result = run_write(engine, work)
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        with engine.connect() as conn:  # a concurrent retry with the same key won the race
+            found = _existing(conn, user_id, idempotency_key)
+        if found is None:
+            raise
+        return _replay(found, question_id, idempotency_key)
+    if "cache" in holder:
+        remember(*holder["cache"])
+    return result
+
+
+def _trade_row(order_id: int, qid: int, uid: int, i: int, side: str, shares: int, cost: int, after, now) -> dict:  # type: ignore[no-untyped-def]
+    return {"order_id": order_id, "question_id": qid, "user_id": uid, "outcome_idx": i, "side": side, "shares": shares,
+            "cost": cost, "prices_after": json.dumps(list(after)), "created_at": now}
+
+
+def _db_order_ids(conn: Connection, question_id: int, engine_ids: set[int]) -> dict[int, int]:
+    if not engine_ids:
+        return {}
+    rows = conn.execute(select(ORDER.c.id, ORDER.c.engine_order_id).where(
+        ORDER.c.question_id == question_id, ORDER.c.engine_order_id.in_(engine_ids)))
+    return {r.engine_order_id: r.id for r in rows}
+
+
+def quote_order(
+    engine: Engine, *, user_id: int, question_id: int, outcome: str, side: str, amount: float | None = None,
+    shares: float | None = None, limit_price: float | None = None, resting: bool = False,
+) -> dict:
+    """What the order would do now, without doing it (the market is not locked)."""
+    order = EngineOrder(str(user_id), outcome, side, to_micro(amount, "amount"), to_micro(shares, "shares"), limit_price)
+    with engine.connect() as conn:
+        row = conn.execute(select(STATE.c.state, STATE.c.version).where(STATE.c.question_id == question_id)).first()
+    if row is None:
+        raise NotFound(f"question {question_id} does not exist")
+    market = load_market(row.state, key=cache_key(engine, question_id, row.version))
+    before = list(prices(market))
+    if resting:
+        if limit_price is None:
+            raise InvalidRequest("a resting order needs limit_price")
+        new, engine_id, _reserved, fills = place_limit_order(market, order, cash=MAX_AMOUNT, now=utcnow())
+        own = [f for f in fills if f.order_id == engine_id]
+        got, cost = sum(f.shares for f in own), sum(f.cost for f in own)
+        return {"outcome": outcome, "side": side, "shares": got / U, "cost": cost / U,
+                "average_price": abs(cost) / got if got else None, "prices_before": before,
+                "prices_after": list(prices(new)), "fills_now": bool(own)}
+    fill: Fill = quote(market, order, now=utcnow())
+    return {"outcome": outcome, "side": side, "shares": fill.shares / U, "cost": fill.cost / U,
+            "average_price": fill.average_price, "prices_before": before, "prices_after": list(fill.prices_after), "fills_now": True}
+
+
+def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
+    """Withdraw one of the caller's resting orders; its reserved cash comes back."""
+    with engine.connect() as conn:
+        row = conn.execute(select(ORDER).where(ORDER.c.id == order_id)).first()
+    if row is None:
+        raise NotFound(f"order {order_id} does not exist")
+    if row.user_id != user_id:
+        raise Forbidden(f"order {order_id} is not yours")
+    if not row.is_resting or row.status != "resting":
+        raise Conflict(f"order {order_id} is {row.status}, not a resting order that can be cancelled")
+    qid = row.question_id
+    holder: dict = {}
+
+    def work(conn: Connection) -> dict:
+        text, version = lock_market(conn, qid)
+        status = conn.execute(select(ORDER.c.status).where(ORDER.c.id == order_id)).scalar_one()
+        if status != "resting":
+            raise Conflict(f"order {order_id} is {status}, not a resting order that can be cancelled")
+        market = load_market(text, key=cache_key(engine, qid, version))
+        new, released = cancel_limit_order(market, row.engine_order_id, str(user_id))
+        moves = [(ledger.user_escrow(user_id, qid), -released), (ledger.user_cash(user_id), released)] if released else []
+        ledger.post(conn, "cancel", moves, question_id=qid, order_id=order_id, memo="cancel resting order")
+        conn.execute(update(ORDER).where(ORDER.c.id == order_id).values(status="cancelled"))
+        save_market(conn, qid, version, new)
+        holder["cache"] = (cache_key(engine, qid, version + 1), new)
+        outcome = market.question.outcomes[row.outcome_idx]
+        return {"order_id": order_id, "status": "cancelled", "outcome": outcome, "side": row.side, "shares": 0.0,
+                "cost": -released / U, "average_price": None, "prices_after": list(prices(new)),
+                "balance": ledger.balance(conn, ledger.user_cash(user_id)) / U}
+
+    result = run_write(engine, work)
+    remember(*holder["cache"])
+    return result

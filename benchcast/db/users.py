@@ -1,0 +1,73 @@
+"""Users: joining, the host account, token look-up, balances and positions."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from benchcast.db import ledger
+from benchcast.db.errors import Conflict, Forbidden, InvalidRequest
+from benchcast.db.models import MICRO, User
+from benchcast.db.tokens import hash_token, new_token
+from benchcast.db.tx import write_transaction
+
+USER = User.__table__
+HOST_NAME = "host"
+#: Money every new trader starts with, in micro-units.
+STARTING_BALANCE = 1_000 * MICRO
+
+
+def clean_name(name: str) -> str:
+    """`name` stripped and checked: 1 to 64 printable characters."""
+    if not isinstance(name, str):
+        raise InvalidRequest("name must be a string")
+    name = unicodedata.normalize("NFC", name).strip()
+    if not 1 <= len(name) <= 64:
+        raise InvalidRequest(f"name {name[:80]!r} must be 1 to 64 characters long")
+    if any(unicodedata.category(ch).startswith("C") for ch in name):
+        raise InvalidRequest("name must not contain control characters")
+    return name
+
+
+def join(
+    engine: Engine, *, name: str, invite: str | None = None, expected_invite: str | None = None,
+    starting_balance: int = STARTING_BALANCE,
+) -> tuple[dict, str]:
+    """Create a trader named `name` with a starting balance; return (user row, token)."""
+    if expected_invite and invite != expected_invite:
+        raise Forbidden("a valid invite code is needed to join this session")
+    name = clean_name(name)
+    if name.lower() == HOST_NAME:
+        raise Conflict(f"name {name!r} is taken")
+    token = new_token()
+    try:
+        with write_transaction(engine) as conn:
+            if conn.execute(select(USER.c.id).where(USER.c.name == name)).first():
+                raise Conflict(f"name {name!r} is taken; choose another")
+            user_id = conn.execute(insert(USER).values(name=name, token_hash=hash_token(token), is_host=False).returning(USER.c.id)).scalar_one()
+            ledger.post(conn, "grant", [(ledger.BANK, -starting_balance), (ledger.user_cash(user_id), starting_balance)], memo=f"starting balance of {name}")
+    except IntegrityError:
+        raise Conflict(f"name {name!r} is taken; choose another") from None
+    return {"id": user_id, "name": name, "is_host": False}, token
+
+
+def ensure_host(engine: Engine, token: str, starting_balance: int = STARTING_BALANCE) -> dict:
+    """Make (or re-key) the host account so that `token` is its bearer token."""
+    with write_transaction(engine) as conn:
+        row = conn.execute(select(USER.c.id).where(USER.c.name == HOST_NAME)).first()
+        if row:
+            conn.execute(update(USER).where(USER.c.id == row.id).values(token_hash=hash_token(token), is_host=True))
+            return {"id": row.id, "name": HOST_NAME, "is_host": True}
+        user_id = conn.execute(insert(USER).values(name=HOST_NAME, token_hash=hash_token(token), is_host=True).returning(USER.c.id)).scalar_one()
+        ledger.post(conn, "grant", [(ledger.BANK, -starting_balance), (ledger.user_cash(user_id), starting_balance)], memo="starting balance of host")
+    return {"id": user_id, "name": HOST_NAME, "is_host": True}
+
+
+def user_by_token(conn: Connection, token: str) -> dict | None:
+    """The user whose token is `token`, or None."""
+    row = conn.execute(select(USER.c.id, USER.c.name, USER.c.is_host).where(USER.c.token_hash == hash_token(token))).first()
+    return None if row is None else {"id": row.id, "name": row.name, "is_host": bool(row.is_host)}
+

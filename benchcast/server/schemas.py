@@ -1,0 +1,162 @@
+"""Request and response bodies of the REST API (pydantic; the shell's edge)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("text must not contain NUL characters")
+    return text
+
+
+#: Text without NUL characters (PostgreSQL cannot store them).
+Text = Annotated[str, AfterValidator(_no_nul)]
+#: A finite number no larger in size than a sane market could ever see.
+Money = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+Key = Annotated[Text, Field(min_length=1, max_length=128)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JoinIn(Strict):
+    name: Annotated[Text, Field(min_length=1, max_length=64)]
+    invite: Annotated[Text, Field(max_length=128)] | None = None
+
+
+class JoinOut(BaseModel):
+    user_id: int
+    name: str
+    token: str
+    balance: float
+
+
+class QuestionCreate(Strict):
+    title: Annotated[Text, Field(min_length=1, max_length=300)]
+    kind: Literal["binary", "multiple_choice"] = "binary"
+    outcomes: Annotated[list[Annotated[Text, Field(min_length=1, max_length=120)]], Field(max_length=20)] | None = None
+    mechanism: Literal["lmsr", "cpmm"] = "lmsr"
+    subsidy: Money = 100.0
+    closes_at: Annotated[Text, Field(max_length=40)] | None = None
+    initial_prices: Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(max_length=20)] | None = None
+    criteria: Annotated[Text, Field(max_length=2000)] = ""
+
+
+class OutcomeOut(BaseModel):
+    name: str
+    price: float
+
+
+class QuestionOut(BaseModel):
+    id: int
+    title: str
+    kind: str
+    mechanism: str
+    status: str
+    outcomes: list[OutcomeOut]
+    subsidy: float
+    closes_at: str | None = None
+    created_at: str
+    volume: float = 0.0
+    trades: int = 0
+    resolution: dict | None = None
+
+
+class OrderIn(Strict):
+    outcome: Key
+    side: Literal["buy", "sell"]
+    amount: Money | None = None
+    shares: Money | None = None
+    limit_price: Annotated[float, Field(allow_inf_nan=False, ge=-10.0, le=10.0)] | None = None
+    resting: bool = Field(False, description="Rest as a limit order until the price reaches limit_price (fills what it can now).")
+    idempotency_key: Key | None = None
+
+
+class QuoteIn(Strict):
+    outcome: Key
+    side: Literal["buy", "sell"]
+    amount: Money | None = None
+    shares: Money | None = None
+    limit_price: Annotated[float, Field(allow_inf_nan=False, ge=-10.0, le=10.0)] | None = None
+    resting: bool = False
+
+
+class OrderOut(BaseModel):
+    order_id: int
+    status: str
+    outcome: str
+    side: str
+    shares: float
+    cost: float
+    average_price: float | None = None
+    prices_after: list[float]
+    balance: float | None = None
+    replayed: bool = False
+
+
+class QuoteOut(BaseModel):
+    outcome: str
+    side: str
+    shares: float
+    cost: float
+    average_price: float | None = None
+    prices_before: list[float]
+    prices_after: list[float]
+    fills_now: bool = True
+
+
+class ResolveIn(Strict):
+    outcome: Key | None = None
+    probability: (
+        Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+        | Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]], Field(min_length=2, max_length=20)]
+        | None
+    ) = Field(None, description="P(YES) of a binary question, or one probability per outcome (summing to 1).")
+    cancel: bool | None = None
+
+
+class Position(BaseModel):
+    question_id: int
+    title: str
+    status: str
+    outcome: str
+    shares: float
+    price: float
+    value: float
+
+
+class MeOut(BaseModel):
+    user_id: int
+    name: str
+    is_host: bool
+    balance: float
+    positions: list[Position]
+    open_orders: list[dict]
+    reserved: float = 0.0
+    value: float
+    profit: float
+
+
+class LeaderRow(BaseModel):
+    rank: int
+    user_id: int
+    name: str
+    balance: float
+    value: float
+    profit: float
+
+
+class PricePoint(BaseModel):
+    t: str
+    prices: list[float]
+
+
+class HistoryOut(BaseModel):
+    question_id: int
+    outcomes: list[str]
+    points: list[PricePoint]
