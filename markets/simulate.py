@@ -25,8 +25,7 @@ from markets.bots.population import BotParams, make_population, parse_population
 from markets.bots.signals import as_distribution
 from markets.errors import MarketError
 from markets.execution import Order
-from markets.market import MAKERS as maker_of
-from markets.market import MECHANISMS, create_market, loss_bound, price_band, prices
+from markets.market import MECHANISMS, create_market, depth_at, loss_bound, prices
 from markets.money import MICRO
 from markets.orders import apply_order
 from markets.questions import binary_question, multiple_choice_question
@@ -34,7 +33,6 @@ from markets.resolution import resolve
 from markets.scoring import brier, log_score, profit, truth as resolved_truth
 
 #: Bots aim this far inside the engine's price band, so rounding never pushes a price out of it.
-BAND_MARGIN = 1e-6
 
 
 @dataclass(frozen=True)
@@ -173,12 +171,10 @@ def _to_engine(order, trader: str, outcomes: tuple[str, ...], held: tuple[int, .
     return Order(trader, outcomes[order.outcome], "sell", shares=shares, limit_price=order.limit_price) if shares > 0 else None
 
 
-def _depth(maker, state, p: tuple[float, ...], i: int, side: str, target: float) -> float:
-    """Money (buy) or shares (sell) that move outcome i to `target`, kept inside the price band."""
-    band = price_band(p, i, side)
-    if side == "buy":
-        return max(0.0, maker.amount_to_price(state, p, i, min(target, band - BAND_MARGIN))) / MICRO
-    return max(0.0, maker.shares_to_price(state, p, i, max(target, band + BAND_MARGIN))) / MICRO
+def _depth(mechanism: str, state, p: tuple[float, ...], i: int, side: str, target: float) -> float:
+    """Money (buy) or shares (sell) that move outcome i to `target`, kept inside the price band
+    (the engine's `depth_at`, in units)."""
+    return depth_at(mechanism, state, p, i, side, target) / MICRO
 
 
 def run_market(config: SimulationConfig, rng: np.random.Generator, bots: list[Bot] | None = None) -> RunResult:
@@ -205,8 +201,7 @@ def run_market(config: SimulationConfig, rng: np.random.Generator, bots: list[Bo
     orders = rejected = 0
     index = {name: i for i, name in enumerate(names)}
     limit = config.max_orders if config.max_orders is not None else math.inf
-    maker = maker_of[config.mechanism]
-    depth = partial(_depth, maker, market.maker, ptuple)
+    depth = partial(_depth, config.mechanism, market.maker, ptuple)
     # A bot's holdings change only when it trades: build them once per change, not per turn.
     holdings: list[Holdings | None] = [None] * len(bots)
     for t in range(steps):
@@ -236,7 +231,7 @@ def run_market(config: SimulationConfig, rng: np.random.Generator, bots: list[Bo
             holdings[k] = None
             ptuple = fill.prices_after
             current = np.array(ptuple)
-            depth = partial(_depth, maker, market.maker, ptuple)
+            depth = partial(_depth, config.mechanism, market.maker, ptuple)
         path[t + 1] = current
     return _settle(config, market, path, truth, names, bots, rng, orders, rejected)
 

@@ -22,8 +22,6 @@ each error names the file, the line and the value.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from priors.errors import DataFileError, UnknownBenchmark
+from priors.tables import read_table
 
 REQUIRED = ("benchmark", "model", "date", "score")
 OPTIONAL = ("organization", "open_weights", "provenance", "source")
@@ -164,31 +163,7 @@ def read_results(source: str | Path | pd.DataFrame | None = None) -> pd.DataFram
     """
     if source is None:
         source = data_path(HISTORY_FILE)
-    if isinstance(source, pd.DataFrame):
-        label = "DataFrame"
-        frame = source.copy()
-        frame.columns = [str(c) for c in frame.columns]
-        header = list(frame.columns)
-        frame = frame.astype(object).where(frame.notna(), "")
-        if "date" in frame.columns:
-            frame["date"] = [d.date().isoformat() if isinstance(d, pd.Timestamp) else d
-                             for d in frame["date"]]
-        body = [(i + 2, [str(v) for v in row]) for i, row in enumerate(frame.itertuples(index=False))]
-    else:
-        path = Path(source)
-        label = str(path)
-        if not path.is_file():
-            raise DataFileError(f"{label}: no such file")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise DataFileError(f"{label}: not a UTF-8 text file") from None
-        lines = list(csv.reader(io.StringIO(text)))
-        if not lines or not any(cell.strip() for cell in lines[0]):
-            raise DataFileError(f"{label}: the file is empty; expected a header line "
-                                f"{','.join(REQUIRED)}")
-        header = lines[0]
-        body = [(i + 2, row) for i, row in enumerate(lines[1:])]
+    label, header, body = read_table(source, REQUIRED)
     cols = _check_header(header, label)
     records = _parse_rows(body, cols, label)
     if not records:

@@ -27,8 +27,6 @@ measured after v2 came out in June 2026). As-of cuts filter on ``known_at``.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +35,7 @@ import pandas as pd
 
 from priors.errors import DataFileError, UnknownBenchmark
 from priors.history import _parse_bool, data_path
+from priors.tables import read_table
 
 OPEN_WEIGHT_FILE = "open_weight.csv"
 REQUIRED = ("metric", "organization", "country", "date", "open_weights", "score")
@@ -53,25 +52,7 @@ def lab_of(organization: str) -> str:
 
 
 def _read_table(source: str | Path | pd.DataFrame) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
-    if isinstance(source, pd.DataFrame):
-        frame = source.astype(object).where(source.notna(), "")
-        if "date" in frame.columns:
-            frame["date"] = [d.date().isoformat() if isinstance(d, pd.Timestamp) else d
-                             for d in frame["date"]]
-        body = [(i + 2, [str(v) for v in row]) for i, row in enumerate(frame.itertuples(index=False))]
-        return "DataFrame", [str(c) for c in frame.columns], body
-    path = Path(source)
-    label = str(path)
-    if not path.is_file():
-        raise DataFileError(f"{label}: no such file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataFileError(f"{label}: not a UTF-8 text file") from None
-    lines = list(csv.reader(io.StringIO(text)))
-    if not lines or not any(cell.strip() for cell in lines[0]):
-        raise DataFileError(f"{label}: the file is empty; expected a header line {','.join(REQUIRED)}")
-    return label, lines[0], [(i + 2, row) for i, row in enumerate(lines[1:])]
+    return read_table(source, REQUIRED)
 
 
 def _check_header(header: list[str], label: str) -> list[str]:
