@@ -192,6 +192,17 @@ def build_prior(
     return prior, idata
 
 
+def needs_build(as_of: date, *, cache_dir: Path | None, curve: str = "logistic") -> bool:
+    """Whether `prior_for(as_of)` would have to fit the population model (minutes, not seconds)."""
+    try:
+        shipped = load_prior()
+        if shipped.curve == curve and shipped.last_known <= as_of:
+            return False
+    except PriorFileError:
+        pass
+    return not (cache_dir and (Path(cache_dir) / f"population-{curve}-{as_of.isoformat()}.json").is_file())
+
+
 def prior_for(
     as_of: date,
     *,

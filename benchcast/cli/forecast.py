@@ -120,7 +120,7 @@ def forecast(
 ) -> None:
     """Forecast a benchmark's best score: quantiles by date, threshold odds, crossing dates."""
     from forecast.api import forecast_benchmark, parse_date
-    from forecast.population import prior_for
+    from forecast.population import needs_build, prior_for
 
     as_of_day = parse_date(as_of, "--as-of date") if as_of else date.today()
     thresholds = list(threshold or [])
@@ -129,6 +129,9 @@ def forecast(
     _check_query(as_of_day, at_days + [b for _, b in pairs], thresholds)
     cdir = cache_dir()
     interactive = sys.stderr.isatty() and not as_json
+    if needs_build(as_of_day, cache_dir=cdir / "priors"):
+        typer.echo(f"building a population prior from results known by {as_of_day} "
+                   "(a few minutes, once; it is cached)...", err=True)
     prior = prior_for(as_of_day, cache_dir=cdir / "priors")
     fc = forecast_benchmark(
         data, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of_day,
