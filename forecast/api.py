@@ -236,10 +236,8 @@ def forecast_benchmark(
             raise InvalidQuery(f"the data holds {len(names)} benchmarks; name one of: {', '.join(names[:8])}")
         benchmark = names[0]
     name = match_benchmark(benchmark, names)
-    meta = load_metadata() if data is None else {}
-    shipped = load_metadata()
     notes: list[str] = []
-    info = meta.get(name) or shipped.get(name) if data is None else None
+    info = load_metadata().get(name)  # shipped benchmarks keep their floor and release, whatever the file
     if info is None:
         if floor is None:
             notes.append("floor 0 assumed (pass floor= / --floor)")
