@@ -18,6 +18,17 @@ def _dates(ts: np.ndarray) -> list[date]:
     return [from_years(t) for t in ts]
 
 
+def _save(fig, path: str | Path) -> Path:
+    """Write `fig` as a PNG at `path` (creating its folder) and release it."""
+    import matplotlib.pyplot as plt
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out)
+    plt.close(fig)
+    return out
+
+
 def fan_chart(fc: Forecast, path: str | Path, *, until: date | None = None,
               thresholds: list[float] | None = None, results=None) -> Path:
     """Write the fan chart of `fc` to `path` (PNG)."""
@@ -66,11 +77,7 @@ def fan_chart(fc: Forecast, path: str | Path, *, until: date | None = None,
     ax.legend(fontsize=7, loc="upper left", ncols=2)
     fig.autofmt_xdate()
     fig.tight_layout()
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out)
-    plt.close(fig)
-    return out
+    return _save(fig, path)
 
 
 def backtest_chart(scores, path: str | Path) -> Path:
@@ -107,8 +114,4 @@ def backtest_chart(scores, path: str | Path) -> Path:
     ax.set_title("PIT histogram (flat = calibrated)")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out)
-    plt.close(fig)
-    return out
+    return _save(fig, path)

@@ -146,17 +146,7 @@ class KellyTrader:
         object.__setattr__(self, "belief", as_distribution(self.belief))
 
     def decide(self, view: MarketView, holdings: Holdings, rng: np.random.Generator) -> tuple[BotOrder, ...]:
-        order = kelly_order(
-            self.belief,
-            view.prices,
-            holdings.cash,
-            holdings.shares,
-            fraction=self.kelly_fraction,
-            max_amount=self.aggressiveness * self.budget,
-            min_amount=MIN_ORDER_SHARE * self.budget,
-            depth=view.depth,
-        )
-        return NONE if order is None else (order,)
+        return _kelly_decide(self, self.belief, view, holdings)
 
 
 @dataclass(frozen=True)
@@ -188,17 +178,7 @@ class ForecastTrader:
         return self._resolved[0]
 
     def decide(self, view: MarketView, holdings: Holdings, rng: np.random.Generator) -> tuple[BotOrder, ...]:
-        order = kelly_order(
-            self.resolved_belief(view.prices.shape[0]),
-            view.prices,
-            holdings.cash,
-            holdings.shares,
-            fraction=self.kelly_fraction,
-            max_amount=self.aggressiveness * self.budget,
-            min_amount=MIN_ORDER_SHARE * self.budget,
-            depth=view.depth,
-        )
-        return NONE if order is None else (order,)
+        return _kelly_decide(self, self.resolved_belief(view.prices.shape[0]), view, holdings)
 
 
 @dataclass(frozen=True)
@@ -236,3 +216,18 @@ class MomentumTrader:
         if amount < MIN_ORDER_SHARE * self.budget:
             return NONE
         return (BotOrder(outcome=i, side="buy", amount=amount),)
+
+
+def _kelly_decide(bot, belief: np.ndarray, view: MarketView, holdings: Holdings) -> tuple[BotOrder, ...]:
+    """The fractional-Kelly order of a bot with `kelly_fraction`, `aggressiveness`, `budget`."""
+    order = kelly_order(
+        belief,
+        view.prices,
+        holdings.cash,
+        holdings.shares,
+        fraction=bot.kelly_fraction,
+        max_amount=bot.aggressiveness * bot.budget,
+        min_amount=MIN_ORDER_SHARE * bot.budget,
+        depth=view.depth,
+    )
+    return NONE if order is None else (order,)
