@@ -28,9 +28,9 @@ import sys
 from datetime import date
 import numpy as np
 from priors.history import read_results, load_metadata
-from forecast.population import build_prior, population_data
+from forecast.saturation.population import build_prior, population_data
 from forecast.series import to_years
-from forecast.timeline import Paths
+from forecast.saturation.timeline import Paths
 name = sys.argv[1]
 res, meta = read_results(), load_metadata()
 today = date.today()

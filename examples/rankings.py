@@ -13,14 +13,14 @@ from __future__ import annotations
 from datetime import date
 
 from forecast.rankings import fit_rankings, simulate, summarize
-from forecast.rankings_model import SamplerConfig
+from forecast.rankings.model import DEFAULT_SAMPLER
 from priors.open_weight import match_metric, metrics, read_open_weight
 
 
 def main(draws: int = 100, as_of: date = date(2025, 7, 1)) -> dict:
     frame = read_open_weight()
     metric = match_metric("ECI", metrics(frame))
-    fit = fit_rankings(frame, metric, as_of, seed=1, config=SamplerConfig(draws=draws, tune=draws))
+    fit = fit_rankings(frame, metric, as_of, seed=1, config=DEFAULT_SAMPLER.with_overrides(draws=draws, tune=draws))
     at = [date(2026, 1, 1), date(2026, 7, 1)]
     sim = simulate(fit, at, seed=1)
     out: dict = {}

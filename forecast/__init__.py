@@ -10,7 +10,7 @@ The entry point is `forecast_benchmark`, which returns a `Forecast`.
 
 from forecast.api import Forecast, forecast_benchmark
 from forecast.errors import ForecastError, InvalidQuery, NotEnoughData, SamplingError
-from forecast.population import PopulationPrior, build_prior, load_prior
+from forecast.saturation.population import PopulationPrior, build_prior, load_prior
 
 __all__ = [
     "Forecast",

@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import InvalidQuery
-from forecast.model import PARAMS, build_benchmark_model, check_curve
-from forecast.population import PopulationPrior, load_prior
+from forecast.saturation.model import PARAMS, build_benchmark_model, check_curve
+from forecast.saturation.population import PopulationPrior, load_prior
 from forecast.sampling import Diagnostics, SamplerConfig, diagnose, sample
 from forecast.series import BenchmarkData, Frontier, from_years, prepare, to_years
-from forecast.timeline import Paths
+from forecast.saturation.timeline import Paths
 from priors.history import BenchmarkInfo, load_metadata, match_benchmark, read_results
 
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)

@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 
 from forecast.baselines import History, Pairs, logit_trend, past_pairs, persistence, reference_class
-from forecast.model import build_population_model
-from forecast.population import build_prior, population_data
+from forecast.saturation.model import build_population_model
+from forecast.saturation.population import build_prior, population_data
 from forecast.sampling import SamplerConfig, sample
 from forecast.scoring import LEVELS, brier, covered, crps, log_score, pit
 from forecast.series import BenchmarkData, known_results, to_years
-from forecast.timeline import TAU, Paths
+from forecast.saturation.timeline import TAU, Paths
 from priors.history import BenchmarkInfo, is_single_attempt
 
 DEFAULT_CUTOFFS = tuple(date.fromisoformat(d) for d in
@@ -178,7 +178,7 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
 
 def _new_benchmarks(results, meta, cutoff, config, pooled, rng) -> list[Score]:
     """Benchmarks released after the cut-off, forecast from the population prior alone."""
-    from forecast.population import PopulationPrior
+    from forecast.saturation.population import PopulationPrior
 
     post = pooled.posterior
     hyper = {k: post[k].values.reshape(-1) for k in

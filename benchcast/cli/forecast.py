@@ -120,7 +120,7 @@ def forecast(
 ) -> None:
     """Forecast a benchmark's best score: quantiles by date, threshold odds, crossing dates."""
     from forecast.api import forecast_benchmark, parse_date
-    from forecast.population import needs_build, prior_for
+    from forecast.saturation.population import needs_build, prior_for
 
     as_of_day = parse_date(as_of, "--as-of date") if as_of else date.today()
     thresholds = list(threshold or [])

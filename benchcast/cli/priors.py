@@ -26,7 +26,7 @@ def build(
 ) -> None:
     """Fit the hierarchical model to every shipped benchmark and save the population posterior."""
     from forecast.api import parse_date
-    from forecast.population import build_prior
+    from forecast.saturation.population import build_prior
     from forecast.sampling import SamplerConfig
     from priors.history import data_path, load_metadata, read_results
 
@@ -41,7 +41,7 @@ def build(
 
 
 def _show(prior) -> None:
-    from forecast.model import HYPER
+    from forecast.saturation.model import HYPER
 
     typer.echo(f"curve {prior.curve}; data cut-off {prior.cutoff} (last result known {prior.last_known}); "
                f"{len(prior.benchmarks)} benchmarks; built {prior.created}")
@@ -60,7 +60,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the prior's provenance as JSON."),
 ) -> None:
     """Show a saved population prior: provenance, diagnostics, hyperparameters."""
-    from forecast.population import load_prior
+    from forecast.saturation.population import load_prior
 
     prior = load_prior(path)
     if as_json:
@@ -82,7 +82,7 @@ def compare(
     from dataclasses import asdict
 
     from forecast.api import parse_date
-    from forecast.compare import compare_curves
+    from forecast.saturation.compare import compare_curves
     from forecast.sampling import SamplerConfig
     from priors.history import load_metadata, read_results
 

@@ -39,7 +39,7 @@ def _render(result: object) -> None:
 
 def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bool) -> None:
     """Run the leader backtest and print its log-score table (and the gap check)."""
-    from forecast.rankings_backtest import (
+    from forecast.rankings.backtest import (
         run_backtest,
         summarize_backtest,
         summarize_gaps,
@@ -77,7 +77,7 @@ def rankings(
 ) -> None:
     """Forecast which country or lab will hold the top open-weight model, and the open-closed gap."""
     from forecast.rankings import forecast_rankings
-    from forecast.rankings_model import SamplerConfig
+    from forecast.rankings.model import DEFAULT_SAMPLER
     from priors.open_weight import read_open_weight
 
     if plot is not None and plot.suffix.lower() != ".png":
@@ -85,13 +85,13 @@ def rankings(
     day = _parse_date(as_of, "--as-of") if as_of else None
     days = [_parse_date(v, "--at") for v in at] if at else None
     frame = read_open_weight(data)
-    config = SamplerConfig(draws=draws, tune=draws)
+    config = DEFAULT_SAMPLER.with_overrides(draws=draws, tune=draws)
     if backtest:
         _backtest(frame, metric, seed, config, as_json)
         return
     result = forecast_rankings(frame, metric=metric, by=by, as_of=day, at=days, seed=seed, config=config)
     if plot is not None:
-        from forecast.rankings_plot import plot_rankings
+        from forecast.rankings.plot import plot_rankings
 
         plot_rankings(frame, result, plot, seed=seed)
     if as_json:

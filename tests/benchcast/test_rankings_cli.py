@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from benchcast.cli.main import app
-from forecast import rankings
-from forecast.rankings_model import RankingsFit
+from forecast.rankings import forecast as rankings_forecast
+from forecast.rankings.model import RankingsFit
 
 runner = CliRunner()
 
@@ -35,7 +35,7 @@ def _fixed_fit(data, config=None, seed=0) -> RankingsFit:
 
 @pytest.fixture
 def fixed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rankings, "sample", _fixed_fit)
+    monkeypatch.setattr(rankings_forecast, "sample", _fixed_fit)
 
 
 def invoke(*args: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecast.activity import Activity, fit_activity
-from forecast.timeline import Paths
+from forecast.saturation.timeline import Paths
 
 
 def test_fit_learns_that_stale_benchmarks_stay_quiet(rng: np.random.Generator) -> None:

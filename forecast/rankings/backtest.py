@@ -1,7 +1,7 @@
 """Backtest of the open-weight leader forecasts against two baselines, by log score.
 
 From each past as-of date the model is fitted on the rows up to that date only and asked who
-leads ``h`` months later; the truth is `forecast.rankings_data.leader_at` on the full data. The
+leads ``h`` months later; the truth is `forecast.rankings.data.leader_at` on the full data. The
 log score of a forecast is ``log p(actual leader)`` (higher is better; a lab not in the data at
 the as-of date counts as ``"other"``). Probabilities are floored at ``1 / (2 D)`` for ``D``
 simulated draws, the resolution of a frequency over draws. Baselines:
@@ -20,15 +20,16 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from forecast.rankings import (
+from forecast.rankings.forecast import (
     OTHER,
     fit_rankings,
     leaders_per_draw,
     observed_state,
     simulate,
 )
-from forecast.rankings_data import known_at, leader_at, prepare
-from forecast.rankings_model import RankingsFit, SamplerConfig
+from forecast.rankings.data import known_at, leader_at, prepare
+from forecast.rankings.model import RankingsFit
+from forecast.sampling import SamplerConfig
 
 METHODS = ("model", "persistence", "frequency")
 DEFAULT_AS_OF = tuple(date(y, m, 1) for y in (2023, 2024, 2025) for m in (1, 4, 7, 10) if (y, m) >= (2023, 7))

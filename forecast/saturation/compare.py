@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.model import CURVES
-from forecast.population import build_prior
+from forecast.saturation.model import CURVES
+from forecast.saturation.population import build_prior
 from forecast.sampling import SamplerConfig
 from priors.history import BenchmarkInfo
 
@@ -59,8 +59,8 @@ def compare_curves(
     import arviz as az
     import pymc as pm
 
-    from forecast.model import build_population_model
-    from forecast.population import population_data
+    from forecast.saturation.model import build_population_model
+    from forecast.saturation.population import population_data
 
     config = config or SamplerConfig(draws=1000, tune=1000, chains=2, target_accept=0.95)
     fits: dict[str, Any] = {}

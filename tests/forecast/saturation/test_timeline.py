@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.model import curve_np, inverse_curve_np
-from forecast.timeline import Paths
+from forecast.saturation.model import curve_np, inverse_curve_np
+from forecast.saturation.timeline import Paths
 
 
 def paths(n: int = 4000, f_now: float = 0.3, sigma: float = 0.2, c: float = 0.9, seed: int = 0,

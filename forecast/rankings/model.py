@@ -1,6 +1,6 @@
 """The rankings model: each lab's open-weight releases under a rising envelope, and sampling it.
 
-On the working scale ``z`` (see `forecast.rankings_data`), with ``t`` in years since the as-of
+On the working scale ``z`` (see `forecast.rankings.data`), with ``t`` in years since the as-of
 date, a release of open-weight lab ``e`` at time ``t`` scores
 
     z = a_e + b_e * (t - tbar_e) + v - u,   v ~ Normal(0, sigma_v),   u ~ HalfNormal(sigma_u)
@@ -31,20 +31,22 @@ alpha_c, lambda_c``. Open labs' mean slope is the closed slope plus a catch-up
 models gave slopes about twice the frontier's, and the backtest had open models overtaking closed
 ones within a year.
 
-The model is a plain function of the data; `sample` is the one place that calls ``pm.sample``.
+The model is a plain function of the data; `sample` hands it to `forecast.sampling`, the one
+place that calls ``pm.sample``.
 PyMC is imported inside the functions.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecast.errors import SamplingError
-from forecast.rankings_data import RankingData
+from forecast.sampling import SamplerConfig
+from forecast.sampling import sample as run_sampler
+from forecast.rankings.data import RankingData
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -54,19 +56,8 @@ KEPT = ("mu_a", "tau_a", "mu_b", "tau_b", "mu_l", "tau_l", "a", "b", "lam", "eta
         "nu", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
 
 
-@dataclass(frozen=True)
-class SamplerConfig:
-    """NUTS settings; small by default so a fit takes seconds once compiled."""
-
-    draws: int = 400
-    tune: int = 400
-    chains: int = 2
-    target_accept: float = 0.9
-
-    def merged(self, **overrides: Any) -> SamplerConfig:
-        """A copy with the non-None `overrides` applied."""
-        names = {f.name for f in fields(self)}
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None and k in names})
+#: NUTS settings of a rankings fit: small, so a fit takes seconds once compiled.
+DEFAULT_SAMPLER = SamplerConfig(draws=400, tune=400, chains=2, target_accept=0.9)
 
 
 @dataclass(frozen=True)
@@ -136,31 +127,18 @@ def build_model(data: RankingData) -> pm.Model:
 
 
 def sample(data: RankingData, config: SamplerConfig | None = None, seed: int = 0) -> RankingsFit:
-    """Fit the rankings model to `data` with NUTS.
+    """Fit the rankings model to `data` with NUTS (through `forecast.sampling.sample`).
 
     Raises
     ------
     SamplingError
         if the sampler fails outright (divergences are counted, not raised).
     """
-    import pymc as pm
-
-    config = config or SamplerConfig()
-    model = build_model(data)
-    quiet = logging.getLogger("pymc")
-    level = quiet.level
-    quiet.setLevel(logging.WARNING)  # no "Initializing NUTS ..." chatter: the library does not print
+    config = (config or DEFAULT_SAMPLER).with_overrides(seed=seed)
     try:
-        with model:
-            idata = pm.sample(
-                draws=config.draws, tune=config.tune, chains=config.chains, cores=1,
-                target_accept=config.target_accept, random_seed=seed, progressbar=False,
-                compute_convergence_checks=False,
-            )
-    except (ValueError, RuntimeError, FloatingPointError) as exc:
+        idata = run_sampler(build_model(data), config)
+    except SamplingError as exc:
         raise SamplingError(f"sampling the rankings model of {data.metric} failed: {exc}") from exc
-    finally:
-        quiet.setLevel(level)
     post = idata.posterior
     draws = {name: post[name].values.reshape(-1, *post[name].shape[2:]) for name in KEPT}
     divergences = int(idata.sample_stats["diverging"].values.sum())

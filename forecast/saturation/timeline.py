@@ -1,7 +1,7 @@
 """Timelines from posterior draws: the frontier at future dates, threshold probabilities and
 crossing dates.
 
-For draw ``i`` with curve ``mu_i(t)`` (see `forecast.model`) and noise scale ``sigma_i``, the
+For draw ``i`` with curve ``mu_i(t)`` (see `forecast.saturation.model`) and noise scale ``sigma_i``, the
 record-setting score at time ``t >= t0`` (the as-of date) deviates from the curve on the logit
 scale by ``eps_i(t)``, an Ornstein-Uhlenbeck process that starts from the deviation observed
 now and forgets it with time scale ``tau``::
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from forecast.activity import Activity
-from forecast.model import curve_np
+from forecast.saturation.model import curve_np
 from forecast.series import EPS
 
 #: Years for the deviation of the frontier from the curve seen today to fade (see above).

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from forecast.model import build_benchmark_model
+from forecast.saturation.model import build_benchmark_model
 from forecast.sampling import SamplerConfig, diagnose, sample
 from forecast.series import BenchmarkData
 

@@ -1,6 +1,6 @@
 """Open-weight rankings: who will hold the best open-weight model, and how far open trails closed.
 
-From posterior draws of `forecast.rankings_model` (each open-weight lab's releases under a rising
+From posterior draws of `forecast.rankings.model` (each open-weight lab's releases under a rising
 envelope, the closed-weight releases as one more series) this module simulates, per draw, the
 releases between the as-of date and each asked date ``T``:
 
@@ -18,7 +18,7 @@ simulated; when closed has not reached it by ``T``, ``t_c`` extrapolates the clo
 the gap is negative). Leader probabilities are frequencies over draws; labs that never pass 0.5%
 are merged into ``"other"`` together with labs not yet in the data, so they sum to 1.
 
-Nothing dated after the as-of date is read (`forecast.rankings_data.prepare` cuts the data).
+Nothing dated after the as-of date is read (`forecast.rankings.data.prepare` cuts the data).
 """
 
 from __future__ import annotations
@@ -31,14 +31,15 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import InvalidQuery
-from forecast.rankings_data import (
+from forecast.rankings.data import (
     RankingData,
     known_at,
     leader_at,
     prepare,
     years_between,
 )
-from forecast.rankings_model import RankingsFit, SamplerConfig, sample
+from forecast.rankings.model import RankingsFit, sample
+from forecast.sampling import SamplerConfig
 
 __all__ = [
     "BY_CHOICES",

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import InvalidQuery
-from forecast.rankings import RankingsForecast, simulate
-from forecast.rankings_data import known_at
+from forecast.rankings.forecast import RankingsForecast, simulate
+from forecast.rankings.data import known_at
 
 
 def _steps(rows: pd.DataFrame) -> tuple[list[pd.Timestamp], list[float]]:

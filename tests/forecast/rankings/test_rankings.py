@@ -9,16 +9,16 @@ import pandas as pd
 import pytest
 
 from forecast.errors import InvalidQuery, NotEnoughData
-from forecast.rankings import (
+from forecast.rankings.forecast import (
     OTHER,
-    RankingsFit,
     check_dates,
     forecast_rankings,
     simulate,
     summarize,
 )
-from forecast.rankings_data import leader_at, prepare
-from forecast.rankings_model import SamplerConfig
+from forecast.rankings.data import leader_at, prepare
+from forecast.rankings.model import RankingsFit
+from forecast.sampling import SamplerConfig
 from priors.open_weight import read_open_weight
 
 TINY = SamplerConfig(draws=100, tune=100, chains=2, target_accept=0.8)
@@ -156,7 +156,7 @@ def test_as_of_leakage_data_and_simulation(monkeypatch: pytest.MonkeyPatch) -> N
     for name in one.__dataclass_fields__:
         a, b = getattr(one, name), getattr(two, name)
         assert (np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b), name
-    monkeypatch.setattr(rankings, "sample", lambda data, config=None, seed=0: fake_fit(data))
+    monkeypatch.setattr(rankings.forecast, "sample", lambda data, config=None, seed=0: fake_fit(data))
     kwargs = {"metric": "ECI", "by": "organization", "as_of": as_of, "at": [date(2025, 9, 1)], "seed": 7}
     base = forecast_rankings(frame, **kwargs).to_dict()
     assert forecast_rankings(_changed_after(frame, as_of), **kwargs).to_dict() == base
@@ -176,15 +176,15 @@ def test_as_of_leakage_real_sampling() -> None:
 def test_leader_probabilities_for_markets(monkeypatch: pytest.MonkeyPatch) -> None:
     from forecast import rankings
 
-    monkeypatch.setattr(rankings, "sample", lambda data, config=None, seed=0: fake_fit(data))
-    rankings._shipped_fit.cache_clear()
+    monkeypatch.setattr(rankings.forecast, "sample", lambda data, config=None, seed=0: fake_fit(data))
+    rankings.forecast._shipped_fit.cache_clear()
     probs = rankings.leader_probabilities(by="country", at=date(2026, 12, 31), as_of=date(2025, 12, 31))
     assert sum(probs.values()) == pytest.approx(1.0) and "other" in probs
     assert set(probs) <= {"US", "CN", "FR", "AE", "GB", "other"}
     again = rankings.leader_probabilities(by="organization", at=date(2026, 6, 30), as_of=date(2025, 12, 31))
     assert sum(again.values()) == pytest.approx(1.0)
-    assert rankings._shipped_fit.cache_info().hits == 1
-    rankings._shipped_fit.cache_clear()
+    assert rankings.forecast._shipped_fit.cache_info().hits == 1
+    rankings.forecast._shipped_fit.cache_clear()
     with pytest.raises(InvalidQuery):
         rankings.leader_probabilities(by="lab")
 

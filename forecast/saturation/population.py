@@ -1,6 +1,6 @@
 """Population priors: the hierarchical model's posterior over hyperparameters, saved as data.
 
-A `PopulationPrior` holds draws of the hyperparameters of `forecast.model` (``a_k, b_k, s_k,
+A `PopulationPrior` holds draws of the hyperparameters of `forecast.saturation.model` (``a_k, b_k, s_k,
 a_d, ...``) with their provenance: the data cut-off, the benchmarks used, the sampler settings
 and diagnostics. For a benchmark released at ``r`` it gives the predictive distribution of
 that benchmark's ``theta`` as moments of the mixture over draws ``h``::
@@ -27,7 +27,7 @@ import pandas as pd
 from forecast.activity import DEFAULT as ACTIVITY_DEFAULT
 from forecast.activity import Activity, fit_activity
 from forecast.errors import NotEnoughData
-from forecast.model import HYPER, Z_CENTER, Z_SCALE, build_population_model, check_curve
+from forecast.saturation.model import HYPER, Z_CENTER, Z_SCALE, build_population_model, check_curve
 from forecast.sampling import SamplerConfig, diagnose, sample
 from forecast.series import BenchmarkData, prepare, to_years
 from priors.errors import PriorFileError

@@ -1,0 +1,42 @@
+"""Open-weight rankings: who holds the best open-weight model at a date, forecast from each
+lab's releases.
+
+Modules: `data` (the as-of cut and working scale), `model` (the PyMC model and its fit),
+`forecast` (simulated futures and leader probabilities), `backtest`, `plot`.
+"""
+
+from forecast.rankings.forecast import (
+    BY_CHOICES,
+    OTHER,
+    QUANTILES,
+    AtForecast,
+    RankingsForecast,
+    Simulation,
+    check_dates,
+    default_as_of,
+    fit_rankings,
+    forecast_rankings,
+    leader_probabilities,
+    leaders_per_draw,
+    observed_state,
+    simulate,
+    summarize,
+)
+
+__all__ = [
+    "BY_CHOICES",
+    "OTHER",
+    "QUANTILES",
+    "AtForecast",
+    "RankingsForecast",
+    "Simulation",
+    "check_dates",
+    "default_as_of",
+    "fit_rankings",
+    "forecast_rankings",
+    "leader_probabilities",
+    "leaders_per_draw",
+    "observed_state",
+    "simulate",
+    "summarize",
+]
