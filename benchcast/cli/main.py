@@ -27,6 +27,7 @@ def _root() -> None:
 from benchcast.cli import data as _data  # noqa: E402
 
 app.command("benchmarks")(_data.benchmarks)
+app.add_typer(_data.app, name="data")
 from benchcast.cli import backtest as _backtest  # noqa: E402
 
 app.command("backtest")(_backtest.backtest)
