@@ -9,8 +9,8 @@ Layout (``{home}/data/``)::
 Every row goes through the same validating loaders as the shipped data
 (`priors.history.read_results`, `priors.open_weight.read_open_weight`) before it is written,
 and again when it is read. A row that repeats one already known (shipped, or imported
-before, or earlier in the same file) is skipped: the key is benchmark, model (ignoring case),
-date and score to 0.01. Undoing an import deletes its files and keeps its record, marked
+before, or earlier in the same file) is skipped: the key is benchmark, model (ignoring case)
+and score to 0.01, so the same result under a run date instead of a release date is caught. Undoing an import deletes its files and keeps its record, marked
 undone, so import ids are never reused. The row's import id is the number of its file.
 """
 
@@ -114,7 +114,7 @@ class Store:
     def add(self, rows: pd.DataFrame, *, source: str, kind: str, open_weight: pd.DataFrame | None = None,
             dry_run: bool = False) -> ImportRecord:
         """Validate `rows` (history columns) and `open_weight` rows, drop duplicates, and save
-        the rest as a new import (unless `dry_run`). Raises DataFileError naming the bad value."""
+        the rest as a new import (unless `dry_run`; nor when nothing is new). Raises DataFileError naming the bad value."""
         rows = _validated(rows, source)
         known = load_all()
         fresh, dups = _new_rows(rows, known, ("benchmark",))
@@ -235,7 +235,7 @@ def _validated(rows: pd.DataFrame, source: str) -> pd.DataFrame:
 
 def _key(frame: pd.DataFrame, name: str) -> pd.Series:
     return (frame[name].astype(str) + "|" + frame["model"].astype(str).str.strip().str.casefold() + "|"
-            + pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d") + "|" + frame["score"].astype(float).round(2).astype(str))
+            + frame["score"].astype(float).round(2).astype(str))
 
 
 def _new_rows(rows: pd.DataFrame, known: pd.DataFrame, name: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
