@@ -29,6 +29,8 @@ class QuestionSpec:
     criteria: str
     closes_at: str
     basis: str = field(default="", compare=False)
+    #: A data link (benchcast/db/linked.py) when the data can settle the question: it then resolves itself.
+    link: dict | None = field(default=None, compare=False)
 
 
 def opening_prices(p: list[float] | np.ndarray) -> tuple[float, ...]:
@@ -45,7 +47,9 @@ def _threshold(fc, name: str, threshold: float, by: str) -> QuestionSpec:
         kind="binary", outcomes=("YES", "NO"), prices=opening_prices([p, 1 - p]),
         criteria=(f"YES if a result of {threshold:g}% or more on {name} (the independent evaluators' series) "
                   f"for a model released on or before {by} is published."),
-        closes_at=f"{by}T23:59:59Z", basis=f"benchcast forecast: P = {p:.3f}")
+        closes_at=f"{by}T23:59:59Z", basis=f"benchcast forecast: P = {p:.3f}",
+        link={"benchmark": name, "threshold": threshold, "by": by, "model_forecast": [p, 1 - p],
+              "model_basis": f"benchcast forecast: P = {p:.3f}"})
 
 
 def _year_buckets(fc, name: str, threshold: float, years: list[int]) -> QuestionSpec:
@@ -94,5 +98,7 @@ def starter_questions(*, seed: int = 0, cache_dir: str | Path | None = None, dra
         title=f"Which country holds the top open-weight model (ECI) on {leader_date}?",
         kind="multiple_choice", outcomes=tuple(names), prices=opening_prices(probs),
         criteria=f"The country of the lab of the open-weight model with the highest ECI on {leader_date}.",
-        closes_at=f"{leader_date}T23:59:59Z", basis="benchcast rankings: leader probabilities"))
+        closes_at=f"{leader_date}T23:59:59Z", basis="benchcast rankings: leader probabilities",
+        link={"leader": "country", "metric": "ECI", "at": leader_date, "model_forecast": probs,
+              "model_basis": "benchcast rankings: leader probabilities"}))
     return specs

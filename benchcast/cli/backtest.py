@@ -33,6 +33,7 @@ def backtest(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     draws: int = typer.Option(500, "--draws", help="Posterior draws per chain."),
     tune: int = typer.Option(800, "--tune", help="Tuning steps per chain."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Score benchcast and four baselines on history each forecast did not see."""
     from forecast.api import parse_date
@@ -40,7 +41,11 @@ def backtest(
     from forecast.sampling import SamplerConfig
     from priors.history import BenchmarkInfo, load_metadata, match_benchmark, read_results
 
-    results = read_results(data)
+    from priors.store import data_note, load_all
+
+    results = read_results(data) if data else load_all(shipped_only)
+    if not data:
+        typer.echo(data_note(shipped_only), err=True)
     meta = load_metadata()
     for name in set(results["benchmark"]) - set(meta):  # a user's own benchmarks
         first = results.loc[results["benchmark"] == name, "date"].min().date()

@@ -117,6 +117,7 @@ def forecast(
     refit: bool = typer.Option(False, "--refit", help="Sample again even if an identical fit is cached."),
     save: bool = typer.Option(True, "--save/--no-save", help="Record this forecast in the local database."),
     db: str = typer.Option(None, "--db", help="Database URL (default: BENCHCAST_DB or SQLite in BENCHCAST_HOME)."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Forecast a benchmark's best score: quantiles by date, threshold odds, crossing dates."""
     from forecast.api import forecast_benchmark, parse_date
@@ -133,8 +134,11 @@ def forecast(
         typer.echo(f"building a population prior from results known by {as_of_day} "
                    "(a few minutes, once; it is cached)...", err=True)
     prior = prior_for(as_of_day, cache_dir=cdir / "priors")
+    from priors.store import data_note, history_source
+
+    source = data if data is not None else history_source(shipped_only)  # shipped + imported results
     fc = forecast_benchmark(
-        data, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of_day,
+        source, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of_day,
         draws=draws, seed=seed, prior=prior, cache_dir=None if refit else cdir, progressbar=interactive,
     )
     crossing = thresholds or [t for t in (50.0, 80.0, 90.0, 95.0) if not fc.is_crossed(t)][:3]
@@ -143,6 +147,8 @@ def forecast(
         echo_json(result)
     else:
         _render(fc, at_days, pairs, crossing)
+    if data is None:
+        typer.echo(data_note(shipped_only), err=as_json)
     if save:
         from benchcast.db.engine import make_engine
         from benchcast.db.forecasts import save_forecast_run
@@ -155,7 +161,7 @@ def forecast(
     if plot is not None:
         from priors.history import read_results
 
-        res = read_results(data)
+        res = read_results(source)
         res = res[res["benchmark"] == fc.benchmark]
         until = max(at_days + [b for _, b in pairs])
         out = fc.plot(plot, until=until, thresholds=thresholds, results=res[res["date"].dt.date <= as_of_day])

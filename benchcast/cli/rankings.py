@@ -74,6 +74,7 @@ def rankings(
     draws: int = typer.Option(400, "--draws", min=50, help="Posterior draws per chain (2 chains)."),
     data: Path = typer.Option(None, "--data", help="An open_weight.csv of your own instead of the shipped one."),
     backtest: bool = typer.Option(False, "--backtest", help="Instead: score leader forecasts from past as-of dates against two baselines (minutes)."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Forecast which country or lab will hold the top open-weight model, and the open-closed gap."""
     from forecast.rankings import forecast_rankings
@@ -84,7 +85,9 @@ def rankings(
         raise fail(f"--plot {str(plot)!r} must end in .png")
     day = _parse_date(as_of, "--as-of") if as_of else None
     days = [_parse_date(v, "--at") for v in at] if at else None
-    frame = read_open_weight(data)
+    from priors.store import load_open_weight
+
+    frame = read_open_weight(data) if data else load_open_weight(shipped_only)  # shipped + imported scores
     config = DEFAULT_SAMPLER.with_overrides(draws=draws, tune=draws)
     if backtest:
         _backtest(frame, metric, seed, config, as_json)
@@ -98,5 +101,10 @@ def rankings(
         echo_json(result.to_dict())
         return
     _render(result)
+    if not data:
+        from priors.store import Store
+
+        extra = 0 if shipped_only else len(Store().imported_open_weight())
+        typer.echo("data: shipped only" if shipped_only else f"data: shipped + {extra} imported open-weight scores")
     if plot is not None:
         typer.echo(f"wrote {plot}")

@@ -18,6 +18,7 @@ def serve(
     host_token: str = typer.Option(None, "--host-token", help="Bearer token of the host (admin); random if not given."),
     rate: float = typer.Option(200.0, "--rate", help="Requests per second allowed per user (0: no limit)."),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
+    autoresolve_every: float = typer.Option(600.0, "--autoresolve-every", help="Seconds between resolving linked questions from the data (0: never)."),
 ) -> None:
     """Start the market server: REST API under /api, web page at /, API docs at /docs."""
     import uvicorn
@@ -41,6 +42,10 @@ def serve(
     typer.echo(f"host token: {token}")
     if invite:
         typer.echo(f"invite code: {invite}")
+    if autoresolve_every > 0:
+        from benchcast.db.autoresolve import start_periodic
+
+        start_periodic(engine, autoresolve_every, report=_report_autoresolve)
     sys.stdout.flush()
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
@@ -55,3 +60,12 @@ def _lan_address() -> str:
             return s.getsockname()[0]
     except OSError:
         return "0.0.0.0"
+
+
+def _report_autoresolve(done: list | Exception) -> None:
+    """One line per question resolved from the data (or the error of a failed pass), on stderr."""
+    if isinstance(done, Exception):
+        typer.echo(f"autoresolve failed: {done}", err=True)
+        return
+    for r in done:
+        typer.echo(f"resolved #{r['question_id']} {r['outcome']} from the data: {r['reason']}", err=True)

@@ -160,3 +160,24 @@ def autoresolve_url(url: str | None, today: date | None = None) -> list[dict]:
 
 
 __all__ = ["Decision", "autoresolve", "autoresolve_url", "decide", "qualifying"]
+
+
+def start_periodic(engine: Engine, every_s: float, report=None) -> "threading.Event":  # type: ignore[no-untyped-def]
+    """Run `autoresolve` every `every_s` seconds in a daemon thread (what `benchcast serve`
+    does); `report(list)` receives each non-empty result, `report(error)` each failure.
+    Returns the event that stops the thread."""
+    import threading
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every_s):
+            try:
+                done = autoresolve(engine)
+            except Exception as exc:  # keep serving: one bad pass must not stop the next
+                done = exc
+            if report and done:
+                report(done)
+
+    threading.Thread(target=loop, name="benchcast-autoresolve", daemon=True).start()
+    return stop
