@@ -29,9 +29,8 @@ from benchcast.db.models import Account, LedgerEntry, LedgerTxn, MarketState, Or
 from markets import (
     MAX_AMOUNT,
     MarketError,
-    apply_order,
     cancel_limit_order,
-    place_limit_order,
+    execute,
     pool,
     prices,
     reserved_cash,
@@ -201,10 +200,8 @@ def _replay_problem(conn, qid: int, stored) -> str | None:  # type: ignore[no-un
             if kind == "order":
                 o = orders[order_id]
                 order = EngineOrder(str(o.user_id), names[o.outcome_idx], o.side, o.amount, o.shares_in, o.limit_price)
-                if o.is_resting:
-                    m = place_limit_order(m, order, cash=MAX_AMOUNT, now=o.created_at)[0]
-                else:
-                    m = apply_order(m, order, cash=None, now=o.created_at)[0]
+                cash = MAX_AMOUNT if o.is_resting else None
+                m = execute(m, order, cash=cash, now=o.created_at, is_resting=o.is_resting).market
             elif kind == "cancel":
                 o = orders[order_id]
                 m = cancel_limit_order(m, o.engine_order_id, str(o.user_id))[0]
