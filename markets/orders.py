@@ -30,14 +30,15 @@ def apply_order(market: Market, order: Order, *, cash: int | None,
         cash = check_cash(cash)
     if order.side == "sell":
         check_sellable(market, order.trader, i, shares)  # type: ignore[arg-type]
+    elif cash is not None and amount is not None and amount > cash:  # known before trading
+        raise _no_funds(order, amount, cash)
     new, got, cost, before, after = trade(market, order.trader, i, order.side, amount, shares)
     average = abs(cost) / got
     lp = order.limit_price
     if lp is not None and (average > lp if order.side == "buy" else average < lp):
         raise _limit_not_met(market, order, i, average, lp)
     if cash is not None and cost > cash:
-        raise InsufficientFunds(f"{order.trader}'s order costs {cost} micro but the available "
-                                f"balance is {cash}", needed=cost, available=cash)
+        raise _no_funds(order, cost, cash)
     limit_fills: tuple = ()
     if new.orders:
         new, limit_fills = sweep(new)
@@ -45,6 +46,11 @@ def apply_order(market: Market, order: Order, *, cash: int | None,
             after = MAKERS[new.mechanism].prices(new.maker)
     return new, Fill(order.trader, order.outcome, order.side, got, cost, average, before, after,
                      limit_fills)
+
+
+def _no_funds(order: Order, cost: int, cash: int) -> InsufficientFunds:
+    return InsufficientFunds(f"{order.trader}'s order costs {cost} micro but the available "
+                             f"balance is {cash}", needed=cost, available=cash)
 
 
 def _limit_not_met(market: Market, order: Order, i: int, average: float,

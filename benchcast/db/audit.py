@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from benchcast.db import ledger
 from benchcast.db.marketstate import load_market
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, MarketState, Order, Question, Resolution, Trade, User
+from benchcast.units import money
 from markets import (
     MAX_AMOUNT,
     MarketError,
@@ -42,7 +43,6 @@ from markets import Order as EngineOrder
 ACCOUNT, ENTRY, TXN = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__
 STATE, QUESTION, ORDER, TRADE, USER = MarketState.__table__, Question.__table__, Order.__table__, Trade.__table__, User.__table__
 RESOLUTION = Resolution.__table__
-U = 1_000_000
 
 
 @dataclass
@@ -65,8 +65,8 @@ class AuditReport:
         lines = [
             f"users {s.get('users', 0)}, questions {s.get('questions', 0)}, orders {s.get('orders', 0)}, "
             f"trades {s.get('trades', 0)}, ledger transactions {s.get('txns', 0)} ({s.get('entries', 0)} entries)",
-            f"money issued {s.get('issued', 0) / U:.6f} = traders {s.get('traders_cash', 0) / U:.6f} "
-            f"+ reserved {s.get('reserved', 0) / U:.6f} + market makers {s.get('makers_cash', 0) / U:.6f}",
+            f"money issued {money(s.get('issued', 0))} = traders {money(s.get('traders_cash', 0))} "
+            f"+ reserved {money(s.get('reserved', 0))} + market makers {money(s.get('makers_cash', 0))}",
         ]
         lines += [f"note: {n}" for n in self.notes]
         lines.append("audit passed" if self.is_ok else f"audit FAILED: {len(self.problems)} problems")
@@ -100,7 +100,7 @@ def audit_database(engine: Engine, max_problems: int = 200) -> AuditReport:
             if b < 0 and not ledger.may_go_negative(key):
                 uid = ledger.parse_key(key)[1]
                 if key.endswith(":cash") and key.startswith("user:") and uid in debtors:
-                    report.notes.append(f"{key} owes {-b / U:.6f} after a cancelled market clawed back money already spent")
+                    report.notes.append(f"{key} owes {money(-b)} after a cancelled market clawed back money already spent")
                 else:
                     p.append(f"account {key} is negative: {b}")
         # 4. conservation

@@ -11,7 +11,6 @@ An idempotency key makes a retried order return the first answer instead of trad
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
@@ -23,9 +22,8 @@ from benchcast.db.marketstate import dump_market, load_market, remember
 from benchcast.db.models import MarketState, Order, Outcome, Question, Trade, utcnow
 from benchcast.db.raw import Raw
 from benchcast.db.tx import run_write
+from benchcast.units import to_micro, to_units
 from markets import (
-    MICRO,
-    InvalidAmount,
     LimitFill,
     Market,
     OrderResult,
@@ -40,18 +38,6 @@ TRADE = Trade.__table__
 STATE = MarketState.__table__
 QUESTION = Question.__table__
 OUTCOME = Outcome.__table__
-U = MICRO
-
-
-def to_micro(value: float | None, what: str) -> int | None:
-    """A number of units as micro-units, rounded to the nearest micro-unit (None stays None)."""
-    if value is None:
-        return None
-    try:
-        micro = (Decimal(str(value)) * U).to_integral_value()
-    except (InvalidOperation, ValueError):
-        raise InvalidAmount(f"{what} {value!r} is not a number") from None
-    return int(micro)
 
 
 def cache_key(engine: Engine, question_id: int, version: int) -> tuple[str, int, int]:
@@ -135,9 +121,9 @@ def place_order(
         now = utcnow()
         r = execute(market, order, cash=cash, now=now, is_resting=resting)
         result = {
-            "status": r.status, "outcome": outcome, "side": side, "shares": r.shares / U, "cost": r.cost / U,
+            "status": r.status, "outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
             "average_price": r.average_price, "prices_after": list(r.prices_after),
-            "balance": (cash + r.balance_changes[order.trader]) / U,
+            "balance": to_units(cash + r.balance_changes[order.trader]),
         }
         order_id = _persist(conn, raw, question_id, user_id, r, version, result, idempotency_key, ledger.db_time(now, raw.is_sqlite))
         holder["cache"] = (cache_key(engine, question_id, version + 1), r.market)
@@ -227,7 +213,7 @@ def quote_order(
         cash = ledger.balance(conn, ledger.user_cash(user_id))
     market = load_market(row.state, key=cache_key(engine, question_id, row.version))
     r = execute(market, order, cash=cash, now=utcnow(), is_resting=resting)
-    return {"outcome": outcome, "side": side, "shares": r.shares / U, "cost": r.cost / U,
+    return {"outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
             "average_price": r.average_price, "prices_before": list(r.prices_before),
             "prices_after": list(r.prices_after), "fills_now": bool(r.shares)}
 
@@ -259,8 +245,8 @@ def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
         holder["cache"] = (cache_key(engine, qid, version + 1), new)
         outcome = market.question.outcomes[row.outcome_idx]
         return {"order_id": order_id, "status": "cancelled", "outcome": outcome, "side": row.side, "shares": 0.0,
-                "cost": -released / U, "average_price": None, "prices_after": list(prices(new)),
-                "balance": ledger.balance(conn, ledger.user_cash(user_id)) / U}
+                "cost": to_units(-released), "average_price": None, "prices_after": list(prices(new)),
+                "balance": to_units(ledger.balance(conn, ledger.user_cash(user_id)))}
 
     result = run_write(engine, work)
     remember(*holder["cache"])
