@@ -34,6 +34,7 @@ class JoinOut(BaseModel):
     name: str
     token: str
     balance: float
+    link: str = Field("", description="Your personal re-entry link (the token in the URL fragment): keep it.")
 
 
 class LinkIn(Strict):
@@ -61,7 +62,8 @@ class QuestionCreate(Strict):
     subsidy: Money = 100.0
     closes_at: Annotated[Text, Field(max_length=40)] | None = None
     initial_prices: Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(max_length=20)] | None = None
-    criteria: Annotated[Text, Field(max_length=2000)] = ""
+    criteria: Annotated[Text, Field(max_length=2000)] = Field("", description="How the question resolves: the source and the rule.")
+    description: Annotated[Text, Field(max_length=10_000)] = Field("", description="Background, in markdown (rendered without raw HTML).")
     link: LinkIn | None = Field(None, description="Tie the question to the benchmark data; title and criteria are written from it.")
 
 
@@ -84,6 +86,9 @@ class QuestionOut(BaseModel):
     trades: int = 0
     resolution: dict | None = None
     criteria: str = ""
+    description: str = ""
+    description_html: str = ""
+    is_closed: bool = False
     link: dict | None = None
 
 
