@@ -147,10 +147,28 @@ function renderDetailHead() {
   $("detail-title").textContent = q.title;
   const res = q.resolution ? ` · resolved: ${q.resolution.kind}${q.resolution.outcome ? " " + q.resolution.outcome : ""}${q.resolution.probability != null ? " " + q.resolution.probability : ""}` : "";
   $("detail-meta").textContent = `${q.kind.replace("_", " ")} · ${q.mechanism.toUpperCase()} · subsidy ${money(q.subsidy)} · ${q.trades} trades · volume ${money(q.volume)}${q.closes_at ? " · closes " + new Date(q.closes_at).toLocaleString() : ""}${res}`;
+  renderLink(q.link);
   const isOpen = q.status === "open";
   $("ticket").hidden = !isOpen;
   $("host-resolve").hidden = !(state.me && state.me.is_host && isOpen);
   $("r-prob").parentElement.hidden = q.outcomes.length !== 2;
+}
+
+// A data-linked question: how it resolves, the model's opening forecast, the evidence once decided.
+function renderLink(link) {
+  const box = $("detail-link");
+  box.hidden = !link;
+  if (!link) return;
+  const rule = link.kind === "leader"
+    ? `Resolves from the data: the ${link.leader} leading open weights on ${link.metric} at ${link.at} (decided ${link.grace_days} days later).`
+    : `Resolves from the data: ${link.benchmark} >= ${link.threshold}% by ${link.by}, ${link.series} series, ${link.settings.replace("_", "-")} settings, ${link.grace_days} days' grace.`;
+  const kids = [h("p", {}, rule)];
+  if (link.model_forecast) kids.push(h("p", {}, `Model at opening: ${link.model_forecast.map((p) => p.toFixed(3)).join(" / ")}`));
+  if (link.evidence) {
+    kids.push(h("p", {}, `Resolved ${link.decided} from the data: ${link.evidence.reason}`));
+    kids.push(h("ul", {}, ...link.evidence.rows.map((e) => h("li", {}, `${e.model} · ${e.date} · ${e.score} · ${e.provenance || "?"} · ${e.origin}`))));
+  }
+  box.replaceChildren(...kids);
 }
 
 function drawChart(hist) {
