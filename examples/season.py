@@ -5,6 +5,7 @@
    open-weight leader question, each with the model's forecast stored at opening.
 2. Forecast-driven bots (who trade toward the model's forecast, each with its own noise) and
    noise bots trade for ``--steps`` orders.
+   Their trades are spread over the replayed half-year, so time-weighted prices weigh it.
 3. The results dated after the as-of date are imported through `benchcast data import`'s code,
    the questions resolve themselves from the data, and the scoreboard prints: market at close
    and time-weighted, the model, each bot (Brier and log scores).
@@ -148,6 +149,22 @@ def trade(engine, questions: list[dict], args, rng: np.random.Generator) -> int:
     return done
 
 
+def replay_clock(engine, start: date, end: date) -> None:
+    """Spread the trades evenly over the replayed season (they happened in seconds of wall time),
+    so that time-weighted prices weigh replayed time: questions open at `start` and close at `end`."""
+    from sqlalchemy import select, update
+
+    from benchcast.db.models import Question, Trade
+
+    t0, t1 = datetime.combine(start, datetime.min.time()), datetime.combine(end, datetime.max.time().replace(microsecond=0))
+    with engine.begin() as conn:
+        ids = [r.id for r in conn.execute(select(Trade.__table__.c.id).order_by(Trade.__table__.c.id))]
+        for k, tid in enumerate(ids):
+            conn.execute(update(Trade.__table__).where(Trade.__table__.c.id == tid)
+                         .values(created_at=t0 + (t1 - t0) * (k + 1) / (len(ids) + 1)))
+        conn.execute(update(Question.__table__).values(created_at=t0, closes_at=t1))
+
+
 def later_data(home: Path, as_of: date, until: date) -> tuple[Path, Path]:
     """The shipped rows first known after `as_of` (up to `until`), as the CSV files a user would import."""
     full, then = load_all(shipped_only=True), load_all(shipped_only=True, shipped_as_of=as_of)
@@ -193,6 +210,7 @@ def main(argv: list[str] | None = None) -> dict:
         for q in questions:
             print(f"  #{q['id']} {q['title']}  model {' / '.join(f'{p:.2f}' for p in q['link']['model_forecast'])}")
         print(f"{trade(engine, questions, args, rng)} orders by {args.forecasters} forecast-driven and {args.noise} noise bots")
+        replay_clock(engine, args.as_of, add_months(args.as_of, args.months))
         end = add_months(args.as_of, args.months) + timedelta(days=31)  # past the 30-day grace period
         for path in later_data(home, args.as_of, end):
             rec = import_file(path, home=home, shipped_as_of=args.as_of)

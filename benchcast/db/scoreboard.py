@@ -155,7 +155,7 @@ def calibration_plot(board: dict, path: str | Path) -> Path:
         ax.plot(xs, ys, marker="o", color=color, label=f"{LABELS[key]} ({len(f)} forecasts)")
     ax.set(xlim=(0, 1), ylim=(-0.03, 1.03), xlabel="forecast probability", ylabel="observed frequency",
            title="Calibration on resolved questions")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out)
