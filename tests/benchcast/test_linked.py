@@ -111,3 +111,28 @@ def test_leader_link_and_bad_links(client, host_headers, engine):
     bad = client.post("/api/questions", json={"link": GPQA_LINK | {"by": "2026-13-01"}}, headers=host_headers)
     assert bad.status_code == 400 and bad.json()["detail"] == "link.by '2026-13-01' is not a date such as 2027-12-31"
     assert len(client.get("/api/questions").json()) == 1  # rejected requests created nothing
+
+
+def test_serve_resolves_periodically(engine, tmp_path):
+    import time
+
+    from benchcast.db import users
+    from benchcast.db.autoresolve import start_periodic
+    from benchcast.db.linked import create_linked_question
+    from benchcast.db.questions import get_question
+
+    host = users.ensure_host(engine, "host-token-periodic-0123456789")["id"]
+    q = create_linked_question(engine, created_by=host, spec={
+        "link": {"benchmark": "GPQA Diamond", "threshold": 90, "by": "2027-06-30"}, "subsidy": 10.0})
+    seen: list = []
+    stop = start_periodic(engine, 0.05, report=seen.append)
+    try:
+        for _ in range(200):
+            if seen:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    # the shipped 94.6% (epoch_run, 2026-03-05) already settles ">= 90 by 2027-06-30"
+    assert [(r["question_id"], r["outcome"]) for r in seen[0]] == [(q["id"], "YES")]
+    assert get_question(engine, q["id"])["status"] == "resolved"
