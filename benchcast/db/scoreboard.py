@@ -62,6 +62,28 @@ def _scores(p: list[float], o: list[float]) -> dict[str, float]:
     return {"brier": round(brier(p, o), 6), "log": round(log_score(p, o), 6)}
 
 
+def _entry(q, trades: list, link: dict | None, names: dict[int, str]) -> dict | None:  # type: ignore[no-untyped-def]
+    """One resolved question's forecasts and scores (None for a cancelled one)."""
+    o = _truth(q, len(json.loads(q.initial_prices)))
+    if o is None:
+        return None
+    end = min(q.closes_at, q.resolved_at) if q.closes_at else q.resolved_at
+    close, tw = _path(q, trades, end)
+    model = (link or {}).get("model_forecast")
+    entry = {"question_id": q.id, "title": q.title, "truth": o, MARKET_CLOSE: close, MARKET_TW: tw, MODEL: model,
+             "traders": {}, "scores": {MARKET_CLOSE: _scores(close, o), MARKET_TW: _scores(tw, o)}}
+    if model:
+        entry["scores"][MODEL] = _scores(model, o)
+    last: dict[int, list[float]] = {}
+    for t in trades:
+        if t.created_at <= end:
+            last[t.user_id] = json.loads(t.prices_after)
+    for uid, p in last.items():
+        entry["traders"][names.get(uid, str(uid))] = p
+        entry["scores"][f"trader:{names.get(uid, uid)}"] = _scores(p, o)
+    return entry
+
+
 def build_scoreboard(engine: Engine) -> dict:
     """Per-question forecasts and scores, and each forecaster's mean over its questions."""
     Q, R, T, U = Question.__table__, Resolution.__table__, Trade.__table__, User.__table__
@@ -74,29 +96,11 @@ def build_scoreboard(engine: Engine) -> dict:
     by_q: dict[int, list] = {}
     for t in trades:
         by_q.setdefault(t.question_id, []).append(t)
-    rows, totals = [], {}
-    for q in resolved:
-        n = len(json.loads(q.initial_prices))
-        o = _truth(q, n)
-        if o is None:
-            continue
-        end = min(q.closes_at, q.resolved_at) if q.closes_at else q.resolved_at
-        close, tw = _path(q, by_q.get(q.id, []), end)
-        model = (links.get(q.id) or {}).get("model_forecast")
-        entry = {"question_id": q.id, "title": q.title, "truth": o, MARKET_CLOSE: close, MARKET_TW: tw, MODEL: model,
-                 "traders": {}, "scores": {MARKET_CLOSE: _scores(close, o), MARKET_TW: _scores(tw, o)}}
-        if model:
-            entry["scores"][MODEL] = _scores(model, o)
-        last: dict[int, list[float]] = {}
-        for t in by_q.get(q.id, []):
-            if t.created_at <= end:
-                last[t.user_id] = json.loads(t.prices_after)
-        for uid, p in last.items():
-            entry["traders"][names.get(uid, str(uid))] = p
-            entry["scores"][f"trader:{names.get(uid, uid)}"] = _scores(p, o)
-        for who, s in entry["scores"].items():
-            totals.setdefault(who, []).append(s)
-        rows.append(entry)
+    rows = [e for e in (_entry(q, by_q.get(q.id, []), links.get(q.id), names) for q in resolved) if e is not None]
+    totals: dict[str, list] = {}
+    for entry in rows:
+        for who, sc in entry["scores"].items():
+            totals.setdefault(who, []).append(sc)
     summary = [{"forecaster": who, "n": len(s), "brier": round(float(np.mean([x["brier"] for x in s])), 4),
                 "log": round(float(np.mean([x["log"] for x in s])), 4)} for who, s in totals.items()]
     summary.sort(key=lambda r: (r["forecaster"].startswith("trader:"), r["brier"]))
