@@ -13,10 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from benchcast.db.errors import ServiceError
 from benchcast.server.limits import BodySizeLimit, RateLimiter
-from benchcast.units import describe
-from markets.errors import MarketError
+from benchcast.server.errors import HANDLED, detail_for, status_for
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 
@@ -71,13 +69,11 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ServiceError)
-    async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+    async def mapped(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": detail_for(exc)}, status_code=status_for(exc))
 
-    @app.exception_handler(MarketError)
-    async def market_error(_request: Request, exc: MarketError) -> JSONResponse:
-        return JSONResponse({"detail": describe(exc)}, status_code=market_error_status(exc))
+    for cls in HANDLED:
+        app.add_exception_handler(cls, mapped)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -87,15 +83,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
-
-def market_error_status(exc: MarketError) -> int:
-    """409 when the market's state refuses the order, 404 for an unknown order, else 400."""
-    from markets import errors as e
-
-    if isinstance(exc, e.UnknownOrder):
-        return 404
-    state = (e.MarketClosed, e.MarketResolved, e.InsufficientShares, e.InsufficientFunds, e.LimitPriceNotMet, e.PriceOutOfBounds)
-    return 409 if isinstance(exc, state) else 400
+    @app.exception_handler(Exception)
+    async def server_error(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "internal server error"}, status_code=500)
 
 
 def describe_validation(exc: RequestValidationError) -> str:
