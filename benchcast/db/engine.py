@@ -132,8 +132,34 @@ def create_all(engine: Engine) -> None:
 
     try:
         SQLModel.metadata.create_all(engine)
+        add_missing_columns(engine)
     except OperationalError as exc:
         raise unreachable(engine, exc) from None
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add the nullable columns that a newer `models.py` declares to tables an older one made.
+
+    `create_all` makes missing tables only; a database made before a column was added would
+    otherwise fail on first use. Returns ``table.column`` for each column added.
+    """
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    tables = set(inspector.get_table_names())
+    added = []
+    with engine.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in tables:
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have or not column.nullable or column.primary_key:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+                added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def unreachable(engine: Engine, exc: Exception) -> ConfigError:

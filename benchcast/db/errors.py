@@ -72,3 +72,19 @@ def database_errors() -> tuple[type[Exception], ...]:
     except ImportError:  # PostgreSQL support not installed
         pass
     return tuple(found)
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """Constraint violations, from SQLAlchemy or from the raw drivers."""
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError
+
+    found: list[type[Exception]] = [IntegrityError, sqlite3.IntegrityError]
+    try:
+        import psycopg
+
+        found.append(psycopg.IntegrityError)
+    except ImportError:  # PostgreSQL support not installed
+        pass
+    return tuple(found)
