@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from benchcast.server.limits import BodySizeLimit, RateLimiter
+from benchcast.server.limits import EdgeGuard, RateLimiter
 from benchcast.server.errors import HANDLED, detail_for, status_for
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
@@ -25,11 +25,15 @@ class Settings:
 
     invite: str | None = None
     host_token: str | None = None
-    rate_per_s: float = 200.0
+    rate_per_s: float = 200.0  # per user
     rate_burst: float = 400.0
+    ip_rate_per_s: float = 100.0  # per client address, reads and writes alike
+    ip_burst: float = 200.0
     join_rate_per_s: float = 5.0
     join_burst: float = 50.0
     max_body_bytes: int = 64 * 1024
+    max_header_bytes: int = 16 * 1024
+    max_players: int = 50
     inline_writes: bool | None = None  # None: on for SQLite, off for PostgreSQL
 
 
@@ -46,6 +50,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_per_s, settings.rate_burst)
+    ip_limiter = RateLimiter(settings.ip_rate_per_s, settings.ip_burst)
     app.state.join_limiter = RateLimiter(settings.join_rate_per_s, settings.join_burst)
     app.state.user_cache = {}
     # One writer at a time on SQLite (it has one write lock); a few on PostgreSQL (row locks).
@@ -56,7 +61,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.state.inline_writes = settings.inline_writes if settings.inline_writes is not None else engine.dialect.name == "sqlite"
     app.include_router(router)
     _add_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(EdgeGuard, max_body_bytes=settings.max_body_bytes, max_header_bytes=settings.max_header_bytes,
+                       ip_limiter=ip_limiter)
 
     if WEB_DIR.is_dir():
         app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")

@@ -82,3 +82,111 @@ def test_2_keys_expire_after_a_day(client, host_headers, engine):
     later = client.post(path, json={"outcome": "NO", "side": "buy", "amount": 5, "idempotency_key": "day"}, headers=ann)
     assert later.status_code == 200 and later.json()["replayed"] is False and later.json()["order_id"] != first["order_id"]
     assert KEY_TTL == timedelta(hours=24)
+
+
+# 3. Startup failures print tracebacks instead of one `error:` line.
+def _serve(*args: str, env: dict | None = None, unprivileged: bool = False) -> tuple[int, str]:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "benchcast.cli.main", "serve", *args]
+    if unprivileged and os.geteuid() == 0:  # root ignores file modes unless it drops CAP_DAC_OVERRIDE
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: cannot make a file read-only for the server")
+        cmd = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", *cmd]
+    full_env = {**os.environ, "BENCHCAST_HOST_TOKEN": "host-token-startup-test-0123456789", **(env or {})}
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=full_env)
+    return r.returncode, r.stderr
+
+
+def _serve_here(*args: str, env: dict | None = None) -> tuple[int, str]:
+    """`benchcast serve` in this process (every failure here comes before the server would start)."""
+    from typer.testing import CliRunner
+
+    from benchcast.cli.main import app
+
+    r = CliRunner().invoke(app, ["serve", "--port", "0", *args], env={"BENCHCAST_HOST_TOKEN": "host-token-startup-test-0123456789", **(env or {})})
+    return r.exit_code, r.stderr
+
+
+def _one_error_line(code: int, err: str, *words: str) -> None:
+    assert code == 1 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err and all(w in err for w in words), err
+
+
+def test_3_startup_failures_are_one_error_line(tmp_path):
+    import os
+    import socket
+
+    from benchcast.db.engine import create_all, make_engine
+
+    readonly = tmp_path / "ro" / "market.db"
+    eng = make_engine(f"sqlite:///{readonly}")
+    create_all(eng)
+    eng.dispose()
+    for f in readonly.parent.iterdir():
+        f.chmod(0o444)
+    readonly.parent.chmod(0o555)
+    try:
+        _one_error_line(*_serve("--db", f"sqlite:///{readonly}", unprivileged=True), "database", "attempt to write a readonly database")
+    finally:
+        readonly.parent.chmod(0o755)
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder")
+    _one_error_line(*_serve_here("--db", f"sqlite:///{afile}/x.db"), f"cannot use {afile} as the folder", "File exists")
+    _one_error_line(*_serve_here("--db", "sqlite:////proc/nope/x.db"), "cannot use /proc/nope as the folder")
+    _one_error_line(*_serve_here("--db", "postgresql://postgres@127.0.0.1:1/none"), "cannot open database")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        _one_error_line(*_serve_here("--db", f"sqlite:///{tmp_path / 'ok.db'}", "--port", str(port)),
+                        f"cannot listen on 127.0.0.1:{port}", "in use")
+    _one_error_line(*_serve_here("--db", f"sqlite:///{tmp_path / 'ok.db'}", "--host-token-file", str(tmp_path / "missing"), env={"BENCHCAST_HOST_TOKEN": ""}),
+                    "cannot read --host-token-file")
+    assert os.access(readonly, os.R_OK)
+
+
+# 4. A database that turns read-only while the server runs gives 500 text/plain.
+def test_4_runtime_database_errors_are_json_503(client, host_headers, engine):
+    from sqlalchemy import event
+
+    q = _question(client, host_headers)
+    ann = _join(client, "ann")
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _read_only(dbapi_conn, _record) -> None:  # the file turned read-only: every new connection is
+            dbapi_conn.execute("PRAGMA query_only = 1")
+        engine.pool.dispose()
+        expected = "attempt to write a readonly database"
+    else:
+        name = engine.url.database
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+            conn.commit()
+        engine.pool.dispose()
+        expected = "read-only transaction"
+    r = client.post(f"/api/questions/{q['id']}/orders", json={"outcome": "YES", "side": "buy", "amount": 5}, headers=ann)
+    assert r.status_code == 503 and r.headers["content-type"] == "application/json", r.text
+    assert r.json()["detail"].startswith("the database is unavailable (") and expected in r.json()["detail"]
+    assert r.json()["detail"].endswith("): try again later") and "INSERT" not in r.json()["detail"]
+    assert client.post("/api/join", json={"name": "bob"}).status_code == 503
+    assert client.get(f"/api/questions/{q['id']}").json()["trades"] == 0  # reads still work
+
+
+def test_4_an_unexpected_error_is_json_500(engine):
+    from fastapi.testclient import TestClient
+
+    from benchcast.server import create_app
+
+    app = create_app(engine)
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/boom")
+    assert (r.status_code, r.json()) == (500, {"detail": "internal server error"})
