@@ -83,7 +83,9 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
     client = request.client.host if request.client else "?"
     if not request.app.state.join_limiter.allow(f"ip:{client}"):
         raise HTTPException(429, "too many joins: slow down", {"Retry-After": "1"})
-    user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=request.app.state.settings.invite)
+    settings = request.app.state.settings
+    user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=settings.invite,
+                              max_players=settings.max_players)
     return {"user_id": user["id"], "name": user["name"], "token": token, "balance": to_units(users.STARTING_BALANCE),
             "link": players.reentry_link(str(request.base_url), token)}
 
