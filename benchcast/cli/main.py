@@ -40,6 +40,11 @@ app.command("forecasts")(_forecast.forecasts)
 from benchcast.cli import market as _market  # noqa: E402
 
 app.add_typer(_market.app, name="market")
+from benchcast.cli import players as _players  # noqa: E402
+
+_market.app.command("players")(_players.players)
+_market.app.command("reissue")(_players.reissue)
+_market.app.command("remove")(_players.remove)
 from benchcast.cli import seed as _seed  # noqa: E402
 
 _market.app.command("seed")(_seed.seed)
