@@ -1,6 +1,7 @@
 """Tables of the market server (SQLModel).
 
-Money and shares are integers in micro-units (1 unit = 1_000_000) everywhere in the database.
+Money and shares are integers in micro-units everywhere in the database (`benchcast.units`
+converts them at the edge).
 
 Ledger model (double entry): every movement is a `LedgerTxn` with `LedgerEntry` rows whose
 amounts, per asset, sum to zero. An `Account` is a named bucket of one asset:
@@ -22,8 +23,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-MICRO = 1_000_000
 
 
 def utcnow() -> datetime:

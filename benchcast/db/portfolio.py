@@ -21,11 +21,11 @@ from benchcast.db.models import Account, LedgerEntry, LedgerTxn, MarketState, Or
 from benchcast.db.trading import cache_key
 from benchcast.db.players import removed_ids
 from benchcast.db.valuation import liquidation_value, position_value
+from benchcast.units import to_units
 from markets import Market
 
 ACCOUNT, ENTRY, TXN = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__
 STATE, QUESTION, OUTCOME, ORDER, USER = MarketState.__table__, Question.__table__, Outcome.__table__, Order.__table__, User.__table__
-U = 1_000_000
 
 
 def _prices(conn: Connection) -> dict[int, list[float]]:
@@ -77,7 +77,7 @@ def portfolio(engine: Engine, *, user_id: int) -> dict:
     with engine.connect() as conn:
         user = conn.execute(select(USER.c.id, USER.c.name, USER.c.is_host).where(USER.c.id == user_id)).first()
         if user is None:
-            raise NotFound(f"user {user_id} does not exist")
+            raise NotFound("your account no longer exists")
         prices = _prices(conn)
         rows = conn.execute(select(ACCOUNT.c.key, ACCOUNT.c.user_id, ACCOUNT.c.question_id, ACCOUNT.c.balance).where(ACCOUNT.c.user_id == user_id)).all()
         h = _holdings(rows, prices)[user_id]
@@ -92,19 +92,19 @@ def portfolio(engine: Engine, *, user_id: int) -> dict:
     left = {(qid, o.order_id): o.remaining for qid, m in markets.items() for o in m.orders}
     positions = [
         {"question_id": qid, "title": titles[qid][0], "status": titles[qid][1], "outcome": names[(qid, i)],
-         "shares": shares / U, "price": price, "value": position_value(markets[qid], str(user_id), i) / U}
+         "shares": to_units(shares), "price": price, "value": to_units(position_value(markets[qid], str(user_id), i))}
         for qid, i, shares, price in sorted(h["positions"])
     ]
     open_orders = [
         {"order_id": o.id, "question_id": o.question_id, "title": titles[o.question_id][0], "side": o.side,
          "outcome": names[(o.question_id, o.outcome_idx)], "limit_price": o.limit_price,
-         "amount": None if o.amount is None else o.amount / U, "shares": None if o.shares_in is None else o.shares_in / U,
-         "remaining": left.get((o.question_id, o.engine_order_id), 0) / U}
+         "amount": None if o.amount is None else to_units(o.amount), "shares": None if o.shares_in is None else to_units(o.shares_in),
+         "remaining": to_units(left.get((o.question_id, o.engine_order_id), 0))}
         for o in orders
     ]
-    return {"user_id": user.id, "name": user.name, "is_host": bool(user.is_host), "balance": h["cash"] / U,
-            "reserved": h["reserved"] / U, "positions": positions, "open_orders": open_orders,
-            "value": h["value"] / U, "profit": (h["value"] - granted) / U}
+    return {"user_id": user.id, "name": user.name, "is_host": bool(user.is_host), "balance": to_units(h["cash"]),
+            "reserved": to_units(h["reserved"]), "positions": positions, "open_orders": open_orders,
+            "value": to_units(h["value"]), "profit": to_units(h["value"] - granted)}
 
 
 def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
@@ -121,7 +121,7 @@ def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
     for u in (u for u in users if u.id not in removed):
         h = holdings[u.id]
         h["value"] += _shares_value(markets, u.id)
-        table.append({"user_id": u.id, "name": u.name, "balance": h["cash"] / U, "value": h["value"] / U,
-                      "profit": (h["value"] - granted.get(u.id, 0)) / U})
+        table.append({"user_id": u.id, "name": u.name, "balance": to_units(h["cash"]), "value": to_units(h["value"]),
+                      "profit": to_units(h["value"] - granted.get(u.id, 0))})
     table.sort(key=lambda r: (-r["value"], r["name"]))
     return [{"rank": k + 1, **r} for k, r in enumerate(table[:limit])]

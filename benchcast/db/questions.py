@@ -13,7 +13,8 @@ from benchcast.db.errors import InvalidRequest, NotFound
 from benchcast.db.marketstate import dump_market
 from benchcast.db.models import MarketState, Outcome, Question, Resolution, Trade, utcnow
 from benchcast.db.tx import run_write
-from markets import MICRO, binary_question, create_market, multiple_choice_question, prices, to_micro
+from benchcast.units import to_micro, to_units
+from markets import binary_question, create_market, multiple_choice_question, prices
 
 QUESTION = Question.__table__
 OUTCOME = Outcome.__table__
@@ -57,7 +58,7 @@ def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
         if not spec.get("outcomes"):
             raise InvalidRequest("a multiple_choice question needs 'outcomes': 2 to 20 names")
         question = multiple_choice_question(title, [o.strip() for o in spec["outcomes"]], criteria=criteria, closes_at=closes_at)
-    market = create_market(question, spec.get("mechanism", "lmsr"), to_micro(spec["subsidy"]), spec.get("initial_prices"))
+    market = create_market(question, spec.get("mechanism", "lmsr"), to_micro(spec["subsidy"], "subsidy"), spec.get("initial_prices"))
     start = list(prices(market))
 
     def work(conn: Connection) -> int:
@@ -99,10 +100,10 @@ def _rows(conn: Connection, question_id: int | None = None) -> list[dict]:
             "criteria": row.criteria, "description": row.description, "description_html": markdown.render(row.description),
             "is_closed": row.status == "open" and row.closes_at is not None and row.closes_at <= now,
             "outcomes": [{"name": n, "price": p} for n, p in zip(names.get(row.id, []), ps)],
-            "subsidy": row.subsidy / MICRO,
+            "subsidy": to_units(row.subsidy),
             "closes_at": row.closes_at.isoformat() + "Z" if row.closes_at else None,
             "created_at": row.created_at.isoformat() + "Z",
-            "trades": row.trades, "volume": row.volume / MICRO,
+            "trades": row.trades, "volume": to_units(row.volume),
             "resolution": None if res is None else {
                 "kind": res.kind, "probability": json.loads(res.probabilities) if res.probabilities else res.probability,
                 "outcome": None if res.outcome_idx is None else names[row.id][res.outcome_idx],

@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from benchcast.db import ledger, players
 from benchcast.db.errors import Conflict, Forbidden, InvalidRequest
-from benchcast.db.models import MICRO, User
+from benchcast.db.models import User
+from benchcast.units import MICRO
 from benchcast.db.tokens import hash_token, new_token
 from benchcast.db.tx import write_transaction
 

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from benchcast.db.errors import ServiceError
 from benchcast.server.limits import BodySizeLimit, RateLimiter
+from benchcast.units import describe
 from markets.errors import MarketError
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
@@ -80,7 +81,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(MarketError)
     async def market_error(_request: Request, exc: MarketError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=market_error_status(exc))
+        return JSONResponse({"detail": describe(exc)}, status_code=market_error_status(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,6 +14,7 @@ from benchcast.db import outcomes, players, portfolio, questions, resolutions, t
 from benchcast.db.tokens import hash_token
 from benchcast.server import schemas
 from benchcast.server.auth import bearer
+from benchcast.units import to_units
 
 router = APIRouter(prefix="/api")
 QuestionId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # ids are 32-bit integers in PostgreSQL
@@ -83,7 +84,7 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
     if not request.app.state.join_limiter.allow(f"ip:{client}"):
         raise HTTPException(429, "too many joins: slow down", {"Retry-After": "1"})
     user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=request.app.state.settings.invite)
-    return {"user_id": user["id"], "name": user["name"], "token": token, "balance": users.STARTING_BALANCE / 1e6,
+    return {"user_id": user["id"], "name": user["name"], "token": token, "balance": to_units(users.STARTING_BALANCE),
             "link": players.reentry_link(str(request.base_url), token)}
 
 
