@@ -67,7 +67,7 @@ export async function api(method, path, body) {
 }
 
 export function say(el, text, ok) {
-  el.textContent = text;
+  el.textContent = ok ? text : text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?)]$/.test(text) ? "" : ".");
   el.className = ok ? "ok" : "error";
 }
 

@@ -49,6 +49,7 @@ def server(db_url):
              "description": "Epoch AI's **FrontierMath** Tiers 1-3.\n\n<script>window.pwned = 1</script>",
              "criteria": "YES if the Epoch AI benchmarking hub shows a best score of 95% or more on 2027-12-31."},
             {"title": "Year HLE passes 50%", "kind": "multiple_choice", "outcomes": ["2026", "2027", "2028", "later"]},
+            {"title": "A question that closes at once", "closes_at": (datetime.now(UTC) + timedelta(seconds=2)).isoformat()},
         ]:
             httpx.post(f"{s.url}/api/questions", json=spec, headers=host).raise_for_status()
         yield s
@@ -126,6 +127,21 @@ def test_market_session_in_real_browsers(browser, server, db_url):
         assert alice.locator("#chart text.tick").filter(has_text="50%").count() == 1
         shot(alice, f"{tag}-04-bought-chart-hover-1280")
 
+        # An order the balance cannot pay is refused in plain words; nothing changes.
+        alice.fill("#q-amount", "5000")
+        alice.click('#quick-buttons button[data-outcome="NO"]')
+        alice.wait_for_function("document.getElementById('trade-msg').className === 'error'")
+        assert alice.inner_text("#trade-msg") == "This order costs 5,000.00 but you have 960.00 available."
+        assert alice.inner_text("#me-balance") == "960.00"
+        shot(alice, f"{tag}-05-error-in-words-1280")
+
+        # Trading stops at the close time, and the page says so.
+        alice.click('li[data-qid="3"]')
+        alice.wait_for_selector("#closed-note:visible")
+        assert alice.inner_text("#closed-note").startswith("Trading stopped at the close")
+        assert alice.locator("#trade-box").is_hidden() and alice.text_content('li[data-qid="3"] .q-status') == "closed"
+        alice.click('li[data-qid="1"]')
+
         # Comments are stored and shown as text, live on the other page.
         bob.click('li[data-qid="1"]')
         bob.fill("#comment-body", "<b>NO</b> is cheap at this price")
@@ -137,7 +153,7 @@ def test_market_session_in_real_browsers(browser, server, db_url):
         bob.wait_for_function("document.getElementById('trade-msg').textContent.startsWith('Bought')")
         overflow = bob.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0
-        shot(bob, f"{tag}-05-question-phone-390")
+        shot(bob, f"{tag}-06-question-phone-390")
 
         # Leave clears everything; the personal link brings Alice back to her account.
         cash = alice.inner_text("#me-balance")
@@ -146,7 +162,7 @@ def test_market_session_in_real_browsers(browser, server, db_url):
         assert alice.locator("#app").is_hidden() and alice.locator("#me-summary").is_hidden()
         assert alice.evaluate("Object.keys(localStorage).length") == 0
         assert alice.inner_text("#questions") == ""
-        shot(alice, f"{tag}-06-after-leave-1280")
+        shot(alice, f"{tag}-07-after-leave-1280")
         alice.goto(link)
         alice.wait_for_selector("#app:visible")
         assert alice.inner_text("#me-name") == "Alice" and alice.inner_text("#me-balance") == cash
@@ -165,16 +181,16 @@ def test_market_session_in_real_browsers(browser, server, db_url):
         alice_row = host.inner_text('#payouts tr[data-name="Alice"]').split("\t")
         bob_row = host.inner_text('#payouts tr[data-name="bob"]').split("\t")
         assert alice_row[1] == "40.00" and float(alice_row[2]) > 40 and bob_row[1:] == ["25.00", "0.00", "−25.00"]
-        shot(host, f"{tag}-07-resolved-payouts-1280")
+        shot(host, f"{tag}-08-resolved-payouts-1280")
         alice.wait_for_selector('#resolved tr[data-qid="1"]', timeout=5000)
         assert alice.inner_text('#resolved tr[data-qid="1"]').split("\t")[1:3] == ["YES", "40.00"]
         alice.click('li[data-qid="1"]')
         alice.wait_for_selector("#resolved-banner:visible")
         assert alice.locator("#trade-box").is_hidden()
-        shot(alice, f"{tag}-08-resolved-portfolio-1280")
+        shot(alice, f"{tag}-09-resolved-portfolio-1280")
         bob.wait_for_selector('li[data-qid="1"] .q-result', timeout=5000)
         bob.wait_for_selector("#resolved-banner:visible")
-        shot(bob, f"{tag}-09-resolved-phone-390")
+        shot(bob, f"{tag}-10-resolved-phone-390")
         assert errors == []
     finally:
         for ctx in (alice_ctx, bob_ctx, host_ctx):
