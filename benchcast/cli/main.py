@@ -21,6 +21,9 @@ def _root() -> None:
 
     Start with `benchcast benchmarks`, then `benchcast forecast NAME`.
     """
+    from benchcast.cli.quiet import silence_known_warnings
+
+    silence_known_warnings()
 
 
 # Command registrations: one line per command module (keep this block sorted by command).

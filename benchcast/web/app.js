@@ -1,6 +1,6 @@
 // benchcast market page: plain JS modules, no build step. Identity, live updates, the lists.
 "use strict";
-import { $, ago, api, closing, colorOf, h, isClosed, money, pct, resolutionText, session, shares, signed, when } from "./lib.js";
+import { $, ago, api, closing, colorOf, h, isClosed, money, pct, resolutionText, session, shares, signed, tone, when } from "./lib.js";
 import { refreshDetail, selectQuestion, state } from "./question.js";
 import { refreshPlayers } from "./host.js";
 
@@ -111,7 +111,7 @@ function renderMe() {
   $("me-balance").textContent = money(me.balance);
   $("me-value").textContent = money(me.value);
   $("me-profit").textContent = signed(me.profit);
-  $("me-profit").className = me.profit >= 0 ? "pos" : "neg";
+  $("me-profit").className = tone(me.profit);
   $("positions").tBodies[0].replaceChildren(...(me.positions.length ? me.positions.map((p) => h("tr", {},
     h("td", {}, h("a", { href: "#", onclick: (e) => { e.preventDefault(); selectQuestion(p.question_id); } }, p.title)),
     h("td", {}, p.outcome), h("td", { class: "num" }, shares(p.shares)), h("td", { class: "num" }, money(p.value))))
@@ -123,7 +123,7 @@ function renderMe() {
   const hist = state.myHistory || { trades: [], resolved: [] };
   $("resolved").tBodies[0].replaceChildren(...(hist.resolved.length ? hist.resolved.map((r) => h("tr", { "data-qid": r.question_id },
     h("td", {}, r.title), h("td", {}, r.resolution), h("td", { class: "num" }, money(r.paid_in)), h("td", { class: "num" }, money(r.payout)),
-    h("td", { class: "num " + (r.profit >= 0 ? "pos" : "neg") }, signed(r.profit)))) : empty(5, "Nothing resolved yet.")));
+    h("td", { class: "num " + tone(r.profit) }, signed(r.profit)))) : empty(5, "Nothing resolved yet.")));
   $("my-trades").tBodies[0].replaceChildren(...(hist.trades.length ? hist.trades.slice(0, 30).map((t) => h("tr", {},
     h("td", { title: when(t.at) }, ago(t.at)), h("td", {}, t.title),
     h("td", {}, `${t.side === "buy" ? "bought" : "sold"} ${shares(t.shares)} ${t.outcome}` + (t.average_price ? ` at ${pct(t.average_price)}` : "")),
@@ -170,7 +170,7 @@ async function refreshLeaderboard() {
     const rows = await api("GET", "/api/leaderboard");
     $("leaderboard").tBodies[0].replaceChildren(...(rows.length ? rows.map((r) => h("tr", { "data-name": r.name, class: state.me && r.name === state.me.name ? "me" : "" },
       h("td", {}, r.rank), h("td", {}, r.name), h("td", { class: "num" }, money(r.value)),
-      h("td", { class: "num " + (r.profit >= 0 ? "pos" : "neg") }, signed(r.profit)))) : empty(4, "Nobody has joined yet.")));
+      h("td", { class: "num " + tone(r.profit) }, signed(r.profit)))) : empty(4, "Nobody has joined yet.")));
   } catch (_) { /* next update */ }
 }
 

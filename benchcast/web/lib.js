@@ -20,6 +20,7 @@ export function h(tag, attrs, ...children) {
 
 export const money = (x) => (x ?? 0).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 export const signed = (x) => { const c = Math.round(100 * (x ?? 0)) / 100; return (c >= 0 ? "+" : "−") + money(Math.abs(c)); };
+export const tone = (x) => (Math.round(100 * (x ?? 0)) >= 0 ? "pos" : "neg");
 export const pct = (p) => (100 * p >= 99.5 || 100 * p < 0.5 || Math.abs(100 * p - Math.round(100 * p)) < 0.05 ? (100 * p).toFixed(0) : (100 * p).toFixed(1)) + "%";
 export const shares = (x) => x.toLocaleString("en-US", { maximumFractionDigits: 2 });
 

@@ -1,6 +1,6 @@
 // One question: headline, chart, one-click buys and the full ticket, payouts, comments, resolve.
 import { drawChart } from "./chart.js";
-import { $, ago, api, closing, colorOf, h, isClosed, money, newKey, pct, resolutionText, say, shares, when } from "./lib.js";
+import { $, ago, api, closing, colorOf, h, isClosed, money, newKey, pct, resolutionText, say, shares, signed, tone, when } from "./lib.js";
 
 export const state = { me: null, questions: [], selected: null, myHistory: null, pendingQuote: null, hist: null };
 const current = () => state.questions.find((q) => q.id === state.selected);
@@ -164,7 +164,7 @@ function renderPayouts(rows) {
   $("payouts-box").hidden = !rows.length;
   $("payouts").tBodies[0].replaceChildren(...rows.map((r) => h("tr", { "data-name": r.name },
     h("td", {}, r.name), h("td", { class: "num" }, money(r.paid_in)), h("td", { class: "num" }, money(r.payout)),
-    h("td", { class: "num " + (r.profit >= 0 ? "pos" : "neg") }, (r.profit >= 0 ? "+" : "−") + money(Math.abs(r.profit))))));
+    h("td", { class: "num " + tone(r.profit) }, signed(r.profit)))));
 }
 
 function renderComments(rows) {
