@@ -92,13 +92,13 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
 
 @router.get("/me", response_model=schemas.MeOut, responses=AUTH_RESPONSES)
 async def me(request: Request, user: User, engine: EngineDep) -> dict:
-    """Your balance, positions (valued at current prices), open limit orders and profit."""
+    """Your balance, positions (valued at what selling them now would return), open limit orders and profit."""
     return await read(request, portfolio.portfolio, engine, user_id=user["id"])
 
 
 @router.get("/leaderboard", response_model=list[schemas.LeaderRow])
 async def leaderboard(request: Request, engine: EngineDep) -> list[dict]:
-    """Traders ranked by total value (cash plus positions at current prices)."""
+    """Traders ranked by value: cash plus what selling every position now would return (liquidation value)."""
     return await read(request, portfolio.leaderboard, engine)
 
 
