@@ -173,9 +173,11 @@ def create_market(question: Question, mechanism: str, subsidy: int,
         if question.kind != "binary":
             raise UnsupportedMechanism(f"CPMM serves binary questions only, not {question.kind}")
         maker = cpmm.create(subsidy, start[0])
-        return Market(question, mechanism, maker, subsidy, subsidy, EMPTY)
+        return Market(question=question, mechanism=mechanism, maker=maker, subsidy=subsidy,
+                      reserve=subsidy, accounts=EMPTY)
     maker = lmsr.create(subsidy, start)
-    return Market(question, mechanism, maker, subsidy, lmsr.reserve(maker, subsidy), EMPTY)
+    return Market(question=question, mechanism=mechanism, maker=maker, subsidy=subsidy,
+                  reserve=lmsr.reserve(maker, subsidy), accounts=EMPTY)
 
 
 def prices(market: Market) -> tuple[float, ...]:

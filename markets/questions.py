@@ -53,8 +53,8 @@ class Question:
             return self.outcomes.index(outcome)
         except ValueError:
             raise UnknownOutcome(
-                f"outcome {outcome!r} is not one of {list(self.outcomes)} of {self.title!r}"
-            ) from None
+                f"outcome {outcome!r} is not one of {list(self.outcomes)} of {self.title!r}",
+                outcome=outcome, choices=self.outcomes) from None
 
 
 def _check(q: Question) -> None:

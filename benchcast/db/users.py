@@ -8,9 +8,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from benchcast.db import ledger
+from benchcast.db import ledger, players
 from benchcast.db.errors import Conflict, Forbidden, InvalidRequest
-from benchcast.db.models import MICRO, User
+from benchcast.db.models import User
+from benchcast.units import MICRO
 from benchcast.db.tokens import hash_token, new_token
 from benchcast.db.tx import write_transaction
 
@@ -40,17 +41,19 @@ def join(
     if expected_invite and invite != expected_invite:
         raise Forbidden("a valid invite code is needed to join this session")
     name = clean_name(name)
-    if name.lower() == HOST_NAME:
-        raise Conflict(f"name {name!r} is taken")
+    players.check_unconfusable(name)
+    if players.name_key(name) == HOST_NAME:
+        raise Conflict(players.taken(name, HOST_NAME))
     token = new_token()
     try:
         with write_transaction(engine) as conn:
             if conn.execute(select(USER.c.id).where(USER.c.name == name)).first():
-                raise Conflict(f"name {name!r} is taken; choose another")
+                raise Conflict(players.taken(name, name))
             user_id = conn.execute(insert(USER).values(name=name, token_hash=hash_token(token), is_host=False).returning(USER.c.id)).scalar_one()
+            players.claim_name(conn, user_id, name)
             ledger.post(conn, "grant", [(ledger.BANK, -starting_balance), (ledger.user_cash(user_id), starting_balance)], memo=f"starting balance of {name}")
     except IntegrityError:
-        raise Conflict(f"name {name!r} is taken; choose another") from None
+        raise Conflict(players.taken(name, name)) from None
     return {"id": user_id, "name": name, "is_host": False}, token
 
 

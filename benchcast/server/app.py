@@ -10,11 +10,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from benchcast.db.errors import ServiceError
 from benchcast.server.limits import BodySizeLimit, RateLimiter
+from benchcast.units import describe
 from markets.errors import MarketError
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
@@ -36,10 +38,11 @@ class Settings:
 
 def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     """The market server app over `engine` (tables must exist; see `create_all`)."""
+    from benchcast.server import events, people
     from benchcast.server.routes import router
 
     settings = settings or Settings()
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs with Swagger UI's files served by this app, not from a CDN
         title="benchcast market server",
         version="1",
         description="Trade on AI benchmark questions. Authenticate with `Authorization: Bearer TOKEN` (from POST /api/join).",
@@ -56,6 +59,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     # if another process holds the database's write lock, the loop waits (up to the busy timeout).
     app.state.inline_writes = settings.inline_writes if settings.inline_writes is not None else engine.dialect.name == "sqlite"
     app.include_router(router)
+    app.include_router(people.router)
+    app.include_router(events.router)
     _add_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
 
@@ -76,7 +81,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(MarketError)
     async def market_error(_request: Request, exc: MarketError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=market_error_status(exc))
+        return JSONResponse({"detail": describe(exc)}, status_code=market_error_status(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
