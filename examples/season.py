@@ -86,11 +86,13 @@ def benchcast_probability(results: pd.DataFrame, name: str, threshold: float, as
 
 
 def leader_forecast(ow: pd.DataFrame, as_of: date) -> tuple[list[str], list[float]]:
-    """The frequency baseline: how often each country led open weights (ECI) before `as_of`."""
-    from forecast.rankings.backtest import _known, frequency
+    """The recency baseline of `benchcast rankings --backtest`: how often each country led open
+    weights (ECI) before `as_of`, recent months weighing more."""
+    from forecast.rankings.backtest import RECENCY_HALF_LIFE, frequency, known_entries, leader_history
 
     metric = "ECI (Epoch Capabilities Index)"
-    probs = frequency(ow, metric, as_of, "country", _known(ow, metric, as_of, "country"))
+    probs = frequency(leader_history(ow, metric, "country", as_of), as_of, known_entries(ow, metric, as_of, "country"),
+                      half_life=RECENCY_HALF_LIFE)
     top = sorted(((k, v) for k, v in probs.items() if k != "other"), key=lambda kv: -kv[1])[:3]
     names = [k for k, _ in top]
     return names + ["other"], [probs[k] for k in names] + [1.0 - sum(probs[k] for k in names)]
@@ -116,7 +118,7 @@ def open_questions(engine, host: int, results: pd.DataFrame, ow: pd.DataFrame, a
     probs = list(opening_prices(probs))
     opened.append(create_linked_question(engine, created_by=host, spec={
         "link": {"leader": "country", "metric": "ECI", "at": by.isoformat(), "model_forecast": probs,
-                 "model_basis": "frequency of past leadership"},
+                 "model_basis": "recency-weighted frequency of past leadership"},
         "outcomes": outcomes, "subsidy": 100.0, "initial_prices": probs, "closes_at": closes}))
     return opened
 

@@ -21,6 +21,9 @@ def _root() -> None:
 
     Start with `benchcast benchmarks`, then `benchcast forecast NAME`.
     """
+    from benchcast.cli.quiet import silence_known_warnings
+
+    silence_known_warnings()
 
 
 # Command registrations: one line per command module (keep this block sorted by command).
@@ -41,6 +44,11 @@ app.command("forecasts")(_forecast.forecasts)
 from benchcast.cli import market as _market  # noqa: E402
 
 app.add_typer(_market.app, name="market")
+from benchcast.cli import players as _players  # noqa: E402
+
+_market.app.command("players")(_players.players)
+_market.app.command("reissue")(_players.reissue)
+_market.app.command("remove")(_players.remove)
 from benchcast.cli import seed as _seed  # noqa: E402
 
 _market.app.command("seed")(_seed.seed)
