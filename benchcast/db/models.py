@@ -56,6 +56,7 @@ class Question(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
     initial_prices: str = Field(sa_column=Column(Text, nullable=False))  # JSON list
     criteria: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # markdown, rendered safely
     initial_state: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # engine JSON at opening
 
 
@@ -153,4 +154,24 @@ class Resolution(SQLModel, table=True):
     probability: float | None = None  # P(YES) of a binary question
     probabilities: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON, one per outcome
     resolved_by: int = Field(foreign_key="bc_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+
+class Player(SQLModel, table=True):
+    """A trader's name key (NFKC, case-folded: unique) and whether the host removed them."""
+
+    __tablename__ = "bc_player"
+    user_id: int = Field(foreign_key="bc_user.id", primary_key=True)
+    name_key: str = Field(unique=True, max_length=256)
+    removed_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+
+
+class Comment(SQLModel, table=True):
+    """A comment on a question: plain text, shown as text."""
+
+    __tablename__ = "bc_comment"
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="bc_question.id", index=True)
+    user_id: int = Field(foreign_key="bc_user.id", index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time())

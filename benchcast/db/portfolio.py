@@ -1,15 +1,15 @@
-"""Read models: a trader's portfolio and the leaderboard, valued at current prices.
+"""Read models: a trader's portfolio and the leaderboard, valued at liquidation value.
 
-value = cash + cash reserved by resting orders + the engine's `portfolio_value` of the shares
-held in every open market (marked at current prices); profit = value - the money the trader
-was granted, which equals the sum of the engine's per-market `profit` (realised plus marked to
-market). Cash comes from the account balances, which the ledger keeps exact (see `audit`).
+value = cash + cash reserved by resting orders + the liquidation value of the shares held in
+every open market (what selling each position now would return; see `valuation` for why not
+the last price); profit = value - the money the trader was granted. Cash comes from the
+account balances, which the ledger keeps exact (see `audit`). Players the host removed are
+left off the leaderboard.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 
 from sqlalchemy import func, select
@@ -19,8 +19,10 @@ from benchcast.db.errors import NotFound
 from benchcast.db.marketstate import load_market
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, MarketState, Order, Outcome, Question, User
 from benchcast.db.trading import cache_key
+from benchcast.db.players import removed_ids
+from benchcast.db.valuation import liquidation_value, position_value
 from benchcast.units import to_units
-from markets import Market, portfolio_value
+from markets import Market
 
 ACCOUNT, ENTRY, TXN = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__
 STATE, QUESTION, OUTCOME, ORDER, USER = MarketState.__table__, Question.__table__, Outcome.__table__, Order.__table__, User.__table__
@@ -40,7 +42,7 @@ def _markets(engine: Engine, conn: Connection, question_ids: set[int] | None = N
 
 def _shares_value(markets: dict[int, Market], user_id: int) -> int:
     trader = str(user_id)
-    return sum(portfolio_value(m, trader) for m in markets.values() if trader in m.accounts)
+    return sum(liquidation_value(m, trader) for m in markets.values() if trader in m.accounts)
 
 
 def _granted(conn: Connection, user_id: int | None = None) -> dict[int, int]:
@@ -90,7 +92,7 @@ def portfolio(engine: Engine, *, user_id: int) -> dict:
     left = {(qid, o.order_id): o.remaining for qid, m in markets.items() for o in m.orders}
     positions = [
         {"question_id": qid, "title": titles[qid][0], "status": titles[qid][1], "outcome": names[(qid, i)],
-         "shares": to_units(shares), "price": price, "value": to_units(math.floor(shares * price))}
+         "shares": to_units(shares), "price": price, "value": to_units(position_value(markets[qid], str(user_id), i))}
         for qid, i, shares, price in sorted(h["positions"])
     ]
     open_orders = [
@@ -113,9 +115,10 @@ def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
         rows = conn.execute(select(ACCOUNT.c.key, ACCOUNT.c.user_id, ACCOUNT.c.question_id, ACCOUNT.c.balance).where(ACCOUNT.c.user_id.is_not(None))).all()
         granted = _granted(conn)
         markets = _markets(engine, conn)
+        removed = removed_ids(conn)
     holdings = _holdings(rows, prices)
     table = []
-    for u in users:
+    for u in (u for u in users if u.id not in removed):
         h = holdings[u.id]
         h["value"] += _shares_value(markets, u.id)
         table.append({"user_id": u.id, "name": u.name, "balance": to_units(h["cash"]), "value": to_units(h["value"]),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from benchcast.db import ledger
+from benchcast.db import ledger, markdown
 from benchcast.db.errors import InvalidRequest, NotFound
 from benchcast.db.marketstate import dump_market
 from benchcast.db.models import MarketState, Outcome, Question, Resolution, Trade, utcnow
@@ -36,10 +36,20 @@ def parse_time(text: str | None) -> datetime | None:
     return t
 
 
+def check_closes_at(closes_at: datetime | None, now: datetime | None = None) -> None:
+    """Refuse a close time that is not in the future."""
+    now = now or utcnow()
+    if closes_at is not None and closes_at <= now:
+        raise InvalidRequest(f"closes_at {closes_at.isoformat(timespec='minutes')}Z is in the past: "
+                             f"give a time after now ({now.isoformat(timespec='minutes')}Z), or none")
+
+
 def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
     """Open a market on a new question; the house moves the maker's reserve into its pool."""
     closes_at = parse_time(spec.get("closes_at"))
-    title, criteria = spec["title"].strip(), spec.get("criteria") or ""
+    check_closes_at(closes_at)
+    title, criteria = spec["title"].strip(), (spec.get("criteria") or "").strip()
+    description = (spec.get("description") or "").strip()
     if spec.get("kind", "binary") == "binary":
         if spec.get("outcomes") not in (None, ["YES", "NO"]):
             raise InvalidRequest("a binary question has the outcomes YES and NO: leave out outcomes, or use kind multiple_choice")
@@ -56,6 +66,7 @@ def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
             insert(QUESTION).values(
                 title=question.title, kind=question.kind, mechanism=market.mechanism, status="open", subsidy=market.subsidy,
                 closes_at=closes_at, created_by=created_by, created_at=utcnow(), initial_prices=json.dumps(start), criteria=criteria,
+                description=description,
                 initial_state=dump_market(market),
             ).returning(QUESTION.c.id)
         ).scalar_one()
@@ -80,12 +91,14 @@ def _rows(conn: Connection, question_id: int | None = None) -> list[dict]:
         names.setdefault(row.question_id, []).append(row.name)
     resolutions = {row.question_id: row for row in conn.execute(r)}
     out = []
+    now = utcnow()
     for row in conn.execute(q.order_by(QUESTION.c.id)):
         ps = json.loads(row.prices)
         res = resolutions.get(row.id)
         out.append({
             "id": row.id, "title": row.title, "kind": row.kind, "mechanism": row.mechanism, "status": row.status,
-            "criteria": row.criteria,
+            "criteria": row.criteria, "description": row.description, "description_html": markdown.render(row.description),
+            "is_closed": row.status == "open" and row.closes_at is not None and row.closes_at <= now,
             "outcomes": [{"name": n, "price": p} for n, p in zip(names.get(row.id, []), ps)],
             "subsidy": to_units(row.subsidy),
             "closes_at": row.closes_at.isoformat() + "Z" if row.closes_at else None,

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -39,10 +40,11 @@ class Settings:
 
 def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     """The market server app over `engine` (tables must exist; see `create_all`)."""
+    from benchcast.server import events, people
     from benchcast.server.routes import router
 
     settings = settings or Settings()
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs with Swagger UI's files served by this app, not from a CDN
         title="benchcast market server",
         version="1",
         description="Trade on AI benchmark questions. Authenticate with `Authorization: Bearer TOKEN` (from POST /api/join).",
@@ -60,6 +62,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     # if another process holds the database's write lock, the loop waits (up to the busy timeout).
     app.state.inline_writes = settings.inline_writes if settings.inline_writes is not None else engine.dialect.name == "sqlite"
     app.include_router(router)
+    app.include_router(people.router)
+    app.include_router(events.router)
     _add_error_handlers(app)
     app.add_middleware(EdgeGuard, max_body_bytes=settings.max_body_bytes, max_header_bytes=settings.max_header_bytes,
                        ip_limiter=ip_limiter)

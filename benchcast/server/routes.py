@@ -10,7 +10,7 @@ import anyio
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from sqlalchemy.engine import Engine
 
-from benchcast.db import portfolio, questions, resolutions, trading, users
+from benchcast.db import outcomes, players, portfolio, questions, resolutions, trading, users
 from benchcast.db.tokens import hash_token
 from benchcast.server import schemas
 from benchcast.server.auth import bearer
@@ -86,7 +86,8 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
     settings = request.app.state.settings
     user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=settings.invite,
                               max_players=settings.max_players)
-    return {"user_id": user["id"], "name": user["name"], "token": token, "balance": to_units(users.STARTING_BALANCE)}
+    return {"user_id": user["id"], "name": user["name"], "token": token, "balance": to_units(users.STARTING_BALANCE),
+            "link": players.reentry_link(str(request.base_url), token)}
 
 
 @router.get("/me", response_model=schemas.MeOut, responses=AUTH_RESPONSES)
@@ -128,6 +129,7 @@ async def history(request: Request, question_id: QuestionId, engine: EngineDep) 
 @router.post("/questions/{question_id}/quote", response_model=schemas.QuoteOut, responses={**AUTH_RESPONSES, 400: {}, 404: {}, 409: {}})
 async def quote(request: Request, question_id: QuestionId, body: schemas.QuoteIn, user: User, engine: EngineDep) -> dict:
     """What an order would do now, without doing it."""
+    body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
     return await read(request, trading.quote_order, engine, user_id=user["id"], question_id=question_id, **body.model_dump())
 
 
@@ -138,6 +140,7 @@ async def place_order(request: Request, question_id: QuestionId, body: schemas.O
     `limit_price` alone is the worst average price accepted (refused with 409 if not met);
     with `resting: true` the order rests until the price reaches it, filling what it can now.
     """
+    body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
     return await write(request, trading.place_order, engine, user_id=user["id"], question_id=question_id, **body.model_dump())
 
 
@@ -150,4 +153,5 @@ async def cancel_order(request: Request, order_id: OrderId, user: User, engine: 
 @router.post("/questions/{question_id}/resolve", response_model=schemas.QuestionOut, responses={**AUTH_RESPONSES, 400: {}, 403: {}, 404: {}, 409: {}})
 async def resolve(request: Request, question_id: QuestionId, body: schemas.ResolveIn, host: Host, engine: EngineDep) -> dict:
     """Resolve a question to an outcome or a probability, or cancel it (host only)."""
+    body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
     return await write(request, resolutions.resolve_question, engine, question_id=question_id, resolved_by=host["id"], **body.model_dump())

@@ -43,6 +43,7 @@ class JoinOut(BaseModel):
     name: str
     token: str
     balance: float
+    link: str = Field("", description="Your personal re-entry link (the token in the URL fragment): keep it.")
 
 
 class QuestionCreate(Strict):
@@ -53,7 +54,8 @@ class QuestionCreate(Strict):
     subsidy: Money = 100.0
     closes_at: Annotated[Text, Field(max_length=40)] | None = None
     initial_prices: Annotated[list[Price], Field(max_length=20)] | None = None
-    criteria: Annotated[Text, Field(max_length=2000)] = ""
+    criteria: Annotated[Text, Field(max_length=2000)] = Field("", description="How the question resolves: the source and the rule.")
+    description: Annotated[Text, Field(max_length=10_000)] = Field("", description="Background, in markdown (rendered without raw HTML).")
 
 
 class OutcomeOut(BaseModel):
@@ -74,6 +76,10 @@ class QuestionOut(BaseModel):
     volume: float = 0.0
     trades: int = 0
     resolution: dict | None = None
+    criteria: str = ""
+    description: str = ""
+    description_html: str = ""
+    is_closed: bool = False
 
 
 class OrderIn(Strict):
