@@ -30,6 +30,7 @@ def _root() -> None:
 from benchcast.cli import data as _data  # noqa: E402
 
 app.command("benchmarks")(_data.benchmarks)
+app.add_typer(_data.app, name="data")
 from benchcast.cli import backtest as _backtest  # noqa: E402
 
 app.command("backtest")(_backtest.backtest)
@@ -51,6 +52,10 @@ _market.app.command("remove")(_players.remove)
 from benchcast.cli import seed as _seed  # noqa: E402
 
 _market.app.command("seed")(_seed.seed)
+from benchcast.cli import resolving as _resolving  # noqa: E402
+
+_market.app.command("autoresolve")(_resolving.autoresolve)
+_market.app.command("scoreboard")(_resolving.scoreboard)
 from benchcast.cli import priors as _priors  # noqa: E402
 
 app.add_typer(_priors.app, name="priors")

@@ -52,7 +52,7 @@ def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
     description = (spec.get("description") or "").strip()
     if spec.get("kind", "binary") == "binary":
         if spec.get("outcomes") not in (None, ["YES", "NO"]):
-            raise InvalidRequest(f"a binary question has outcomes ['YES', 'NO'], not {spec['outcomes']}")
+            raise InvalidRequest("a binary question has the outcomes YES and NO: leave out outcomes, or use kind multiple_choice")
         question = binary_question(title, criteria=criteria, closes_at=closes_at)
     else:
         if not spec.get("outcomes"):

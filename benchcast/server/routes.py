@@ -10,7 +10,7 @@ import anyio
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from sqlalchemy.engine import Engine
 
-from benchcast.db import outcomes, players, portfolio, questions, resolutions, trading, users
+from benchcast.db import linked, outcomes, players, portfolio, questions, resolutions, trading, users
 from benchcast.db.tokens import hash_token
 from benchcast.server import schemas
 from benchcast.server.auth import bearer
@@ -83,7 +83,9 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
     client = request.client.host if request.client else "?"
     if not request.app.state.join_limiter.allow(f"ip:{client}"):
         raise HTTPException(429, "too many joins: slow down", {"Retry-After": "1"})
-    user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=request.app.state.settings.invite)
+    settings = request.app.state.settings
+    user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=settings.invite,
+                              max_players=settings.max_players)
     return {"user_id": user["id"], "name": user["name"], "token": token, "balance": to_units(users.STARTING_BALANCE),
             "link": players.reentry_link(str(request.base_url), token)}
 
@@ -102,20 +104,27 @@ async def leaderboard(request: Request, engine: EngineDep) -> list[dict]:
 
 @router.get("/questions", response_model=list[schemas.QuestionOut])
 async def list_questions(request: Request, engine: EngineDep) -> list[dict]:
-    """Every question with its current prices."""
-    return await read(request, questions.list_questions, engine)
+    """Every question with its current prices (and its data link, if any)."""
+    return await read(request, linked.list_with_links, engine)
 
 
 @router.post("/questions", response_model=schemas.QuestionOut, status_code=201, responses={**AUTH_RESPONSES, 400: {}, 403: {}})
 async def create_question(request: Request, body: schemas.QuestionCreate, host: Host, engine: EngineDep) -> dict:
-    """Open a market on a new question (host only); the subsidy comes from the house."""
+    """Open a market on a new question (host only); the subsidy comes from the house.
+
+    With `link`, the question is tied to the benchmark data and resolves itself from it."""
+    if body.link is not None:
+        spec = body.model_dump(exclude_none=True) | {"link": body.link.model_dump(exclude_none=True)}
+        return await write(request, linked.create_linked_question, engine, created_by=host["id"], spec=spec)
+    if not body.title:
+        raise HTTPException(422, "body.title: Field required (or give a link to write it from)")
     return await write(request, questions.create_question, engine, created_by=host["id"], spec=body.model_dump())
 
 
 @router.get("/questions/{question_id}", response_model=schemas.QuestionOut, responses={404: {}})
 async def get_question(request: Request, question_id: QuestionId, engine: EngineDep) -> dict:
-    """One question with its current prices."""
-    return await read(request, questions.get_question, engine, question_id)
+    """One question with its current prices (and its data link, with evidence once decided)."""
+    return await read(request, linked.get_with_link, engine, question_id)
 
 
 @router.get("/questions/{question_id}/history", response_model=schemas.HistoryOut, responses={404: {}})
