@@ -70,7 +70,7 @@ function renderDetail() {
   $("comment-form").hidden = !state.me;
   if (state.hist) {
     const end = q.resolution ? new Date(q.resolution.at).getTime() : closed ? new Date(q.closes_at).getTime() : undefined;
-    drawChart(q, state.hist, { svg: $("chart"), tip: $("chart-tip"), legend: $("chart-legend"), end });
+    drawChart(q, state.hist, { svg: $("chart"), tip: $("chart-tip"), legend: $("chart-legend"), end, final: Boolean(q.resolution) });
   }
 }
 

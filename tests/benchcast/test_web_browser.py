@@ -142,6 +142,12 @@ def test_market_session_in_real_browsers(browser, server, db_url):
         assert alice.locator("#trade-box").is_hidden() and alice.text_content('li[data-qid="3"] .q-status') == "closed"
         alice.click('li[data-qid="1"]')
 
+        # A browser without EventSource polls instead, and still sees what happens.
+        host_ctx.add_init_script("delete window.EventSource")
+        host.goto(f"{server.url}/#token={TOKEN}")
+        host.wait_for_selector("#host-panel:visible")
+        assert host.inner_text("#live") == "○ polling"
+
         # Comments are stored and shown as text, live on the other page.
         bob.click('li[data-qid="1"]')
         bob.fill("#comment-body", "<b>NO</b> is cheap at this price")
@@ -151,6 +157,7 @@ def test_market_session_in_real_browsers(browser, server, db_url):
         bob.fill("#q-amount", "25")
         bob.click('#quick-buttons button[data-outcome="NO"]')
         bob.wait_for_function("document.getElementById('trade-msg').textContent.startsWith('Bought')")
+        host.wait_for_function("document.getElementById('activity').innerText.includes('bob bought NO for 25.00')", timeout=6000)
         overflow = bob.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0
         shot(bob, f"{tag}-06-question-phone-390")
@@ -169,8 +176,6 @@ def test_market_session_in_real_browsers(browser, server, db_url):
         assert "token" not in alice.url
 
         # The host resolves; everyone sees the winner and the payouts.
-        host.goto(f"{server.url}/#token={TOKEN}")
-        host.wait_for_selector("#host-panel:visible")
         host.wait_for_selector('#players tr[data-name="Alice"]')
         host.click('li[data-qid="1"]')
         host.select_option("#r-outcome", "YES")
