@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import uuid
+from pathlib import Path
 
-from benchcast.db.audit import audit_database
-from benchcast.db.engine import make_engine
-from benchcast.server.loadgen import run_load, setup_session
-from benchcast.server.process import ServerProcess
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python benchmarks/server.py` from anywhere
+
+from benchcast.db.audit import audit_database  # noqa: E402
+from benchcast.db.engine import make_engine  # noqa: E402
+from benchmarks.loadgen import run_load, setup_session  # noqa: E402
+from benchcast.server.process import ServerProcess  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCHCAST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 TOKEN = "host-token-benchmark-0123456789"

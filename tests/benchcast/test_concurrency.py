@@ -10,7 +10,7 @@ import os
 
 from benchcast.db.audit import audit_database
 from benchcast.db.engine import make_engine
-from benchcast.server.loadgen import check_acknowledged, run_load, setup_session
+from benchmarks.loadgen import check_acknowledged, run_load, setup_session
 from benchcast.server.process import ServerProcess
 
 CLIENTS = int(os.environ.get("BENCHCAST_LOAD_CLIENTS", "20"))

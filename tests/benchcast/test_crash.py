@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from benchcast.db.audit import audit_database
 from benchcast.db.engine import make_engine
 from benchcast.db.models import Order
-from benchcast.server.loadgen import check_acknowledged, run_load, setup_session
+from benchmarks.loadgen import check_acknowledged, run_load, setup_session
 from benchcast.server.process import ServerProcess
 
 TOKEN = "host-token-crash-test-0123456789"

@@ -1,6 +1,6 @@
 """Drive a market server with many concurrent traders: random orders, limit orders, bad inputs.
 
-Used by the concurrency and crash tests and by `benchmarks/server.py`. Every client is a thread
+Used by the concurrency and crash tests and by `benchmarks/server.py`; not part of the product. Every client is a thread
 with its own HTTP connection and its own seeded `random.Random`; it records each request's
 latency and outcome. An order counts as *acknowledged* when the server answered 200 with an
 `order_id`: those must all be in the ledger, exactly once.
