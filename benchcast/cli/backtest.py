@@ -59,13 +59,18 @@ def backtest(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     draws: int = typer.Option(500, "--draws", help="Posterior draws per chain."),
     tune: int = typer.Option(800, "--tune", help="Tuning steps per chain."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Score every method, the ensemble and four baselines on history each forecast did not see."""
     from forecast.backtest import DEFAULT_CUTOFFS
     from forecast.result import parse_date
     from priors.history import match_benchmark, read_results
 
-    results = read_results(data)
+    from priors.store import data_note, load_all
+
+    results = read_results(data) if data else load_all(shipped_only)
+    if not data:
+        typer.echo(data_note(shipped_only), err=True)
     meta = _meta(results)
     cutoffs = tuple(sorted(parse_date(c, "--cutoff date") for c in cutoff)) if cutoff else DEFAULT_CUTOFFS
     names = None
