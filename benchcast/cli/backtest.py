@@ -59,6 +59,8 @@ def backtest(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     draws: int = typer.Option(500, "--draws", help="Posterior draws per chain."),
     tune: int = typer.Option(800, "--tune", help="Tuning steps per chain."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Fit cut-offs (and folds) in this many processes (default: one per core)."),
+    dask: str = typer.Option(None, "--dask", help="Send the fits to the Dask scheduler at this address, e.g. tcp://10.0.0.5:8786."),
     shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Score every method, the ensemble and four baselines on history each forecast did not see."""
@@ -83,13 +85,14 @@ def backtest(
     start = time.monotonic()
     if held_out:
         scores, extra = _held_out(results, meta, cutoffs, _horizons(horizon), names, folds, _methods(methods),
-                                  seed, save_weights, as_json)
+                                  seed, save_weights, as_json, (workers, dask))
     else:
-        scores, extra = _ordinary(results, meta, cutoffs, _horizons(horizon), names, include_new, seed, draws, tune)
+        scores, extra = _ordinary(results, meta, cutoffs, _horizons(horizon), names, include_new, seed, draws, tune,
+                                  (workers, dask))
     _report(scores, cutoffs, time.monotonic() - start, plot, as_json, extra)
 
 
-def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune):
+def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune, parallel):
     from forecast.backtest import BacktestConfig, run_backtest
     from forecast.ensemble.spec import load_ensemble
     from forecast.query import default_method
@@ -103,20 +106,24 @@ def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws,
     config = BacktestConfig(cutoffs=cutoffs, horizons=horizons, benchmarks=names, include_new=include_new,
                             sampler=SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed),
                             ensemble=spec, default=default_method())
-    with typer.progressbar(length=3 * len(cutoffs), label="backtest", file=sys.stderr) as bar:
-        scores = run_backtest(results, meta, config, progress=lambda _: bar.update(1))
+    workers, dask = parallel
+    serial = workers == 1 and dask is None
+    with typer.progressbar(length=(3 if serial else 1) * len(cutoffs), label="backtest", file=sys.stderr) as bar:
+        scores = run_backtest(results, meta, config, progress=lambda _: bar.update(1), workers=workers, dask=dask)
     return scores, {"default": config.default}
 
 
-def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, save_weights, as_json):
+def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, save_weights, as_json, parallel):
     from benchcast.cli.forecast import cache_dir
     from forecast.backtest.heldout import HeldOutConfig, evaluate, run_heldout
 
     config = HeldOutConfig(cutoffs=cutoffs, horizons=horizons, folds=folds, methods=methods, benchmarks=names,
                            seed=seed, cache_dir=cache_dir() / "heldout")
-    steps = len(cutoffs) * folds * len(methods)
+    workers, dask = parallel
+    serial = workers == 1 and dask is None
+    steps = len(cutoffs) * folds * (len(methods) if serial else 1)
     with typer.progressbar(length=steps, label="held-out backtest", file=sys.stderr) as bar:
-        forecasts = run_heldout(results, meta, config, progress=lambda _: bar.update(1))
+        forecasts = run_heldout(results, meta, config, progress=lambda _: bar.update(1), workers=workers, dask=dask)
     out = evaluate(forecasts, config)
     extra = {"default": out.default, "folds": folds, "methods": list(methods)}
     if out.spec is not None:

@@ -251,12 +251,28 @@ def _new_benchmarks(results, meta, cutoff, config, pooled, rng) -> list[Score]:
     return out
 
 
+def _cutoff_task(task: tuple) -> list[Score]:
+    """One cut-off, in a worker process (`forecast.parallel.map_tasks`)."""
+    results, meta, cutoff, config = task
+    return backtest_cutoff(results, meta, cutoff, config)
+
+
 def run_backtest(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], config: BacktestConfig,
-                 progress: Callable[[str], None] = lambda s: None) -> list[Score]:
-    scores: list[Score] = []
-    for cutoff in config.cutoffs:
-        scores += backtest_cutoff(results, meta, cutoff, config, progress)
-    return scores
+                 progress: Callable[[str], None] = lambda s: None, *, workers: int | None = 1,
+                 dask: str | None = None) -> list[Score]:
+    """Every cut-off's scores; the cut-offs are independent fits, spread over `workers`
+    processes or a Dask scheduler at `dask` (see `forecast.parallel`)."""
+    from forecast.parallel import map_tasks
+
+    if workers == 1 and dask is None:
+        scores: list[Score] = []
+        for cutoff in config.cutoffs:
+            scores += backtest_cutoff(results, meta, cutoff, config, progress)
+        return scores
+    tasks = [(results, meta, c, config) for c in config.cutoffs]
+    done = map_tasks(_cutoff_task, tasks, workers=workers, dask=dask, label=lambda t: f"cut-off {t[2]}",
+                     progress=lambda i, n, name: progress(f"{name} done ({i}/{n})"))
+    return [s for part in done for s in part]
 
 
 def summarize(scores: list[Score]) -> dict[str, dict]:
