@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import InvalidQuery
-from forecast.saturation.model import PARAMS, build_benchmark_model, check_curve
+from forecast.saturation.model import check_curve
 from forecast.saturation.population import PopulationPrior, load_prior
-from forecast.sampling import Diagnostics, SamplerConfig, diagnose, sample
+from forecast.sampling import Diagnostics, SamplerConfig
 from forecast.series import BenchmarkData, Frontier, from_years, prepare, to_years
 from forecast.saturation.timeline import Paths
 from priors.history import BenchmarkInfo, load_metadata, match_benchmark, read_results
@@ -30,7 +30,7 @@ from priors.history import BenchmarkInfo, load_metadata, match_benchmark, read_r
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 CROSSING_QUANTILES = (0.1, 0.5, 0.9)
 HORIZON_YEARS = 10.0
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"  # 3: the pivot parametrisation (same model, new sampler path)
 
 
 def parse_date(value: str | date | pd.Timestamp, what: str = "date") -> date:
@@ -179,12 +179,9 @@ def fit_theta(data: BenchmarkData, prior: PopulationPrior, *, curve: str = "logi
         with np.load(path) as z:
             d = z["diag"]
             return z["theta"], Diagnostics(float(d[0]), float(d[1]), int(d[2]), config.draws, config.chains)
-    model = build_benchmark_model(data, mean, cov, prior.offset_prior(), curve, ceiling,
-                                  accel_prior=prior.accel_prior())
-    idata = sample(model, config)
-    diag = diagnose(idata, ["z", "e_offset", "e_acc"])
-    theta = np.column_stack([idata.posterior["theta"].values.reshape(-1, len(PARAMS)),
-                             idata.posterior["g_acc"].values.reshape(-1)])
+    from forecast.saturation.fit import fit_benchmark
+
+    theta, diag, _ = fit_benchmark(data, prior, curve=curve, ceiling=ceiling, config=config)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.stem + ".tmp.npz")
