@@ -10,6 +10,8 @@ Every value is frozen and every operation returns new values::
     m = create_market(q, "lmsr", subsidy=to_micro(100))
     m, fill = apply_order(m, Order("alice", "YES", "buy", amount=to_micro(10)), cash=balance)
     # the caller applies fill.balance_changes to balances, then stores to_dict(m)
+    result = execute(m, Order("bob", "NO", "buy", amount=to_micro(5), limit_price=0.4),
+                     cash=balance, is_resting=True)  # one OrderResult for either kind
     m, payouts = resolve(m, "YES")
 
 Modules: `money` (micro-units, rounding), `questions`, `lmsr` and `cpmm` (the market makers'
@@ -23,14 +25,14 @@ from markets.errors import (InsufficientFunds, InsufficientShares, InvalidAmount
                             InvalidPrice, InvalidQuestion, InvalidState, LimitPriceNotMet,
                             MarketClosed, MarketError, MarketResolved, PriceOutOfBounds,
                             UnknownOrder, UnknownOutcome, UnsupportedMechanism)
-from markets.execution import Fill, LimitFill, Order
+from markets.execution import Fill, LimitFill, Order, OrderResult
 from markets.limits import cancel_limit_order, place_limit_order, resting_orders
 from markets.market import (MECHANISMS, PRICE_CEILING, PRICE_EPSILON, PRICE_FLOOR, Account,
                             LimitOrder, Market, Resolution, account, create_market, depth,
                             locked_shares, loss_bound, pool, positions, price, prices,
                             reserved_cash)
 from markets.money import MAX_AMOUNT, MICRO, MIN_AMOUNT, check_amount, from_micro, to_micro
-from markets.orders import apply_order, quote
+from markets.orders import apply_order, execute, quote
 from markets.questions import (MAX_OUTCOMES, Question, binary_question, bucket_for,
                                bucket_question, multiple_choice_question)
 from markets.resolution import resolve, unresolve
@@ -50,7 +52,8 @@ __all__ = [
     "PRICE_CEILING", "PRICE_EPSILON", "create_market", "prices", "price", "pool", "loss_bound",
     "account", "positions", "reserved_cash", "locked_shares", "depth",
     # orders
-    "Order", "Fill", "LimitFill", "quote", "apply_order", "place_limit_order",
+    "Order", "Fill", "LimitFill", "OrderResult", "quote", "apply_order", "execute",
+    "place_limit_order",
     "cancel_limit_order", "resting_orders",
     # resolution
     "resolve", "unresolve",

@@ -10,21 +10,18 @@ buy limits, then the lowest sale limits; older first) until none can fill.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from markets.errors import (InsufficientFunds, InvalidOrder, InvalidPrice, MarketError,
                             MarketResolved, UnknownOrder)
-from markets.execution import LimitFill, Order, check_cash, check_sellable, trade, validate
-from markets.market import MAKERS, PRICE_CEILING, PRICE_FLOOR, LimitOrder, Market, depth_at
+from markets.execution import (LimitFill, Order, OrderResult, check_cash, check_sellable, trade,
+                               validate)
+from markets.market import (MAKERS, PRICE_CEILING, PRICE_FLOOR, LimitOrder, Market, depth_at,
+                            prices)
 from markets.money import MIN_AMOUNT
 
 MAX_SWEEPS = 50
-
-
-def _with_orders(market: Market, orders: tuple[LimitOrder, ...], next_id: int) -> Market:
-    return Market(market.question, market.mechanism, market.maker, market.subsidy,
-                  market.reserve, market.accounts, orders, market.collected, next_id,
-                  market.status, market.resolution)
 
 
 def _priority(o: LimitOrder) -> tuple[int, float, int]:
@@ -63,10 +60,8 @@ def _fill_one(market: Market, order: LimitOrder) -> tuple[Market, LimitFill | No
         delta = -cost
     rest = tuple(o for o in market.orders if o.order_id != order.order_id)
     if not is_done:
-        rest = tuple(sorted(rest + (LimitOrder(order.order_id, order.trader, order.outcome,
-                                               order.side, order.limit_price, left),),
-                            key=lambda o: o.order_id))
-    market = _with_orders(market, rest, market.next_order_id)
+        rest = tuple(sorted(rest + (replace(order, remaining=left),), key=lambda o: o.order_id))
+    market = replace(market, orders=rest)
     return market, LimitFill(order.order_id, order.trader, order.outcome, order.side, got,
                              cost, delta, is_done, after)
 
@@ -92,50 +87,60 @@ def sweep(market: Market) -> tuple[Market, tuple[LimitFill, ...]]:
 
 
 def place_limit_order(market: Market, order: Order, *, cash: int, now: datetime | None = None
-                      ) -> tuple[Market, int, int, tuple[LimitFill, ...]]:
+                      ) -> OrderResult:
     """Rest an order until the maker's price reaches its limit; fill now as far as it can.
 
     A buy gives `amount` (reserved from `cash` now); a sale gives `shares` (locked now).
-    Returns ``(market, order_id, reserved_cash, fills)``: the caller takes `reserved_cash` from
-    the trader's balance and applies each fill's ``balance_delta`` (the new order's own
-    immediate fills, and any other resting orders they triggered, are among `fills`).
+    The result's ``reserved`` is what the caller takes from the trader's balance; its
+    ``fills`` (the order's own immediate fills) and ``triggered`` (other resting orders they
+    set off) each carry the ``balance_delta`` the caller applies.
     """
     i, amount, shares = validate(market, order, now)
     cash = check_cash(cash)
     lp = order.limit_price
     if lp is None:
-        raise InvalidOrder("a resting order needs a limit_price")
+        raise InvalidOrder("a resting order needs a limit_price", reason="needs_limit")
     if not PRICE_FLOOR <= lp <= PRICE_CEILING:
         raise InvalidPrice(f"limit price {lp} of a resting order must be within "
-                           f"[{PRICE_FLOOR}, {PRICE_CEILING}]")
+                           f"[{PRICE_FLOOR}, {PRICE_CEILING}]", value=lp, low=PRICE_FLOOR,
+                           high=PRICE_CEILING)
     if order.side == "buy":
         if amount is None:
-            raise InvalidOrder("a resting buy gives an amount of money, not shares")
+            raise InvalidOrder("a resting buy gives an amount of money, not shares",
+                               reason="resting_buy_amount")
         if amount > cash:
             raise InsufficientFunds(f"{order.trader} reserves {amount} micro for a resting "
-                                    f"order but has {cash}")
+                                    f"order but has {cash}", needed=amount, available=cash)
         reserved, size = amount, amount
     else:
         check_sellable(market, order.trader, i, shares)  # type: ignore[arg-type]
         reserved, size = 0, shares
+    before = prices(market)
     order_id = market.next_order_id
     resting = LimitOrder(order_id, order.trader, order.outcome, order.side, float(lp), size)
-    market = _with_orders(market, market.orders + (resting,), order_id + 1)
-    market, fills = sweep(market)
-    return market, order_id, reserved, fills
+    market = replace(market, orders=market.orders + (resting,), next_order_id=order_id + 1)
+    market, all_fills = sweep(market)
+    own = tuple(f for f in all_fills if f.order_id == order_id)
+    got, cost = sum(f.shares for f in own), sum(f.cost for f in own)
+    status = "filled" if any(f.is_done for f in own) else "resting"
+    return OrderResult(market, order, status, got, cost, abs(cost) / got if got else None,
+                       before, prices(market), order_id=order_id, reserved=reserved, fills=own,
+                       triggered=tuple(f for f in all_fills if f.order_id != order_id))
 
 
 def cancel_limit_order(market: Market, order_id: int, trader: str) -> tuple[Market, int]:
     """Withdraw a resting order; return the market and the reserved cash released to `trader`."""
     if market.status != "open":
         raise MarketResolved(f"market {market.question.title!r} is {market.status}: "
-                             "its resting orders were released at resolution")
+                             "its resting orders were released at resolution",
+                             status=market.status)
     order = next((o for o in market.orders if o.order_id == order_id), None)
     if order is None or order.trader != trader:
-        raise UnknownOrder(f"no resting order {order_id!r} of trader {trader!r}")
+        raise UnknownOrder(f"no resting order {order_id!r} of trader {trader!r}",
+                           order_id=order_id)
     rest = tuple(o for o in market.orders if o.order_id != order_id)
     released = order.remaining if order.side == "buy" else 0
-    return _with_orders(market, rest, market.next_order_id), released
+    return replace(market, orders=rest), released
 
 
 def resting_orders(market: Market, trader: str | None = None) -> tuple[LimitOrder, ...]:

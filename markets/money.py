@@ -29,17 +29,22 @@ def to_micro(units: int | float | str | Decimal) -> int:
     Raises InvalidAmount if the value is not finite or is finer than one micro-unit.
     """
     if isinstance(units, bool):
-        raise InvalidAmount(f"amount {units!r} is a boolean, not a number of units")
+        raise InvalidAmount(f"amount {units!r} is a boolean, not a number of units",
+                            reason="type", value=units)
     if isinstance(units, float) and not math.isfinite(units):
-        raise InvalidAmount(f"amount {units!r} is not a finite number")
+        raise InvalidAmount(f"amount {units!r} is not a finite number", reason="not_finite",
+                            value=units)
     try:
         value = Decimal(str(units)) * MICRO
     except (InvalidOperation, ValueError) as exc:
-        raise InvalidAmount(f"amount {units!r} is not a number of units") from exc
+        raise InvalidAmount(f"amount {units!r} is not a number of units", reason="type",
+                            value=units) from exc
     if not value.is_finite():
-        raise InvalidAmount(f"amount {units!r} is not a finite number")
+        raise InvalidAmount(f"amount {units!r} is not a finite number", reason="not_finite",
+                            value=units)
     if value != value.to_integral_value():
-        raise InvalidAmount(f"amount {units!r} is finer than one micro-unit (1e-6)")
+        raise InvalidAmount(f"amount {units!r} is finer than one micro-unit (1e-6)",
+                            reason="fraction", value=units)
     return int(value)
 
 
@@ -55,19 +60,25 @@ def check_amount(value: object, what: str = "amount", *, minimum: int = MIN_AMOU
     micro-unit, zero, negatives, dust (below `minimum`) and amounts above ``MAX_AMOUNT``.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidAmount(f"{what} {value!r} must be an int of micro-units")
+        raise InvalidAmount(f"{what} {value!r} must be an int of micro-units", what=what,
+                            reason="type", value=value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise InvalidAmount(f"{what} {value!r} is not a finite number")
+            raise InvalidAmount(f"{what} {value!r} is not a finite number", what=what,
+                                reason="not_finite", value=value)
         if not value.is_integer():
-            raise InvalidAmount(f"{what} {value!r} is not a whole number of micro-units")
+            raise InvalidAmount(f"{what} {value!r} is not a whole number of micro-units",
+                                what=what, reason="fraction", value=value)
         value = int(value)
     if value <= 0:
-        raise InvalidAmount(f"{what} {value} micro must be positive")
+        raise InvalidAmount(f"{what} {value} micro must be positive", what=what,
+                            reason="not_positive", value=value)
     if value < minimum:
-        raise InvalidAmount(f"{what} {value} micro is dust: the minimum is {minimum} micro")
+        raise InvalidAmount(f"{what} {value} micro is dust: the minimum is {minimum} micro",
+                            what=what, reason="dust", value=value, limit=minimum)
     if value > MAX_AMOUNT:
-        raise InvalidAmount(f"{what} {value} micro is absurdly large: the maximum is {MAX_AMOUNT}")
+        raise InvalidAmount(f"{what} {value} micro is absurdly large: the maximum is {MAX_AMOUNT}",
+                            what=what, reason="too_large", value=value, limit=MAX_AMOUNT)
     return value
 
 

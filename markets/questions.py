@@ -53,8 +53,8 @@ class Question:
             return self.outcomes.index(outcome)
         except ValueError:
             raise UnknownOutcome(
-                f"outcome {outcome!r} is not one of {list(self.outcomes)} of {self.title!r}"
-            ) from None
+                f"outcome {outcome!r} is not one of {list(self.outcomes)} of {self.title!r}",
+                outcome=outcome, choices=self.outcomes) from None
 
 
 def _check(q: Question) -> None:
@@ -69,7 +69,7 @@ def _check(q: Question) -> None:
         if not isinstance(o, str) or not o.strip():
             raise InvalidQuestion(f"outcome {o!r} must be a non-empty string")
     if len(set(q.outcomes)) != n:
-        raise InvalidQuestion(f"outcomes {list(q.outcomes)} are not unique")
+        raise InvalidQuestion(f"outcomes {', '.join(q.outcomes)} are not unique")
     if q.kind == "binary" and q.outcomes != BINARY_OUTCOMES:
         raise InvalidQuestion(f"a binary question has outcomes {BINARY_OUTCOMES}, not {q.outcomes}")
     if q.kind in ("numeric", "date"):

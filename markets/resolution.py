@@ -19,6 +19,7 @@ resting orders stay withdrawn).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from fractions import Fraction
 from typing import Mapping, Sequence
 
@@ -32,7 +33,7 @@ def _probabilities(market: Market, probability: float | Mapping[str, float] | Se
     if isinstance(probability, (int, float)) and not isinstance(probability, bool):
         if len(outcomes) != 2:
             raise InvalidPrice(f"a single probability {probability} resolves binary questions "
-                               f"only; give one per outcome of {list(outcomes)}")
+                               f"only; give one per outcome of {', '.join(outcomes)}")
         values: tuple = (probability, 1.0 - float(probability))
     elif isinstance(probability, Mapping):
         unknown = set(probability) - set(outcomes)
@@ -50,7 +51,7 @@ def _probabilities(market: Market, probability: float | Mapping[str, float] | Se
             raise InvalidPrice(f"resolution probability {v} is outside [0, 1]")
     total = math.fsum(values)
     if abs(total - 1.0) > 1e-9:
-        raise InvalidPrice(f"resolution probabilities {list(values)} sum to {total}, not 1")
+        raise InvalidPrice(f"resolution probabilities {', '.join(f'{v:g}' for v in values)} sum to {total:g}, not 1")
     return tuple(float(v) for v in values)
 
 
@@ -64,7 +65,8 @@ def resolve(market: Market, outcome: str | None = None, *,
     released from resting buy orders; the caller adds them to balances.
     """
     if market.status != "open":
-        raise MarketResolved(f"market {market.question.title!r} is already {market.status}")
+        raise MarketResolved(f"market {market.question.title!r} is already {market.status}",
+                             status=market.status)
     given = (outcome is not None) + (probability is not None) + bool(cancel)
     if given != 1:
         raise InvalidOrder("resolve with exactly one of outcome=, probability= or cancel=True")
@@ -98,9 +100,7 @@ def resolve(market: Market, outcome: str | None = None, *,
     res = Resolution(kind, outcome, probs, FrozenDict(dict(payouts)),
                      FrozenDict(released), maker_profit)
     status = "cancelled" if cancel else "resolved"
-    new = Market(market.question, market.mechanism, market.maker, market.subsidy,
-                 market.reserve, market.accounts, (), market.collected, market.next_order_id,
-                 status, res)
+    new = replace(market, orders=(), status=status, resolution=res)
     return new, payouts
 
 
@@ -114,9 +114,7 @@ def unresolve(market: Market) -> tuple[Market, dict[str, int]]:
     res = market.resolution
     if res is None:
         raise MarketResolved(f"market {market.question.title!r} is {market.status}: "
-                             "there is no resolution to undo")
+                             "there is no resolution to undo", status=market.status)
     changes = {t: -(pay - res.released.get(t, 0)) for t, pay in res.payouts.items()}
-    reopened = Market(market.question, market.mechanism, market.maker, market.subsidy,
-                      market.reserve, market.accounts, (), market.collected,
-                      market.next_order_id, "open", None)
+    reopened = replace(market, orders=(), status="open", resolution=None)
     return reopened, changes

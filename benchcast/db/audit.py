@@ -26,12 +26,12 @@ from sqlalchemy.engine import Engine
 from benchcast.db import ledger
 from benchcast.db.marketstate import load_market
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, MarketState, Order, Question, Resolution, Trade, User
+from benchcast.units import money
 from markets import (
     MAX_AMOUNT,
     MarketError,
-    apply_order,
     cancel_limit_order,
-    place_limit_order,
+    execute,
     pool,
     prices,
     reserved_cash,
@@ -43,7 +43,6 @@ from markets import Order as EngineOrder
 ACCOUNT, ENTRY, TXN = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__
 STATE, QUESTION, ORDER, TRADE, USER = MarketState.__table__, Question.__table__, Order.__table__, Trade.__table__, User.__table__
 RESOLUTION = Resolution.__table__
-U = 1_000_000
 
 
 @dataclass
@@ -66,8 +65,8 @@ class AuditReport:
         lines = [
             f"users {s.get('users', 0)}, questions {s.get('questions', 0)}, orders {s.get('orders', 0)}, "
             f"trades {s.get('trades', 0)}, ledger transactions {s.get('txns', 0)} ({s.get('entries', 0)} entries)",
-            f"money issued {s.get('issued', 0) / U:.6f} = traders {s.get('traders_cash', 0) / U:.6f} "
-            f"+ reserved {s.get('reserved', 0) / U:.6f} + market makers {s.get('makers_cash', 0) / U:.6f}",
+            f"money issued {money(s.get('issued', 0))} = traders {money(s.get('traders_cash', 0))} "
+            f"+ reserved {money(s.get('reserved', 0))} + market makers {money(s.get('makers_cash', 0))}",
         ]
         lines += [f"note: {n}" for n in self.notes]
         lines.append("audit passed" if self.is_ok else f"audit FAILED: {len(self.problems)} problems")
@@ -101,7 +100,7 @@ def audit_database(engine: Engine, max_problems: int = 200) -> AuditReport:
             if b < 0 and not ledger.may_go_negative(key):
                 uid = ledger.parse_key(key)[1]
                 if key.endswith(":cash") and key.startswith("user:") and uid in debtors:
-                    report.notes.append(f"{key} owes {-b / U:.6f} after a cancelled market clawed back money already spent")
+                    report.notes.append(f"{key} owes {money(-b)} after a cancelled market clawed back money already spent")
                 else:
                     p.append(f"account {key} is negative: {b}")
         # 4. conservation
@@ -201,10 +200,8 @@ def _replay_problem(conn, qid: int, stored) -> str | None:  # type: ignore[no-un
             if kind == "order":
                 o = orders[order_id]
                 order = EngineOrder(str(o.user_id), names[o.outcome_idx], o.side, o.amount, o.shares_in, o.limit_price)
-                if o.is_resting:
-                    m = place_limit_order(m, order, cash=MAX_AMOUNT, now=o.created_at)[0]
-                else:
-                    m = apply_order(m, order, cash=None, now=o.created_at)[0]
+                cash = MAX_AMOUNT if o.is_resting else None
+                m = execute(m, order, cash=cash, now=o.created_at, is_resting=o.is_resting).market
             elif kind == "cancel":
                 o = orders[order_id]
                 m = cancel_limit_order(m, o.engine_order_id, str(o.user_id))[0]

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from benchcast.db.errors import InsufficientFunds, LedgerImbalance
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, utcnow
 from benchcast.db.raw import Raw
+from benchcast.units import money, shares
 
 ACCOUNT = Account.__table__
 ENTRY = LedgerEntry.__table__
@@ -148,12 +149,11 @@ def db_time(t, is_sqlite: bool):  # type: ignore[no-untyped-def]
 
 
 def _shortfall_message(key: str, balance: int) -> str:
-    short = -balance / 1_000_000
     if key.startswith("user:") and key.endswith(":cash"):
-        return f"balance too low: the order needs {short:.6f} more"
+        return f"your balance is too low: this needs {money(-balance)} more"
     if key.startswith("user:"):
-        return f"not enough shares: the order needs {short:.6f} more than held"
-    return f"account {key} would go {short:.6f} below zero"
+        return f"you do not hold enough shares: this needs {shares(-balance)} more"
+    return f"the market maker's account would go {money(-balance)} below zero"
 
 
 def balance(conn: Connection, key: str) -> int:

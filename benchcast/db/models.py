@@ -1,6 +1,7 @@
 """Tables of the market server (SQLModel).
 
-Money and shares are integers in micro-units (1 unit = 1_000_000) everywhere in the database.
+Money and shares are integers in micro-units everywhere in the database (`benchcast.units`
+converts them at the edge).
 
 Ledger model (double entry): every movement is a `LedgerTxn` with `LedgerEntry` rows whose
 amounts, per asset, sum to zero. An `Account` is a named bucket of one asset:
@@ -22,8 +23,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-MICRO = 1_000_000
 
 
 def utcnow() -> datetime:
@@ -57,6 +56,7 @@ class Question(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
     initial_prices: str = Field(sa_column=Column(Text, nullable=False))  # JSON list
     criteria: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # markdown, rendered safely
     initial_state: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # engine JSON at opening
 
 
@@ -97,6 +97,7 @@ class Order(SQLModel, table=True):
     engine_order_id: int | None = None  # the engine's id of a resting order in its market
     status: str = Field(default="filled", max_length=16)  # filled | resting | done | cancelled
     idempotency_key: str | None = Field(default=None, max_length=128)
+    request_hash: str | None = Field(default=None, max_length=64)  # binds the key to its request (see idempotency)
     result: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON reply
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
 
@@ -154,3 +155,50 @@ class Resolution(SQLModel, table=True):
     probabilities: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON, one per outcome
     resolved_by: int = Field(foreign_key="bc_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+
+class Player(SQLModel, table=True):
+    """A trader's name key (NFKC, case-folded: unique) and whether the host removed them."""
+
+    __tablename__ = "bc_player"
+    user_id: int = Field(foreign_key="bc_user.id", primary_key=True)
+    name_key: str = Field(unique=True, max_length=256)
+    removed_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+
+
+class Comment(SQLModel, table=True):
+    """A comment on a question: plain text, shown as text."""
+
+    __tablename__ = "bc_comment"
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="bc_question.id", index=True)
+    user_id: int = Field(foreign_key="bc_user.id", index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+class QuestionLink(SQLModel, table=True):
+    """What ties a question to the benchmark data, so the data can resolve it (`db/linked.py`).
+
+    ``kind`` is ``threshold`` (benchmark, threshold, by, series, settings) or ``leader``
+    (leader_by, metric, at). ``model_forecast`` is the model's probabilities, one per outcome,
+    when the question opened; ``evidence`` the result rows that settled it (JSON).
+    """
+
+    __tablename__ = "bc_question_link"
+    question_id: int = Field(foreign_key="bc_question.id", primary_key=True)
+    kind: str = Field(max_length=16)
+    benchmark: str | None = Field(default=None, max_length=200)
+    threshold: float | None = None
+    by_date: str | None = Field(default=None, max_length=10)
+    series: str = Field(default="independent", max_length=16)
+    settings: str = Field(default="single_attempt", max_length=16)
+    leader_by: str | None = Field(default=None, max_length=16)
+    metric: str | None = Field(default=None, max_length=200)
+    at_date: str | None = Field(default=None, max_length=10)
+    grace_days: int = 30
+    is_auto: bool = True
+    model_forecast: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON list
+    model_basis: str = Field(default="", max_length=200)
+    decided: str | None = Field(default=None, max_length=120)  # the outcome the data gave
+    decided_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+    evidence: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON

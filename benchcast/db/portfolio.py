@@ -1,15 +1,15 @@
-"""Read models: a trader's portfolio and the leaderboard, valued at current prices.
+"""Read models: a trader's portfolio and the leaderboard, valued at liquidation value.
 
-value = cash + cash reserved by resting orders + the engine's `portfolio_value` of the shares
-held in every open market (marked at current prices); profit = value - the money the trader
-was granted, which equals the sum of the engine's per-market `profit` (realised plus marked to
-market). Cash comes from the account balances, which the ledger keeps exact (see `audit`).
+value = cash + cash reserved by resting orders + the liquidation value of the shares held in
+every open market (what selling each position now would return; see `valuation` for why not
+the last price); profit = value - the money the trader was granted. Cash comes from the
+account balances, which the ledger keeps exact (see `audit`). Players the host removed are
+left off the leaderboard.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 
 from sqlalchemy import func, select
@@ -19,11 +19,13 @@ from benchcast.db.errors import NotFound
 from benchcast.db.marketstate import load_market
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, MarketState, Order, Outcome, Question, User
 from benchcast.db.trading import cache_key
-from markets import Market, portfolio_value
+from benchcast.db.players import removed_ids
+from benchcast.db.valuation import liquidation_value, position_value
+from benchcast.units import to_units
+from markets import Market
 
 ACCOUNT, ENTRY, TXN = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__
 STATE, QUESTION, OUTCOME, ORDER, USER = MarketState.__table__, Question.__table__, Outcome.__table__, Order.__table__, User.__table__
-U = 1_000_000
 
 
 def _prices(conn: Connection) -> dict[int, list[float]]:
@@ -40,7 +42,7 @@ def _markets(engine: Engine, conn: Connection, question_ids: set[int] | None = N
 
 def _shares_value(markets: dict[int, Market], user_id: int) -> int:
     trader = str(user_id)
-    return sum(portfolio_value(m, trader) for m in markets.values() if trader in m.accounts)
+    return sum(liquidation_value(m, trader) for m in markets.values() if trader in m.accounts)
 
 
 def _granted(conn: Connection, user_id: int | None = None) -> dict[int, int]:
@@ -75,7 +77,7 @@ def portfolio(engine: Engine, *, user_id: int) -> dict:
     with engine.connect() as conn:
         user = conn.execute(select(USER.c.id, USER.c.name, USER.c.is_host).where(USER.c.id == user_id)).first()
         if user is None:
-            raise NotFound(f"user {user_id} does not exist")
+            raise NotFound("your account no longer exists")
         prices = _prices(conn)
         rows = conn.execute(select(ACCOUNT.c.key, ACCOUNT.c.user_id, ACCOUNT.c.question_id, ACCOUNT.c.balance).where(ACCOUNT.c.user_id == user_id)).all()
         h = _holdings(rows, prices)[user_id]
@@ -90,19 +92,19 @@ def portfolio(engine: Engine, *, user_id: int) -> dict:
     left = {(qid, o.order_id): o.remaining for qid, m in markets.items() for o in m.orders}
     positions = [
         {"question_id": qid, "title": titles[qid][0], "status": titles[qid][1], "outcome": names[(qid, i)],
-         "shares": shares / U, "price": price, "value": math.floor(shares * price) / U}
+         "shares": to_units(shares), "price": price, "value": to_units(position_value(markets[qid], str(user_id), i))}
         for qid, i, shares, price in sorted(h["positions"])
     ]
     open_orders = [
         {"order_id": o.id, "question_id": o.question_id, "title": titles[o.question_id][0], "side": o.side,
          "outcome": names[(o.question_id, o.outcome_idx)], "limit_price": o.limit_price,
-         "amount": None if o.amount is None else o.amount / U, "shares": None if o.shares_in is None else o.shares_in / U,
-         "remaining": left.get((o.question_id, o.engine_order_id), 0) / U}
+         "amount": None if o.amount is None else to_units(o.amount), "shares": None if o.shares_in is None else to_units(o.shares_in),
+         "remaining": to_units(left.get((o.question_id, o.engine_order_id), 0))}
         for o in orders
     ]
-    return {"user_id": user.id, "name": user.name, "is_host": bool(user.is_host), "balance": h["cash"] / U,
-            "reserved": h["reserved"] / U, "positions": positions, "open_orders": open_orders,
-            "value": h["value"] / U, "profit": (h["value"] - granted) / U}
+    return {"user_id": user.id, "name": user.name, "is_host": bool(user.is_host), "balance": to_units(h["cash"]),
+            "reserved": to_units(h["reserved"]), "positions": positions, "open_orders": open_orders,
+            "value": to_units(h["value"]), "profit": to_units(h["value"] - granted)}
 
 
 def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
@@ -113,12 +115,13 @@ def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
         rows = conn.execute(select(ACCOUNT.c.key, ACCOUNT.c.user_id, ACCOUNT.c.question_id, ACCOUNT.c.balance).where(ACCOUNT.c.user_id.is_not(None))).all()
         granted = _granted(conn)
         markets = _markets(engine, conn)
+        removed = removed_ids(conn)
     holdings = _holdings(rows, prices)
     table = []
-    for u in users:
+    for u in (u for u in users if u.id not in removed):
         h = holdings[u.id]
         h["value"] += _shares_value(markets, u.id)
-        table.append({"user_id": u.id, "name": u.name, "balance": h["cash"] / U, "value": h["value"] / U,
-                      "profit": (h["value"] - granted.get(u.id, 0)) / U})
+        table.append({"user_id": u.id, "name": u.name, "balance": to_units(h["cash"]), "value": to_units(h["value"]),
+                      "profit": to_units(h["value"] - granted.get(u.id, 0))})
     table.sort(key=lambda r: (-r["value"], r["name"]))
     return [{"rank": k + 1, **r} for k, r in enumerate(table[:limit])]

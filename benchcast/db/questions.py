@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from benchcast.db import ledger
+from benchcast.db import ledger, markdown
 from benchcast.db.errors import InvalidRequest, NotFound
 from benchcast.db.marketstate import dump_market
 from benchcast.db.models import MarketState, Outcome, Question, Resolution, Trade, utcnow
 from benchcast.db.tx import run_write
-from markets import MICRO, binary_question, create_market, multiple_choice_question, prices, to_micro
+from benchcast.units import to_micro, to_units
+from markets import binary_question, create_market, multiple_choice_question, prices
 
 QUESTION = Question.__table__
 OUTCOME = Outcome.__table__
@@ -35,19 +36,29 @@ def parse_time(text: str | None) -> datetime | None:
     return t
 
 
+def check_closes_at(closes_at: datetime | None, now: datetime | None = None) -> None:
+    """Refuse a close time that is not in the future."""
+    now = now or utcnow()
+    if closes_at is not None and closes_at <= now:
+        raise InvalidRequest(f"closes_at {closes_at.isoformat(timespec='minutes')}Z is in the past: "
+                             f"give a time after now ({now.isoformat(timespec='minutes')}Z), or none")
+
+
 def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
     """Open a market on a new question; the house moves the maker's reserve into its pool."""
     closes_at = parse_time(spec.get("closes_at"))
-    title, criteria = spec["title"].strip(), spec.get("criteria") or ""
+    check_closes_at(closes_at)
+    title, criteria = spec["title"].strip(), (spec.get("criteria") or "").strip()
+    description = (spec.get("description") or "").strip()
     if spec.get("kind", "binary") == "binary":
         if spec.get("outcomes") not in (None, ["YES", "NO"]):
-            raise InvalidRequest(f"a binary question has outcomes ['YES', 'NO'], not {spec['outcomes']}")
+            raise InvalidRequest("a binary question has the outcomes YES and NO: leave out outcomes, or use kind multiple_choice")
         question = binary_question(title, criteria=criteria, closes_at=closes_at)
     else:
         if not spec.get("outcomes"):
             raise InvalidRequest("a multiple_choice question needs 'outcomes': 2 to 20 names")
         question = multiple_choice_question(title, [o.strip() for o in spec["outcomes"]], criteria=criteria, closes_at=closes_at)
-    market = create_market(question, spec.get("mechanism", "lmsr"), to_micro(spec["subsidy"]), spec.get("initial_prices"))
+    market = create_market(question, spec.get("mechanism", "lmsr"), to_micro(spec["subsidy"], "subsidy"), spec.get("initial_prices"))
     start = list(prices(market))
 
     def work(conn: Connection) -> int:
@@ -55,6 +66,7 @@ def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
             insert(QUESTION).values(
                 title=question.title, kind=question.kind, mechanism=market.mechanism, status="open", subsidy=market.subsidy,
                 closes_at=closes_at, created_by=created_by, created_at=utcnow(), initial_prices=json.dumps(start), criteria=criteria,
+                description=description,
                 initial_state=dump_market(market),
             ).returning(QUESTION.c.id)
         ).scalar_one()
@@ -79,17 +91,19 @@ def _rows(conn: Connection, question_id: int | None = None) -> list[dict]:
         names.setdefault(row.question_id, []).append(row.name)
     resolutions = {row.question_id: row for row in conn.execute(r)}
     out = []
+    now = utcnow()
     for row in conn.execute(q.order_by(QUESTION.c.id)):
         ps = json.loads(row.prices)
         res = resolutions.get(row.id)
         out.append({
             "id": row.id, "title": row.title, "kind": row.kind, "mechanism": row.mechanism, "status": row.status,
-            "criteria": row.criteria,
+            "criteria": row.criteria, "description": row.description, "description_html": markdown.render(row.description),
+            "is_closed": row.status == "open" and row.closes_at is not None and row.closes_at <= now,
             "outcomes": [{"name": n, "price": p} for n, p in zip(names.get(row.id, []), ps)],
-            "subsidy": row.subsidy / MICRO,
+            "subsidy": to_units(row.subsidy),
             "closes_at": row.closes_at.isoformat() + "Z" if row.closes_at else None,
             "created_at": row.created_at.isoformat() + "Z",
-            "trades": row.trades, "volume": row.volume / MICRO,
+            "trades": row.trades, "volume": to_units(row.volume),
             "resolution": None if res is None else {
                 "kind": res.kind, "probability": json.loads(res.probabilities) if res.probabilities else res.probability,
                 "outcome": None if res.outcome_idx is None else names[row.id][res.outcome_idx],

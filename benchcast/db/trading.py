@@ -5,36 +5,31 @@ database through BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE), decode the
 `Market`, let `markets` price and execute, then write the order, its trades, one balanced
 ledger transaction and the new state together. Any error rolls everything back.
 
-An idempotency key makes a retried order return the first answer instead of trading twice.
+An idempotency key makes a retried order return the first answer instead of trading twice, and
+refuses a different order sent with a used key (see `idempotency`).
 """
 
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
-from benchcast.db import ledger
-from benchcast.db.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from benchcast.db import idempotency, ledger
+from benchcast.db.errors import Conflict, Forbidden, InvalidRequest, NotFound, integrity_errors
 from benchcast.db.marketstate import dump_market, load_market, remember
 from benchcast.db.models import MarketState, Order, Outcome, Question, Trade, utcnow
 from benchcast.db.raw import Raw
 from benchcast.db.tx import run_write
+from benchcast.units import to_micro, to_units
 from markets import (
-    MAX_AMOUNT,
-    MICRO,
-    Fill,
-    InvalidAmount,
     LimitFill,
     Market,
-    apply_order,
+    OrderResult,
     cancel_limit_order,
-    place_limit_order,
+    execute,
     prices,
-    quote,
 )
 from markets import Order as EngineOrder
 
@@ -43,18 +38,6 @@ TRADE = Trade.__table__
 STATE = MarketState.__table__
 QUESTION = Question.__table__
 OUTCOME = Outcome.__table__
-U = MICRO
-
-
-def to_micro(value: float | None, what: str) -> int | None:
-    """A number of units as micro-units, rounded to the nearest micro-unit (None stays None)."""
-    if value is None:
-        return None
-    try:
-        micro = (Decimal(str(value)) * U).to_integral_value()
-    except (InvalidOperation, ValueError):
-        raise InvalidAmount(f"{what} {value!r} is not a number") from None
-    return int(micro)
 
 
 def cache_key(engine: Engine, question_id: int, version: int) -> tuple[str, int, int]:
@@ -99,23 +82,6 @@ def _limit_fill_moves(lf: LimitFill, qid: int, i: int) -> list[tuple[str, int]]:
     return moves
 
 
-def _existing(conn: Connection, user_id: int, key: str) -> dict | None:
-    row = Raw(conn).one("SELECT id, question_id, result FROM bc_order WHERE user_id = :u AND idempotency_key = :k", {"u": user_id, "k": key})
-    if row is None:
-        return None
-    out = json.loads(row[2])
-    out["order_id"] = row[0]
-    out["_question_id"] = row[1]
-    return out
-
-
-def _replay(found: dict, question_id: int, key: str) -> dict:
-    if found.pop("_question_id") != question_id:
-        raise Conflict(f"idempotency key {key!r} was already used for an order on another question")
-    found["replayed"] = True
-    return found
-
-
 def place_order(
     engine: Engine, *, user_id: int, question_id: int, outcome: str, side: str, amount: float | None = None,
     shares: float | None = None, limit_price: float | None = None, idempotency_key: str | None = None, resting: bool = False,
@@ -125,81 +91,81 @@ def place_order(
     if resting and limit_price is None:
         raise InvalidRequest("a resting order needs limit_price")
     holder: dict = {}
+    digest = None if idempotency_key is None else idempotency.request_hash(
+        question_id, outcome, side, order.amount, order.shares, limit_price, resting)
 
     def work(conn: Connection) -> dict:
         text, version = lock_market(conn, question_id)
         raw = Raw(conn)
+        now = utcnow()
         if idempotency_key is not None:
-            found = _existing(conn, user_id, idempotency_key)
+            found = idempotency.replay(raw, user_id=user_id, key=idempotency_key, digest=digest, now=now)  # type: ignore[arg-type]
             if found is not None:
-                return _replay(found, question_id, idempotency_key)
+                return found
         market = load_market(text, key=cache_key(engine, question_id, version))
         cash = raw.value("SELECT balance FROM bc_account WHERE key = :k", {"k": ledger.user_cash(user_id)}) or 0
-        now = utcnow()
-        t = ledger.db_time(now, raw.is_sqlite)
-        i = market.question.index(outcome)
-        if resting:
-            new, engine_id, reserved, fills = place_limit_order(market, order, cash=cash, now=now)
-            own = [f for f in fills if f.order_id == engine_id]
-            others = [f for f in fills if f.order_id != engine_id]
-            got, cost = sum(f.shares for f in own), sum(f.cost for f in own)
-            status = "filled" if any(f.is_done for f in own) else "resting"
-            after = list(prices(new))
-        else:
-            new, fill = apply_order(market, order, cash=cash, now=now)
-            engine_id, reserved, own, others = None, 0, [], list(fill.limit_fills)
-            got, cost, status, after = fill.shares, fill.cost, "filled", list(fill.prices_after)
-        order_id = raw.value(
-            "INSERT INTO bc_order (question_id, user_id, outcome_idx, side, amount, shares_in, limit_price, is_resting, "
-            "engine_order_id, status, idempotency_key, result, created_at) VALUES (:q, :u, :i, :side, :amount, :shares, :lp, "
-            ":resting, :eid, :status, :key, '{}', :t) RETURNING id",
-            {"q": question_id, "u": user_id, "i": i, "side": side, "amount": order.amount, "shares": order.shares,
-             "lp": limit_price, "resting": resting, "eid": engine_id, "status": status, "key": idempotency_key, "t": t},
-        )
-        moves: list[tuple[str, int]] = []
-        trades: list[dict] = []
-        if reserved:
-            moves += [(ledger.user_cash(user_id), -reserved), (ledger.user_escrow(user_id, question_id), reserved)]
-        resting_ids = _db_order_ids(conn, question_id, {f.order_id for f in others})
-        for f, is_own in [(f, True) for f in own] + [(f, False) for f in others]:
-            j = market.question.index(f.outcome)
-            moves += _limit_fill_moves(f, question_id, j)
-            db_id = order_id if is_own else resting_ids[f.order_id]
-            trades.append(_trade_row(db_id, question_id, int(f.trader), j, f.side, f.shares, f.cost, f.prices_after, t))
-            if f.is_done and not is_own:
-                raw.run("UPDATE bc_order SET status = 'done' WHERE id = :id", {"id": db_id})
-        if not resting:
-            moves += _fill_moves(user_id, question_id, i, side, got, cost, from_escrow=False)
-            trades.append(_trade_row(order_id, question_id, user_id, i, side, got, cost, after, t))
-        balances = ledger.post(conn, "order", moves, question_id=question_id, order_id=order_id, memo=f"{side} {outcome}")
-        raw.many(
-            "INSERT INTO bc_trade (order_id, question_id, user_id, outcome_idx, side, shares, cost, prices_after, created_at) "
-            "VALUES (:order_id, :question_id, :user_id, :outcome_idx, :side, :shares, :cost, :prices_after, :created_at)",
-            trades,
-        )
-        save_market(conn, question_id, version, new, trades=len(trades), volume=sum(abs(x["cost"]) for x in trades))
-        holder["cache"] = (cache_key(engine, question_id, version + 1), new)
-        cash_after = balances.get(ledger.user_cash(user_id), cash)
+        r = execute(market, order, cash=cash, now=now, is_resting=resting)
         result = {
-            "status": status, "outcome": outcome, "side": side, "shares": got / U, "cost": cost / U,
-            "average_price": (abs(cost) / got) if got else None, "prices_after": after, "balance": cash_after / U,
+            "status": r.status, "outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
+            "average_price": r.average_price, "prices_after": list(r.prices_after),
+            "balance": to_units(cash + r.balance_changes[order.trader]),
         }
-        raw.run("UPDATE bc_order SET result = :r WHERE id = :id", {"r": json.dumps(result), "id": order_id})
+        order_id = _persist(conn, raw, question_id, user_id, r, version, result, (idempotency_key, digest),
+                            ledger.db_time(now, raw.is_sqlite))
+        holder["cache"] = (cache_key(engine, question_id, version + 1), r.market)
         return {"order_id": order_id, **result}
 
     try:
         result = run_write(engine, work)
-    except IntegrityError:
+    except integrity_errors():
         if idempotency_key is None:
             raise
-        with engine.connect() as conn:  # a concurrent retry with the same key won the race
-            found = _existing(conn, user_id, idempotency_key)
+        with engine.begin() as conn:  # a concurrent request with the same key (on another question) won the race
+            found = idempotency.replay(Raw(conn), user_id=user_id, key=idempotency_key, digest=digest, now=utcnow())  # type: ignore[arg-type]
         if found is None:
             raise
-        return _replay(found, question_id, idempotency_key)
+        return found
     if "cache" in holder:
         remember(*holder["cache"])
     return result
+
+
+def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: OrderResult, version: int, result: dict,
+             key: tuple[str | None, str | None], t) -> int:  # type: ignore[no-untyped-def]
+    """Write the order row (once, with its answer), its trades, its ledger moves and the new state."""
+    o, market = r.order, r.market
+    i = market.question.index(o.outcome)
+    order_id = raw.value(
+        "INSERT INTO bc_order (question_id, user_id, outcome_idx, side, amount, shares_in, limit_price, is_resting, "
+        "engine_order_id, status, idempotency_key, request_hash, result, created_at) VALUES (:q, :u, :i, :side, :amount, "
+        ":shares, :lp, :resting, :eid, :status, :key, :hash, :result, :t) RETURNING id",
+        {"q": question_id, "u": user_id, "i": i, "side": o.side, "amount": o.amount, "shares": o.shares,
+         "lp": o.limit_price, "resting": r.is_resting, "eid": r.order_id, "status": r.status, "key": key[0], "hash": key[1],
+         "result": json.dumps(result), "t": t},
+    )
+    moves: list[tuple[str, int]] = []
+    trades: list[dict] = []
+    if r.reserved:
+        moves += [(ledger.user_cash(user_id), -r.reserved), (ledger.user_escrow(user_id, question_id), r.reserved)]
+    resting_ids = _db_order_ids(conn, question_id, {f.order_id for f in r.triggered})
+    for f, is_own in [(f, True) for f in r.fills] + [(f, False) for f in r.triggered]:
+        j = market.question.index(f.outcome)
+        moves += _limit_fill_moves(f, question_id, j)
+        db_id = order_id if is_own else resting_ids[f.order_id]
+        trades.append(_trade_row(db_id, question_id, int(f.trader), j, f.side, f.shares, f.cost, f.prices_after, t))
+        if f.is_done and not is_own:
+            raw.run("UPDATE bc_order SET status = 'done' WHERE id = :id", {"id": db_id})
+    if not r.is_resting:
+        moves += _fill_moves(user_id, question_id, i, o.side, r.shares, r.cost, from_escrow=False)
+        trades.append(_trade_row(order_id, question_id, user_id, i, o.side, r.shares, r.cost, r.prices_after, t))
+    ledger.post(conn, "order", moves, question_id=question_id, order_id=order_id, memo=f"{o.side} {o.outcome}")
+    raw.many(
+        "INSERT INTO bc_trade (order_id, question_id, user_id, outcome_idx, side, shares, cost, prices_after, created_at) "
+        "VALUES (:order_id, :question_id, :user_id, :outcome_idx, :side, :shares, :cost, :prices_after, :created_at)",
+        trades,
+    )
+    save_market(conn, question_id, version, market, trades=len(trades), volume=sum(abs(x["cost"]) for x in trades))
+    return order_id
 
 
 def _trade_row(order_id: int, qid: int, uid: int, i: int, side: str, shares: int, cost: int, after, now) -> dict:  # type: ignore[no-untyped-def]
@@ -219,26 +185,23 @@ def quote_order(
     engine: Engine, *, user_id: int, question_id: int, outcome: str, side: str, amount: float | None = None,
     shares: float | None = None, limit_price: float | None = None, resting: bool = False,
 ) -> dict:
-    """What the order would do now, without doing it (the market is not locked)."""
+    """What the order would do now, without doing it (the market is not locked).
+
+    The quote checks the caller's balance as the order would, so a quote that succeeds is an
+    order that would succeed now."""
     order = EngineOrder(str(user_id), outcome, side, to_micro(amount, "amount"), to_micro(shares, "shares"), limit_price)
+    if resting and limit_price is None:
+        raise InvalidRequest("a resting order needs limit_price")
     with engine.connect() as conn:
         row = conn.execute(select(STATE.c.state, STATE.c.version).where(STATE.c.question_id == question_id)).first()
-    if row is None:
-        raise NotFound(f"question {question_id} does not exist")
+        if row is None:
+            raise NotFound(f"question {question_id} does not exist")
+        cash = ledger.balance(conn, ledger.user_cash(user_id))
     market = load_market(row.state, key=cache_key(engine, question_id, row.version))
-    before = list(prices(market))
-    if resting:
-        if limit_price is None:
-            raise InvalidRequest("a resting order needs limit_price")
-        new, engine_id, _reserved, fills = place_limit_order(market, order, cash=MAX_AMOUNT, now=utcnow())
-        own = [f for f in fills if f.order_id == engine_id]
-        got, cost = sum(f.shares for f in own), sum(f.cost for f in own)
-        return {"outcome": outcome, "side": side, "shares": got / U, "cost": cost / U,
-                "average_price": abs(cost) / got if got else None, "prices_before": before,
-                "prices_after": list(prices(new)), "fills_now": bool(own)}
-    fill: Fill = quote(market, order, now=utcnow())
-    return {"outcome": outcome, "side": side, "shares": fill.shares / U, "cost": fill.cost / U,
-            "average_price": fill.average_price, "prices_before": before, "prices_after": list(fill.prices_after), "fills_now": True}
+    r = execute(market, order, cash=cash, now=utcnow(), is_resting=resting)
+    return {"outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
+            "average_price": r.average_price, "prices_before": list(r.prices_before),
+            "prices_after": list(r.prices_after), "fills_now": bool(r.shares)}
 
 
 def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
@@ -268,8 +231,8 @@ def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
         holder["cache"] = (cache_key(engine, qid, version + 1), new)
         outcome = market.question.outcomes[row.outcome_idx]
         return {"order_id": order_id, "status": "cancelled", "outcome": outcome, "side": row.side, "shares": 0.0,
-                "cost": -released / U, "average_price": None, "prices_after": list(prices(new)),
-                "balance": ledger.balance(conn, ledger.user_cash(user_id)) / U}
+                "cost": to_units(-released), "average_price": None, "prices_after": list(prices(new)),
+                "balance": to_units(ledger.balance(conn, ledger.user_cash(user_id)))}
 
     result = run_write(engine, work)
     remember(*holder["cache"])

@@ -10,10 +10,11 @@ import anyio
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from sqlalchemy.engine import Engine
 
-from benchcast.db import portfolio, questions, resolutions, trading, users
+from benchcast.db import linked, outcomes, players, portfolio, questions, resolutions, trading, users
 from benchcast.db.tokens import hash_token
 from benchcast.server import schemas
 from benchcast.server.auth import bearer
+from benchcast.units import to_units
 
 router = APIRouter(prefix="/api")
 QuestionId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # ids are 32-bit integers in PostgreSQL
@@ -82,38 +83,48 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
     client = request.client.host if request.client else "?"
     if not request.app.state.join_limiter.allow(f"ip:{client}"):
         raise HTTPException(429, "too many joins: slow down", {"Retry-After": "1"})
-    user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=request.app.state.settings.invite)
-    return {"user_id": user["id"], "name": user["name"], "token": token, "balance": users.STARTING_BALANCE / 1e6}
+    settings = request.app.state.settings
+    user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=settings.invite,
+                              max_players=settings.max_players)
+    return {"user_id": user["id"], "name": user["name"], "token": token, "balance": to_units(users.STARTING_BALANCE),
+            "link": players.reentry_link(str(request.base_url), token)}
 
 
 @router.get("/me", response_model=schemas.MeOut, responses=AUTH_RESPONSES)
 async def me(request: Request, user: User, engine: EngineDep) -> dict:
-    """Your balance, positions (valued at current prices), open limit orders and profit."""
+    """Your balance, positions (valued at what selling them now would return), open limit orders and profit."""
     return await read(request, portfolio.portfolio, engine, user_id=user["id"])
 
 
 @router.get("/leaderboard", response_model=list[schemas.LeaderRow])
 async def leaderboard(request: Request, engine: EngineDep) -> list[dict]:
-    """Traders ranked by total value (cash plus positions at current prices)."""
+    """Traders ranked by value: cash plus what selling every position now would return (liquidation value)."""
     return await read(request, portfolio.leaderboard, engine)
 
 
 @router.get("/questions", response_model=list[schemas.QuestionOut])
 async def list_questions(request: Request, engine: EngineDep) -> list[dict]:
-    """Every question with its current prices."""
-    return await read(request, questions.list_questions, engine)
+    """Every question with its current prices (and its data link, if any)."""
+    return await read(request, linked.list_with_links, engine)
 
 
 @router.post("/questions", response_model=schemas.QuestionOut, status_code=201, responses={**AUTH_RESPONSES, 400: {}, 403: {}})
 async def create_question(request: Request, body: schemas.QuestionCreate, host: Host, engine: EngineDep) -> dict:
-    """Open a market on a new question (host only); the subsidy comes from the house."""
+    """Open a market on a new question (host only); the subsidy comes from the house.
+
+    With `link`, the question is tied to the benchmark data and resolves itself from it."""
+    if body.link is not None:
+        spec = body.model_dump(exclude_none=True) | {"link": body.link.model_dump(exclude_none=True)}
+        return await write(request, linked.create_linked_question, engine, created_by=host["id"], spec=spec)
+    if not body.title:
+        raise HTTPException(422, "body.title: Field required (or give a link to write it from)")
     return await write(request, questions.create_question, engine, created_by=host["id"], spec=body.model_dump())
 
 
 @router.get("/questions/{question_id}", response_model=schemas.QuestionOut, responses={404: {}})
 async def get_question(request: Request, question_id: QuestionId, engine: EngineDep) -> dict:
-    """One question with its current prices."""
-    return await read(request, questions.get_question, engine, question_id)
+    """One question with its current prices (and its data link, with evidence once decided)."""
+    return await read(request, linked.get_with_link, engine, question_id)
 
 
 @router.get("/questions/{question_id}/history", response_model=schemas.HistoryOut, responses={404: {}})
@@ -125,6 +136,7 @@ async def history(request: Request, question_id: QuestionId, engine: EngineDep) 
 @router.post("/questions/{question_id}/quote", response_model=schemas.QuoteOut, responses={**AUTH_RESPONSES, 400: {}, 404: {}, 409: {}})
 async def quote(request: Request, question_id: QuestionId, body: schemas.QuoteIn, user: User, engine: EngineDep) -> dict:
     """What an order would do now, without doing it."""
+    body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
     return await read(request, trading.quote_order, engine, user_id=user["id"], question_id=question_id, **body.model_dump())
 
 
@@ -135,6 +147,7 @@ async def place_order(request: Request, question_id: QuestionId, body: schemas.O
     `limit_price` alone is the worst average price accepted (refused with 409 if not met);
     with `resting: true` the order rests until the price reaches it, filling what it can now.
     """
+    body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
     return await write(request, trading.place_order, engine, user_id=user["id"], question_id=question_id, **body.model_dump())
 
 
@@ -147,4 +160,5 @@ async def cancel_order(request: Request, order_id: OrderId, user: User, engine: 
 @router.post("/questions/{question_id}/resolve", response_model=schemas.QuestionOut, responses={**AUTH_RESPONSES, 400: {}, 403: {}, 404: {}, 409: {}})
 async def resolve(request: Request, question_id: QuestionId, body: schemas.ResolveIn, host: Host, engine: EngineDep) -> dict:
     """Resolve a question to an outcome or a probability, or cancel it (host only)."""
+    body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
     return await write(request, resolutions.resolve_question, engine, question_id=question_id, resolved_by=host["id"], **body.model_dump())

@@ -1,4 +1,9 @@
-"""Request and response bodies of the REST API (pydantic; the shell's edge)."""
+"""Request and response bodies of the REST API (pydantic; the shell's edge).
+
+Request bodies are strict: a number must be a JSON number (``true`` or ``"5"`` is refused with
+422, not read as 1 or 5), amounts, shares and prices finite and positive, and unknown fields
+are refused.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,17 @@ def _no_nul(text: str) -> str:
 
 #: Text without NUL characters (PostgreSQL cannot store them).
 Text = Annotated[str, AfterValidator(_no_nul)]
-#: A finite number no larger in size than a sane market could ever see.
-Money = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+#: A finite positive number of units (money or shares), no larger than a sane market could see.
+Money = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=1e12)]
+#: A price strictly between 0 and 1.
+Price = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=1)]
+#: A probability in [0, 1] (the engine checks that a vector sums to 1).
+Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1)]
 Key = Annotated[Text, Field(min_length=1, max_length=128)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class JoinIn(Strict):
@@ -34,17 +43,37 @@ class JoinOut(BaseModel):
     name: str
     token: str
     balance: float
+    link: str = Field("", description="Your personal re-entry link (the token in the URL fragment): keep it.")
+
+
+class LinkIn(Strict):
+    """Ties a question to the data (see benchcast/db/linked.py): a threshold or a leader link."""
+
+    benchmark: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
+    threshold: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    by: Annotated[Text, Field(max_length=10)] | None = None
+    series: Literal["independent", "self_reported", "any"] | None = None
+    settings: Literal["single_attempt", "any"] | None = None
+    leader: Literal["country", "organization"] | None = None
+    metric: Annotated[Text, Field(max_length=200)] | None = None
+    at: Annotated[Text, Field(max_length=10)] | None = None
+    grace_days: Annotated[int, Field(ge=0, le=3650)] = 30
+    auto: bool = True
+    model_forecast: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)]], Field(max_length=20)] | None = None
+    model_basis: Annotated[Text, Field(max_length=200)] = ""
 
 
 class QuestionCreate(Strict):
-    title: Annotated[Text, Field(min_length=1, max_length=300)]
+    title: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
     kind: Literal["binary", "multiple_choice"] = "binary"
     outcomes: Annotated[list[Annotated[Text, Field(min_length=1, max_length=120)]], Field(max_length=20)] | None = None
     mechanism: Literal["lmsr", "cpmm"] = "lmsr"
     subsidy: Money = 100.0
     closes_at: Annotated[Text, Field(max_length=40)] | None = None
-    initial_prices: Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(max_length=20)] | None = None
-    criteria: Annotated[Text, Field(max_length=2000)] = ""
+    initial_prices: Annotated[list[Price], Field(max_length=20)] | None = None
+    criteria: Annotated[Text, Field(max_length=2000)] = Field("", description="How the question resolves: the source and the rule.")
+    description: Annotated[Text, Field(max_length=10_000)] = Field("", description="Background, in markdown (rendered without raw HTML).")
+    link: LinkIn | None = Field(None, description="Tie the question to the benchmark data; title and criteria are written from it.")
 
 
 class OutcomeOut(BaseModel):
@@ -65,6 +94,11 @@ class QuestionOut(BaseModel):
     volume: float = 0.0
     trades: int = 0
     resolution: dict | None = None
+    criteria: str = ""
+    description: str = ""
+    description_html: str = ""
+    is_closed: bool = False
+    link: dict | None = None
 
 
 class OrderIn(Strict):
@@ -72,9 +106,11 @@ class OrderIn(Strict):
     side: Literal["buy", "sell"]
     amount: Money | None = None
     shares: Money | None = None
-    limit_price: Annotated[float, Field(allow_inf_nan=False, ge=-10.0, le=10.0)] | None = None
+    limit_price: Price | None = None
     resting: bool = Field(False, description="Rest as a limit order until the price reaches limit_price (fills what it can now).")
-    idempotency_key: Key | None = None
+    idempotency_key: Key | None = Field(
+        None, description="Send the same key to retry safely: the same order replays its first answer; a different order "
+                          "with a used key is refused with 422. Keys expire 24 hours after first use.")
 
 
 class QuoteIn(Strict):
@@ -82,7 +118,7 @@ class QuoteIn(Strict):
     side: Literal["buy", "sell"]
     amount: Money | None = None
     shares: Money | None = None
-    limit_price: Annotated[float, Field(allow_inf_nan=False, ge=-10.0, le=10.0)] | None = None
+    limit_price: Price | None = None
     resting: bool = False
 
 
@@ -113,8 +149,8 @@ class QuoteOut(BaseModel):
 class ResolveIn(Strict):
     outcome: Key | None = None
     probability: (
-        Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
-        | Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]], Field(min_length=2, max_length=20)]
+        Probability
+        | Annotated[list[Probability], Field(min_length=2, max_length=20)]
         | None
     ) = Field(None, description="P(YES) of a binary question, or one probability per outcome (summing to 1).")
     cancel: bool | None = None

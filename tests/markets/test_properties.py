@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import markets as M
+from tests.markets.helpers import unpack
 from markets import MICRO, MarketError
 from markets.lmsr import cost as lmsr_cost
 
@@ -123,7 +124,7 @@ class Harness:
                 assert M.to_dict(m) == before
                 return
             if kind.startswith("limit"):
-                m2, _, reserved, fills = M.place_limit_order(m, order, cash=cash)
+                m2, _, reserved, fills = unpack(M.place_limit_order(m, order, cash=cash))
                 self.balances[trader] -= reserved
                 deltas = [(f.trader, f.balance_delta) for f in fills]
             else:

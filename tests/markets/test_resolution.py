@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import markets as M
+from tests.markets.helpers import unpack
 from markets import MICRO
 
 
@@ -92,8 +93,8 @@ def test_resolve_once_with_exactly_one_way():
 @pytest.mark.parametrize("how", [{"outcome": "NO"}, {"probability": 0.8}, {"cancel": True}])
 def test_a_resolution_can_be_undone(how):
     m = traded()
-    m, _, reserved, _ = M.place_limit_order(
-        m, M.Order("dan", "YES", "buy", amount=3 * MICRO, limit_price=0.05), cash=3 * MICRO)
+    m, _, reserved, _ = unpack(M.place_limit_order(
+        m, M.Order("dan", "YES", "buy", amount=3 * MICRO, limit_price=0.05), cash=3 * MICRO))
     resolved, payouts = M.resolve(m, **how)
     reopened, changes = M.unresolve(resolved)
     assert reopened.is_open and reopened.resolution is None and reopened.orders == ()

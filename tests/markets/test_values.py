@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 import markets as M
+from tests.markets.helpers import unpack
 from markets import MICRO
 
 
@@ -61,8 +62,8 @@ def test_storage_round_trip_is_exact(mechanism):
                           source="https://example.org")
     m = M.create_market(q, mechanism, 100 * MICRO, (0.3, 0.7))
     m, _ = M.apply_order(m, M.Order("ann", "YES", "buy", amount=10 * MICRO), cash=10**9)
-    m, _, _, _ = M.place_limit_order(m, M.Order("bob", "NO", "buy", amount=MICRO,
-                                                limit_price=0.1), cash=10**9)
+    m, _, _, _ = unpack(M.place_limit_order(m, M.Order("bob", "NO", "buy", amount=MICRO,
+                                                limit_price=0.1), cash=10**9))
     for state in (m, M.resolve(m, probability=0.37)[0], M.resolve(m, cancel=True)[0]):
         back = M.from_dict(json.loads(json.dumps(M.to_dict(state))))
         assert back == state and M.prices(back) == M.prices(state)

@@ -1,0 +1,114 @@
+"""What happened to people: a player's trades, their resolved questions, a question's payouts.
+
+paid in = the money a player's trades on a question cost, net of what their sales brought;
+payout  = what the resolution moved into their cash (shares redeemed, reserved cash released,
+          or refunds when the question was cancelled), read from the ledger's `resolve` posting;
+profit  = payout - paid in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.engine import Connection, Engine
+
+from benchcast.db.models import Account, LedgerEntry, LedgerTxn, Outcome, Question, Resolution, Trade, User
+from benchcast.units import to_units
+
+TRADE, QUESTION, OUTCOME, USER = Trade.__table__, Question.__table__, Outcome.__table__, User.__table__
+ACCOUNT, ENTRY, TXN, RESOLUTION = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__, Resolution.__table__
+
+
+def _names(conn: Connection, qids: set[int]) -> dict[tuple[int, int], str]:
+    rows = conn.execute(select(OUTCOME.c.question_id, OUTCOME.c.idx, OUTCOME.c.name).where(OUTCOME.c.question_id.in_(qids)))
+    return {(r.question_id, r.idx): r.name for r in rows}
+
+
+def resolution_text(kind: str, outcome: str | None, probability: float | list[float] | None) -> str:
+    """How a resolution reads: "YES", "P(YES) = 0.30", "2027 0.50, 2028 0.50", "cancelled"."""
+    if kind == "cancel":
+        return "cancelled (money refunded)"
+    if outcome is not None:
+        return outcome
+    if isinstance(probability, list):
+        return "probabilities " + ", ".join(f"{p:.2f}" for p in probability)
+    return f"P(YES) = {probability:.2f}"
+
+
+def trades_of(engine: Engine, user_id: int, limit: int = 200) -> list[dict]:
+    """A player's trades, newest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(TRADE, QUESTION.c.title).join(QUESTION, QUESTION.c.id == TRADE.c.question_id)
+                            .where(TRADE.c.user_id == user_id).order_by(TRADE.c.id.desc()).limit(limit)).all()
+        names = _names(conn, {r.question_id for r in rows})
+    return [{"question_id": r.question_id, "title": r.title, "outcome": names[(r.question_id, r.outcome_idx)], "side": r.side,
+             "shares": to_units(r.shares), "cost": to_units(r.cost),
+             "average_price": abs(r.cost) / r.shares if r.shares else None, "at": r.created_at.isoformat() + "Z"} for r in rows]
+
+
+def _paid_in(conn: Connection, question_id: int | None = None, user_id: int | None = None) -> dict[tuple[int, int], int]:
+    q = select(TRADE.c.question_id, TRADE.c.user_id, func.sum(TRADE.c.cost)).group_by(TRADE.c.question_id, TRADE.c.user_id)
+    if question_id is not None:
+        q = q.where(TRADE.c.question_id == question_id)
+    if user_id is not None:
+        q = q.where(TRADE.c.user_id == user_id)
+    return {(r[0], r[1]): int(r[2]) for r in conn.execute(q)}
+
+
+def _payouts(conn: Connection, question_id: int | None = None, user_id: int | None = None) -> dict[tuple[int, int], int]:
+    q = (select(TXN.c.question_id, ACCOUNT.c.user_id, func.sum(ENTRY.c.amount))
+         .select_from(ENTRY.join(TXN, TXN.c.id == ENTRY.c.txn_id).join(ACCOUNT, ACCOUNT.c.id == ENTRY.c.account_id))
+         .where(TXN.c.kind == "resolve", ACCOUNT.c.user_id.is_not(None),
+                or_(ACCOUNT.c.key.like("%:cash"), ACCOUNT.c.key.like("%:escrow")))
+         .group_by(TXN.c.question_id, ACCOUNT.c.user_id))
+    if question_id is not None:
+        q = q.where(TXN.c.question_id == question_id)
+    if user_id is not None:
+        q = q.where(ACCOUNT.c.user_id == user_id)
+    return {(r[0], r[1]): int(r[2]) for r in conn.execute(q)}
+
+
+def _resolutions(conn: Connection, qids: set[int]) -> dict[int, tuple[str, str]]:
+    rows = conn.execute(select(RESOLUTION, QUESTION.c.title).join(QUESTION, QUESTION.c.id == RESOLUTION.c.question_id)
+                        .where(RESOLUTION.c.question_id.in_(qids))).all()
+    names = _names(conn, qids)
+    out = {}
+    for r in rows:
+        prob = json.loads(r.probabilities) if r.probabilities else r.probability
+        outcome = None if r.outcome_idx is None else names[(r.question_id, r.outcome_idx)]
+        out[r.question_id] = (r.title, resolution_text(r.kind, outcome, prob))
+    return out
+
+
+def resolved_of(engine: Engine, user_id: int) -> list[dict]:
+    """The resolved questions a player took part in: what they paid in, got back and made."""
+    with engine.connect() as conn:
+        paid, got = _paid_in(conn, user_id=user_id), _payouts(conn, user_id=user_id)
+        qids = {qid for qid, _ in paid} | {qid for qid, _ in got}
+        done = _resolutions(conn, qids)
+    rows = []
+    for qid in sorted(done, reverse=True):
+        p, g = paid.get((qid, user_id), 0), got.get((qid, user_id), 0)
+        rows.append({"question_id": qid, "title": done[qid][0], "resolution": done[qid][1],
+                     "paid_in": to_units(p), "payout": to_units(g), "profit": to_units(g - p)})
+    return rows
+
+
+def payouts_of(engine: Engine, question_id: int) -> list[dict]:
+    """Each player's paid in, payout and profit on a question (empty until it resolves), best first."""
+    with engine.connect() as conn:
+        if not conn.execute(select(RESOLUTION.c.id).where(RESOLUTION.c.question_id == question_id)).first():
+            return []
+        paid, got = _paid_in(conn, question_id=question_id), _payouts(conn, question_id=question_id)
+        uids = {u for _, u in paid} | {u for _, u in got}
+        names = {r.id: r.name for r in conn.execute(select(USER.c.id, USER.c.name).where(USER.c.id.in_(uids)))}
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for (_, u), v in paid.items():
+        totals[u][0] = v
+    for (_, u), v in got.items():
+        totals[u][1] = v
+    rows = [{"name": names[u], "paid_in": to_units(p), "payout": to_units(g), "profit": to_units(g - p)}
+            for u, (p, g) in totals.items()]
+    return sorted(rows, key=lambda r: (-r["profit"], r["name"]))

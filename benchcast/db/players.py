@@ -1,0 +1,107 @@
+"""Players as people: unique, unconfusable names; the host's list; re-issued and removed links.
+
+A name's key is its Unicode NFKC form, case-folded (``Alice``, ``alice`` and ``ＡＬＩＣＥ`` share
+one key); keys are unique (`bc_player.name_key`). Names that mix scripts with look-alike letters
+(``hоst`` with a Cyrillic о) are refused outright, so no one can pass for someone else.
+
+A re-entry link is the page's address with the bearer token in the URL fragment
+(``http://HOST:PORT/#token=TOKEN``): the fragment never reaches the server's logs. Re-issuing a
+link gives the player a new token and makes the old one worthless; removing a player revokes
+their token and takes them off the leaderboard, while their ledger history stays.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from confusable_homoglyphs import categories, confusables
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from benchcast.db.errors import Conflict, InvalidRequest, NotFound
+from benchcast.db.models import Account, Player, User, utcnow
+from benchcast.db.tokens import hash_token, new_token
+from benchcast.db.tx import write_transaction
+from benchcast.units import to_units
+
+PLAYER, USER, ACCOUNT = Player.__table__, User.__table__, Account.__table__
+
+
+def name_key(name: str) -> str:
+    """The key two names must not share: NFKC, case-folded, NFKC again (folding can denormalize)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
+def check_unconfusable(name: str) -> None:
+    """Refuse a name that mixes scripts with letters that look like another script's."""
+    if not confusables.is_dangerous(name):
+        return
+    scripts = [categories.alias(ch) for ch in name if ch.isalpha()]
+    main = max(set(scripts), key=scripts.count)
+    odd = next(ch for ch in name if ch.isalpha() and categories.alias(ch) != main)
+    raise InvalidRequest(f"name {name!r} mixes scripts ({categories.alias(odd).title()} {odd!r} among "
+                         f"{main.title()} letters) and could pass for another name; use letters of one script")
+
+
+def reentry_link(base_url: str, token: str) -> str:
+    """The page's address with `token` in the fragment."""
+    return f"{base_url.rstrip('/')}/#token={token}"
+
+
+def claim_name(conn: Connection, user_id: int, name: str) -> None:
+    """Reserve `name`'s key for `user_id` (Conflict if another player holds it)."""
+    key = name_key(name)
+    row = conn.execute(select(USER.c.name).select_from(PLAYER.join(USER, USER.c.id == PLAYER.c.user_id))
+                       .where(PLAYER.c.name_key == key)).first()
+    if row is not None:
+        raise Conflict(taken(name, row.name))
+    conn.execute(insert(PLAYER).values(user_id=user_id, name_key=key))
+
+
+def taken(name: str, holder: str) -> str:
+    same = "" if holder == name else f" (as {holder!r})"
+    return f"name {name!r} is taken{same}; choose another, or open your re-entry link (the host can reissue it)"
+
+
+def list_players(engine: Engine) -> list[dict]:
+    """Everyone who joined, with their cash and whether they were removed, in joining order."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(USER.c.id, USER.c.name, USER.c.is_host, USER.c.created_at, PLAYER.c.removed_at, ACCOUNT.c.balance)
+            .select_from(USER.outerjoin(PLAYER, PLAYER.c.user_id == USER.c.id)
+                         .outerjoin(ACCOUNT, ACCOUNT.c.key == "user:" + USER.c.id.cast(ACCOUNT.c.key.type) + ":cash"))
+            .order_by(USER.c.id)
+        ).all()
+    return [{"name": r.name, "is_host": bool(r.is_host), "joined_at": r.created_at.isoformat() + "Z",
+             "is_removed": r.removed_at is not None, "cash": to_units(r.balance or 0)} for r in rows]
+
+
+def _find(conn: Connection, name: str) -> tuple[int, str]:
+    row = conn.execute(select(USER.c.id, USER.c.name).select_from(USER.join(PLAYER, PLAYER.c.user_id == USER.c.id))
+                       .where(PLAYER.c.name_key == name_key(name.strip()), PLAYER.c.removed_at.is_(None))).first()
+    if row is None:
+        raise NotFound(f"no player is called {name.strip()!r}: see `benchcast market players`")
+    return row.id, row.name
+
+
+def reissue(engine: Engine, name: str) -> tuple[dict, str]:
+    """A new token for the player called `name` (the old one stops working); (player, token)."""
+    token = new_token()
+    with write_transaction(engine) as conn:
+        user_id, real = _find(conn, name)
+        conn.execute(update(USER).where(USER.c.id == user_id).values(token_hash=hash_token(token)))
+    return {"id": user_id, "name": real}, token
+
+
+def remove(engine: Engine, name: str) -> dict:
+    """Revoke the player's token and take them off the leaderboard; their history stays."""
+    with write_transaction(engine) as conn:
+        user_id, real = _find(conn, name)
+        conn.execute(update(USER).where(USER.c.id == user_id).values(token_hash=hash_token(new_token())))
+        conn.execute(update(PLAYER).where(PLAYER.c.user_id == user_id).values(removed_at=utcnow()))
+    return {"id": user_id, "name": real}
+
+
+def removed_ids(conn: Connection) -> set[int]:
+    """Ids of players the host removed."""
+    return {r.user_id for r in conn.execute(select(PLAYER.c.user_id).where(PLAYER.c.removed_at.is_not(None)))}
