@@ -29,12 +29,16 @@ class SamplerConfig:
     target_accept: float = 0.95
     seed: int = 0
     progressbar: bool = False
+    cores: int = 1  # processes PyMC runs the chains in (same draws as 1; see sample_model for Dask)
 
     def with_overrides(self, **overrides: Any) -> SamplerConfig:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The settings that decide the draws (`cores` does not: it only moves them)."""
+        out = asdict(self)
+        out.pop("cores")
+        return out
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ def sample(model: Any, config: SamplerConfig, *, log_likelihood: bool = False) -
                 draws=config.draws,
                 tune=config.tune,
                 chains=config.chains,
-                cores=1,
+                cores=config.cores,
                 target_accept=config.target_accept,
                 random_seed=config.seed,
                 progressbar=config.progressbar,

@@ -60,6 +60,8 @@ def backtest(
     draws: int = typer.Option(500, "--draws", help="Posterior draws per chain."),
     tune: int = typer.Option(800, "--tune", help="Tuning steps per chain."),
     shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Local processes for the cut-offs (default: one per core; 1 runs them here)."),
+    dask: str = typer.Option(None, "--dask", metavar="ADDRESS", help="Run the cut-offs on the Dask scheduler at ADDRESS (tcp://host:port)."),
 ) -> None:
     """Score every method, the ensemble and four baselines on history each forecast did not see."""
     from forecast.backtest import DEFAULT_CUTOFFS
@@ -85,11 +87,12 @@ def backtest(
         scores, extra = _held_out(results, meta, cutoffs, _horizons(horizon), names, folds, _methods(methods),
                                   seed, save_weights, as_json)
     else:
-        scores, extra = _ordinary(results, meta, cutoffs, _horizons(horizon), names, include_new, seed, draws, tune)
+        scores, extra = _ordinary(results, meta, cutoffs, _horizons(horizon), names, include_new, seed, draws, tune,
+                                  workers, dask)
     _report(scores, cutoffs, time.monotonic() - start, plot, as_json, extra)
 
 
-def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune):
+def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune, workers=None, dask=None):
     from forecast.backtest import BacktestConfig, run_backtest
     from forecast.ensemble.spec import load_ensemble
     from forecast.query import default_method
@@ -104,7 +107,7 @@ def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws,
                             sampler=SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed),
                             ensemble=spec, default=default_method())
     with typer.progressbar(length=3 * len(cutoffs), label="backtest", file=sys.stderr) as bar:
-        scores = run_backtest(results, meta, config, progress=lambda _: bar.update(1))
+        scores = run_backtest(results, meta, config, progress=lambda _: bar.update(1), workers=workers, dask=dask)
     return scores, {"default": config.default}
 
 

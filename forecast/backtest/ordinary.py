@@ -251,12 +251,33 @@ def _new_benchmarks(results, meta, cutoff, config, pooled, rng) -> list[Score]:
     return out
 
 
+def _cutoff_task(job: tuple[pd.DataFrame, dict[str, BenchmarkInfo], date, BacktestConfig]) -> list[Score]:
+    """One cut-off's scores (a `forecast.parallel.map_tasks` task)."""
+    return backtest_cutoff(*job)
+
+
 def run_backtest(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], config: BacktestConfig,
-                 progress: Callable[[str], None] = lambda s: None) -> list[Score]:
-    scores: list[Score] = []
-    for cutoff in config.cutoffs:
-        scores += backtest_cutoff(results, meta, cutoff, config, progress)
-    return scores
+                 progress: Callable[[str], None] = lambda s: None, *, workers: int | None = 1,
+                 dask: str | None = None) -> list[Score]:
+    """Every cut-off's scores. With ``workers=1`` (and no `dask`) the cut-offs run here one
+    after another; otherwise each is a task of `forecast.parallel.map_tasks` (local processes,
+    None: one per core; or the Dask cluster at `dask`). Each cut-off seeds its own generators,
+    so the scores do not depend on where it ran."""
+    from forecast.parallel import map_tasks
+
+    if workers == 1 and not dask:
+        scores: list[Score] = []
+        for cutoff in config.cutoffs:
+            scores += backtest_cutoff(results, meta, cutoff, config, progress)
+        return scores
+
+    def done(_d: int, _t: int, name: str) -> None:
+        for step in ("fits", "scored", "done"):  # the three steps backtest_cutoff reports
+            progress(f"{name}: {step}")
+
+    parts = map_tasks(_cutoff_task, [(results, meta, c, config) for c in config.cutoffs], workers=workers,
+                      dask=dask, progress=done, label=lambda job: f"cut-off {job[2]}")
+    return [s for part in parts for s in part]
 
 
 def summarize(scores: list[Score]) -> dict[str, dict]:
