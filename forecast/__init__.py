@@ -9,6 +9,7 @@ The entry point is `ForecastQuery(...).run()` (or `forecast_benchmark(...)`), wh
 `Forecast`; `--method` chooses saturation, reference, ensemble (or capability).
 """
 
+from forecast.capability.index import capability_index
 from forecast.query import ForecastQuery, forecast_benchmark
 from forecast.result import Forecast
 from forecast.errors import ForecastError, InvalidQuery, NotEnoughData, SamplingError
@@ -23,6 +24,7 @@ __all__ = [
     "PopulationPrior",
     "SamplingError",
     "build_prior",
+    "capability_index",
     "forecast_benchmark",
     "load_prior",
 ]

@@ -34,6 +34,9 @@ app.add_typer(_data.app, name="data")
 from benchcast.cli import backtest as _backtest  # noqa: E402
 
 app.command("backtest")(_backtest.backtest)
+from benchcast.cli import capability as _capability  # noqa: E402
+
+app.command("capability")(_capability.capability)
 from benchcast.cli import bots as _bots  # noqa: E402
 
 app.add_typer(_bots.app, name="bots")

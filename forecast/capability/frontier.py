@@ -35,6 +35,8 @@ RECENT_YEARS = 2.0
 WINDOW_YEARS = 2 * RECENT_YEARS
 #: A model must be scored on this many benchmark series to be a frontier record.
 MIN_ITEMS = 2
+#: How far ahead paths are simulated, years.
+HORIZON_YEARS = 10.0
 #: Draws of the capability posterior used for the trend.
 TREND_DRAWS = 400
 
@@ -85,31 +87,38 @@ class FrontierTrend:
         b = self.beta
         return b[:, :1] + b[:, 1:2] * (t - self.k) + b[:, 2:3] * np.maximum(t - self.k, 0.0)
 
-    def sample(self, t: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-        """`n` future paths of the frontier capability at times `t` (years, any order):
-        running maxima, never below today's record. Shape (n, len(t))."""
-        t = np.asarray(t, dtype=float)
-        order = np.argsort(t)
-        ts = t[order]
+    def paths(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """`n` paths of the frontier capability on a monthly grid of `HORIZON_YEARS` from the
+        as-of date: (grid in years, values (n, grid)). Running maxima, never below today's
+        record. All randomness is drawn here, whatever dates are asked later."""
+        grid = self.t_now + np.arange(0, HORIZON_YEARS * 12 + 1) / 12.0
         j = rng.integers(0, self.beta.shape[0], size=n)
+        z = rng.standard_normal((3, n, grid.size))
         slope, tau = self.slope_recent[j], self.tau[j]
         base = self.level(self.t_now)[j, 0]
-        h = np.maximum(ts - self.t_now, 0.0)
+        dt = 1.0 / 12.0
         walk = np.zeros(n)
         level = np.zeros(n)
-        prev = 0.0
-        out = np.empty((n, ts.size))
-        for c, hc in enumerate(h):
-            dt = hc - prev
-            z1, z2 = rng.standard_normal(n), rng.standard_normal(n)
-            level = level + walk * dt + tau * dt**1.5 * (z1 / 2 + z2 / (2 * np.sqrt(3)))
-            walk = walk + tau * np.sqrt(dt) * z1
-            prev = hc
-            out[:, c] = base + slope * hc + level + self.s[j] * rng.standard_normal(n)
-        out = np.maximum.accumulate(np.maximum(out, self.now[j][:, None]), axis=1)
-        res = np.empty_like(out)
-        res[:, order] = out
-        return res
+        out = np.empty((n, grid.size))
+        for c in range(grid.size):
+            if c:
+                level = level + walk * dt + tau * dt**1.5 * (z[0, :, c] / 2 + z[1, :, c] / (2 * np.sqrt(3)))
+                walk = walk + tau * np.sqrt(dt) * z[0, :, c]
+            out[:, c] = base + slope * (grid[c] - self.t_now) + level + self.s[j] * z[2, :, c]
+        return grid, np.maximum.accumulate(np.maximum(out, self.now[j][:, None]), axis=1)
+
+    def sample(self, t: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+        """`n` paths at times `t` (years, any order; clamped to the grid). Shape (n, len(t))."""
+        grid, values = self.paths(n, rng)
+        return interpolate(grid, values, np.asarray(t, dtype=float))
+
+
+def interpolate(grid: np.ndarray, values: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Linear interpolation of each row of `values` (on `grid`) at `t`, clamped to the grid."""
+    tc = np.clip(t, grid[0], grid[-1])
+    hi = np.clip(np.searchsorted(grid, tc), 1, grid.size - 1)
+    w = (tc - grid[hi - 1]) / (grid[hi] - grid[hi - 1])
+    return values[:, hi - 1] * (1 - w) + values[:, hi] * w
 
 
 def fit_frontier(C: np.ndarray, model_dates: np.ndarray, as_of: date, *, n_items: np.ndarray | None = None,

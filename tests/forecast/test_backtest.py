@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from forecast.backtest import BacktestConfig, add_months, backtest_cutoff, summarize
 from forecast.backtest.folds import assign_folds
@@ -115,3 +116,21 @@ def test_held_out_forecasts_do_not_peek() -> None:
     for name in common:
         for m in a[name].paths:
             np.testing.assert_array_equal(a[name].paths[m], b[name].paths[m], err_msg=f"{name} {m}")
+
+
+@pytest.mark.slow
+def test_cutoffs_in_worker_processes_score_exactly_as_in_process() -> None:
+    from dataclasses import replace
+
+    from forecast.backtest import run_backtest
+
+    config = replace(CONFIG, cutoffs=(CUTOFF, date(2025, 1, 1)), horizons=(6,))
+    res, meta = small_history(), load_metadata()
+    def by_cutoff(scores) -> dict:
+        return {(s.model, s.benchmark, s.cutoff, s.horizon): s for s in scores}
+
+    here = by_cutoff(run_backtest(res, meta, config, workers=1))
+    there = by_cutoff(run_backtest(res, meta, config, workers=2))
+    assert here.keys() == there.keys() and len(here) >= 10
+    for key in here:
+        np.testing.assert_array_equal(here[key].samples, there[key].samples, err_msg=str(key))
