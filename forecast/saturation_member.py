@@ -19,14 +19,13 @@ import numpy as np
 import pandas as pd
 
 from forecast.members import MemberContext, Targets, as_paths, target_years
-from forecast.sampling import Diagnostics, SamplerConfig, diagnose, sample
-from forecast.saturation.model import PARAMS, build_benchmark_model
+from forecast.sampling import Diagnostics, SamplerConfig
 from forecast.series import BenchmarkData
 from forecast.saturation.population import PopulationPrior, build_prior, load_prior
 from forecast.saturation.timeline import Paths
 from priors.history import BenchmarkInfo
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"  # 3: the pivot parametrisation of the single-benchmark model
 #: Population fits inside backtests (each (cut-off, fold) fit once; cached on disk).
 POPULATION_SAMPLER = SamplerConfig(draws=400, tune=700, chains=2, target_accept=0.95)
 #: The single-benchmark fit under the population prior.
@@ -78,12 +77,9 @@ def fit_theta(data: BenchmarkData, prior: PopulationPrior, *, curve: str = "logi
         with np.load(path) as z:
             d = z["diag"]
             return z["theta"], Diagnostics(float(d[0]), float(d[1]), int(d[2]), config.draws, config.chains)
-    model = build_benchmark_model(data, mean, cov, prior.offset_prior(), curve, ceiling,
-                                  accel_prior=prior.accel_prior())
-    idata = sample(model, config)
-    diag = diagnose(idata, ["z", "e_offset", "e_acc"])
-    theta = np.column_stack([idata.posterior["theta"].values.reshape(-1, len(PARAMS)),
-                             idata.posterior["g_acc"].values.reshape(-1)])
+    from forecast.saturation.fit import fit_benchmark
+
+    theta, diag, _ = fit_benchmark(data, prior, curve=curve, ceiling=ceiling, config=config)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.stem + ".tmp.npz")

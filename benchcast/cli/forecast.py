@@ -116,12 +116,16 @@ def forecast(
     refit: bool = typer.Option(False, "--refit", help="Sample again even if an identical fit is cached."),
     save: bool = typer.Option(True, "--save/--no-save", help="Record this forecast in the local database."),
     db: str = typer.Option(None, "--db", help="Database URL (default: BENCHCAST_DB or SQLite in BENCHCAST_HOME)."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Forecast a benchmark's best score: quantiles by date, threshold odds, crossing dates."""
     from forecast.query import ForecastQuery
     from forecast.result import parse_date
 
-    query = ForecastQuery(data, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of,
+    from priors.store import data_note, history_source
+
+    source = data if data is not None else history_source(shipped_only)  # shipped + imported results
+    query = ForecastQuery(source, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of,
                           method=method, draws=draws, seed=seed, cache_dir=cache_dir(), refit=refit,
                           progressbar=sys.stderr.isatty() and not as_json)
     as_of_day = query.day
@@ -139,6 +143,8 @@ def forecast(
         echo_json(result)
     else:
         _render(fc, at_days, pairs, crossing)
+    if data is None:
+        typer.echo(data_note(shipped_only), err=as_json)
     if save:
         from benchcast.db.engine import make_engine
         from benchcast.db.forecasts import save_forecast_run
@@ -151,7 +157,7 @@ def forecast(
     if plot is not None:
         from priors.history import read_results
 
-        res = read_results(data)
+        res = read_results(source)
         res = res[res["benchmark"] == fc.benchmark]
         until = max(at_days + [b for _, b in pairs])
         out = fc.plot(plot, until=until, thresholds=thresholds, results=res[res["date"].dt.date <= as_of_day])

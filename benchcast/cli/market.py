@@ -104,6 +104,11 @@ def show(question_id: int = typer.Argument(..., help="Question id."), server: st
         if payouts:
             _table(["player", "paid in", "payout", "profit"],
                    [[p["name"], f"{p['paid_in']:.2f}", f"{p['payout']:.2f}", view.signed(p["profit"])] for p in payouts], {1, 2, 3})
+    if q.get("link"):
+        from benchcast.cli.resolving import link_lines
+
+        for line in link_lines(q["link"]):
+            typer.echo(line)
     _table(["outcome", "last price" if q.get("resolution") else "price"], [[o["name"], f"{o['price']:.1%}"] for o in q["outcomes"]], {1})
     points = h["points"][-5:]
     if len(points) > 1:
@@ -216,7 +221,7 @@ def leaderboard(server: str = SERVER, token: str = TOKEN, as_json: bool = AS_JSO
 
 @app.command("create")
 @cli_errors
-def create(title: str = typer.Argument(..., help="The question."),
+def create(title: str = typer.Argument(None, help="The question (written from the link with --benchmark or --leader)."),
            outcome: list[str] = typer.Option(None, "--outcome", help="An outcome (repeat); makes a multiple-choice question."),
            mechanism: str = typer.Option("lmsr", "--mechanism", help="lmsr or cpmm (binary only)."),
            subsidy: float = typer.Option(100.0, "--subsidy", help="Money the house puts behind the market maker."),
@@ -224,12 +229,27 @@ def create(title: str = typer.Argument(..., help="The question."),
            closes_at: str = typer.Option(None, "--closes-at", help="ISO time when trading stops, e.g. 2027-12-31T00:00Z."),
            criteria: str = typer.Option(None, "--criteria", help="How the question resolves: the source and the rule."),
            description: str = typer.Option(None, "--description", help="Background for traders (markdown)."),
+           benchmark: str = typer.Option(None, "--benchmark", help="Link to the data: a benchmark (with --threshold and --by); resolves itself."),
+           threshold: float = typer.Option(None, "--threshold", help="With --benchmark: the score in percent to reach."),
+           by: str = typer.Option(None, "--by", help="With --benchmark: the date by which a qualifying model must be dated."),
+           leader: str = typer.Option(None, "--leader", help="Link to the data: 'country' or 'organization' leading open weights (with --metric, --at)."),
+           metric: str = typer.Option("ECI", "--metric", help="With --leader: the score that ranks models."),
+           at: str = typer.Option(None, "--at", help="With --leader: the day the leader counts."),
+           grace_days: int = typer.Option(30, "--grace-days", help="Days after --by / --at that late results still count."),
+           model: bool = typer.Option(True, "--model/--no-model", help="With a link: price the question by benchcast's forecast (stored for the scoreboard)."),
            server: str = SERVER, token: str = TOKEN, as_json: bool = AS_JSON) -> None:
-    """Open a market on a new question (host token)."""
+    """Open a market on a new question (host token); --benchmark or --leader link it to the data."""
+    from benchcast.cli.linking import link_spec
+    from markets.seed import opening_prices
+
+    link, forecast, outcome = link_spec(benchmark, threshold, by, leader, metric, at, grace_days, model, outcome)
     kind = "multiple_choice" if outcome else "binary"
+    if link is None and not title:
+        raise fail("give the question's title, or link it with --benchmark NAME --threshold T --by DATE")
     with _client(server, token, need_token=True) as c:
         q = c.create(title=title, kind=kind, outcomes=outcome or None, mechanism=mechanism, subsidy=subsidy,
-                     initial_prices=price or None, closes_at=closes_at, criteria=criteria, description=description)
+                     initial_prices=price or (list(opening_prices(forecast)) if forecast else None),
+                     closes_at=closes_at, criteria=criteria, description=description, link=link)
     if as_json:
         echo_json(q)
         return

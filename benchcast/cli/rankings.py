@@ -43,7 +43,8 @@ def _render(result: object) -> None:
     _render_diagnostics(r.to_dict()["diagnostics"])
 
 
-def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bool, plot: Path | None) -> None:
+def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bool, plot: Path | None,
+              workers: int | None) -> None:
     """Run the leader backtest and print its score table (and write the reliability plot)."""
     from benchcast.cli.forecast import cache_dir
     from forecast.rankings.backtest import METHODS, reliability, run_backtest, summarize_backtest
@@ -51,12 +52,12 @@ def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bo
 
     name = match_metric(metric, metrics(frame))
 
-    def progress(done: int, total: int) -> None:
+    def progress(done: int, total: int, label: str) -> None:
         if not as_json:
-            typer.echo(f"fitted {done} of {total} as-of dates", err=True)
+            typer.echo(f"fitted {done} of {total} as-of dates ({label})", err=True)
 
     rows = run_backtest(frame, name, seed=seed, config=config, cache_dir=cache_dir() / "rankings",
-                        progress=progress)
+                        workers=workers, progress=progress)
     table, rel = summarize_backtest(rows), reliability(rows)
     if plot is not None:
         from forecast.rankings.plot import plot_reliability
@@ -92,6 +93,8 @@ def rankings(
     draws: int = typer.Option(300, "--draws", min=50, help="Posterior draws per chain (2 chains)."),
     data: Path = typer.Option(None, "--data", help="Your results CSV (model, organization, country, date, open_weights, metric, score), added to the shipped data."),
     backtest: bool = typer.Option(False, "--backtest", help="Instead: score leader forecasts from monthly as-of dates against three baselines (fits are cached)."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
+    workers: int = typer.Option(None, "--workers", min=1, help="With --backtest: fit in this many processes (default: one per core)."),
 ) -> None:
     """Forecast which country or lab will hold the top open-weight model, and the open-closed gap."""
     from forecast.rankings import forecast_rankings
@@ -104,10 +107,13 @@ def rankings(
         raise fail(f"--by {by!r} is not one of country, organization")
     day = _parse_date(as_of, "--as-of") if as_of else None
     days = [_parse_date(v, "--at") for v in at] if at else None
-    frame = read_open_weight() if data is None else add_results(read_open_weight(), read_open_weight(data))
+    from priors.store import load_open_weight
+
+    shipped = load_open_weight(shipped_only)  # shipped + imported scores (`benchcast data import`)
+    frame = shipped if data is None else add_results(shipped, read_open_weight(data))
     config = DEFAULT_SAMPLER.with_overrides(draws=draws, tune=draws)
     if backtest:
-        _backtest(frame, metric, seed, config, as_json, plot)
+        _backtest(frame, metric, seed, config, as_json, plot, workers)
         return
     from benchcast.cli.forecast import cache_dir
 
@@ -121,5 +127,9 @@ def rankings(
         echo_json(result.to_dict())
         return
     _render(result)
+    from priors.store import Store
+
+    extra = 0 if shipped_only else len(Store().imported_open_weight())
+    typer.echo("data: shipped only" if shipped_only else f"data: shipped + {extra} imported open-weight scores")
     if plot is not None:
         typer.echo(f"wrote {plot}")

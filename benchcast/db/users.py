@@ -67,9 +67,10 @@ def _check_room(conn: Connection, max_players: int) -> None:
     lock, or the host's row locked FOR UPDATE on PostgreSQL)."""
     if conn.dialect.name != "sqlite":
         conn.execute(select(USER.c.id).where(USER.c.name == HOST_NAME).with_for_update())
-    players = conn.execute(select(func.count()).select_from(USER).where(USER.c.is_host.is_(False))).scalar_one()
-    if players >= max_players:
-        raise Conflict(f"this session is full: it has {players} players, the most the host allows")
+    joined = conn.execute(select(func.count()).select_from(USER).where(USER.c.is_host.is_(False))).scalar_one()
+    active = joined - len(players.removed_ids(conn))  # a player the host removed frees a place
+    if active >= max_players:
+        raise Conflict(f"this session is full: it has {active} players, the most the host allows")
 
 
 def ensure_host(engine: Engine, token: str, starting_balance: int = STARTING_BALANCE) -> dict:

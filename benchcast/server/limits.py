@@ -23,8 +23,8 @@ from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
-#: The page loads its script and style from this server only and may not be framed.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+#: The page runs scripts from this server only and may not be framed (inline styles are allowed: charts set them).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 #: /docs and /redoc are FastAPI's pages, which load their assets from a CDN and run an inline script.
 DOCS_PATHS = ("/docs", "/redoc")

@@ -113,6 +113,7 @@ async def create_question(request: Request, body: schemas.QuestionCreate, host: 
     """Open a market on a new question (host only); the subsidy comes from the house.
 
     With `link`, the question is tied to the benchmark data and resolves itself from it."""
+    questions.check_closes_at(questions.parse_time(body.closes_at))  # a close time given must be ahead
     if body.link is not None:
         spec = body.model_dump(exclude_none=True) | {"link": body.link.model_dump(exclude_none=True)}
         return await write(request, linked.create_linked_question, engine, created_by=host["id"], spec=spec)

@@ -75,7 +75,8 @@ $("link-done").addEventListener("click", () => { localStorage.removeItem(LINK_PE
 // ---- live updates: Server-Sent Events, polling when they fail ------------------------------
 let source = null, pollTimer = null, pending = null;
 function connect() {
-  if (source || !window.EventSource) { if (!window.EventSource) poll(); return; }
+  if (source) return;
+  if (!window.EventSource) { setLive("polling"); poll(); return; }
   source = new EventSource("/api/events");
   source.addEventListener("change", () => { setLive("live"); soon(); });
   source.onopen = () => { setLive("live"); clearInterval(pollTimer); pollTimer = null; };

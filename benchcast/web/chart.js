@@ -23,7 +23,7 @@ function timeTicks(t0, t1, maxTicks) {
 }
 
 /** Draw `hist` ({outcomes, points: [{t, prices}]}) of question `q` into the chart box. */
-export function drawChart(q, hist, { svg, tip, legend, end }) {
+export function drawChart(q, hist, { svg, tip, legend, end, final }) {
   const W = Math.max(280, svg.clientWidth || 600), H = 240;
   const L = 44, R = 12, T = 10, B = 26;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
@@ -76,5 +76,5 @@ export function drawChart(q, hist, { svg, tip, legend, end }) {
   svg.onpointerleave = hide;
 
   const last = pts[pts.length - 1].prices;
-  legend.replaceChildren(...hist.outcomes.map((name, k) => h("span", {}, h("i", { style: `background:${colorOf(q, k)}` }), `${name} ${pct(last[k])}`)));
+  legend.replaceChildren(final ? h("span", { class: "muted" }, "last prices:") : "", ...hist.outcomes.map((name, k) => h("span", {}, h("i", { style: `background:${colorOf(q, k)}` }), `${name} ${pct(last[k])}`)));
 }

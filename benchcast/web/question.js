@@ -64,13 +64,31 @@ function renderDetail() {
   renderQuick(q);
   $("description").innerHTML = q.description_html || "<p class=\"muted\">No description.</p>";  // rendered server-side without raw HTML
   $("criteria").textContent = q.criteria || "The host decides.";
+  renderLink(q.link);
   $("host-resolve").hidden = !(state.me && state.me.is_host && q.status === "open");
   $("r-prob-row").hidden = q.outcomes.length !== 2;
   $("comment-form").hidden = !state.me;
   if (state.hist) {
     const end = q.resolution ? new Date(q.resolution.at).getTime() : closed ? new Date(q.closes_at).getTime() : undefined;
-    drawChart(q, state.hist, { svg: $("chart"), tip: $("chart-tip"), legend: $("chart-legend"), end });
+    drawChart(q, state.hist, { svg: $("chart"), tip: $("chart-tip"), legend: $("chart-legend"), end, final: Boolean(q.resolution) });
   }
+}
+
+// A data-linked question: how it resolves, the model's opening forecast, the evidence once decided.
+function renderLink(link) {
+  const box = $("detail-link");
+  box.hidden = !link;
+  if (!link) return;
+  const rule = link.kind === "leader"
+    ? `Resolves from the data: the ${link.leader} leading open weights on ${link.metric} at ${link.at} (decided ${link.grace_days} days later).`
+    : `Resolves from the data: ${link.benchmark} >= ${link.threshold}% by ${link.by}, ${link.series} series, ${link.settings.replace("_", "-")} settings, ${link.grace_days} days' grace.`;
+  const kids = [h("p", {}, rule)];
+  if (link.model_forecast) kids.push(h("p", {}, `Model at opening: ${link.model_forecast.map((p) => p.toFixed(3)).join(" / ")}`));
+  if (link.evidence) {
+    kids.push(h("p", {}, `Resolved ${link.decided} from the data: ${link.evidence.reason}`));
+    kids.push(h("ul", {}, ...link.evidence.rows.map((e) => h("li", {}, `${e.model} · ${e.date} · ${e.score} · ${e.provenance || "?"} · ${e.origin}`))));
+  }
+  box.replaceChildren(...kids);
 }
 
 function renderQuick(q) {

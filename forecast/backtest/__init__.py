@@ -6,7 +6,7 @@ from forecast.backtest.ordinary import (
     DEFAULT_CUTOFFS,
     DEFAULT_HORIZONS,
     EVENTS,
-    MODELS,
+    BASELINE_MODELS,
     BacktestConfig,
     Score,
     add_months,
@@ -17,5 +17,5 @@ from forecast.backtest.ordinary import (
     summarize,
 )
 
-__all__ = ["DEFAULT_CUTOFFS", "DEFAULT_HORIZONS", "EVENTS", "MODELS", "BacktestConfig", "Score", "add_months",
+__all__ = ["DEFAULT_CUTOFFS", "DEFAULT_HORIZONS", "EVENTS", "BASELINE_MODELS", "BacktestConfig", "Score", "add_months",
            "backtest_cutoff", "realised", "run_backtest", "snapshots", "summarize"]

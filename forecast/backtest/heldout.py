@@ -56,8 +56,9 @@ class HeldOutConfig:
     n: int = 1000
     seed: int = 0
     cache_dir: Path | None = None
-    population_sampler: SamplerConfig = SamplerConfig(draws=150, tune=300, chains=2, target_accept=0.95)
-    benchmark_sampler: SamplerConfig = SamplerConfig(draws=150, tune=300, chains=2, target_accept=0.95)
+    # Small samplers: 3 folds x 5 cut-offs population fits (minutes each on 2 shared cores).
+    population_sampler: SamplerConfig = SamplerConfig(draws=100, tune=200, chains=2, target_accept=0.95)
+    benchmark_sampler: SamplerConfig = SamplerConfig(draws=60, tune=150, chains=2, target_accept=0.95)
 
 
 @dataclass(frozen=True)
@@ -103,46 +104,64 @@ def _baselines(d: BenchmarkData, hist, train_hists: list, t_c: float, horizons: 
     return {b: np.column_stack(v) for b, v in cols.items()}
 
 
-def heldout_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: date, config: HeldOutConfig,
-                   members: dict[str, Member], progress: Callable[[str], None] = lambda s: None) -> list[HeldOutForecast]:
-    """Every held-out benchmark's forecasts at one cut-off."""
+def heldout_fold(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: date, k: int,
+                 config: HeldOutConfig, members: dict[str, Member] | None = None,
+                 progress: Callable[[str], None] = lambda s: None) -> list[HeldOutForecast]:
+    """The forecasts of fold k's benchmarks at one cut-off, from fits on the other folds."""
+    members = members if members is not None else build_members(config)
     folds = assign_folds(set(results["benchmark"]), config.folds)
     snap = snapshots(results)
     targets = [add_months(cutoff, h) for h in config.horizons]
-    t_c = to_years(cutoff)
-    out = []
     datas = population_data(results, meta, cutoff)
-    for k in range(config.folds):
-        test = [d for d in datas if folds[d.name] == k and (not config.benchmarks or d.name in config.benchmarks)]
-        truths = {d.name: tuple(realised(results, d, tg, snap) for tg in targets) for d in test}
-        test = [d for d in test if any(v is not None for v in truths[d.name])]
-        if not test:
-            continue
-        train = results[results["benchmark"].map(folds) != k]
-        known = train[train["date"].dt.date <= cutoff]
-        fitted = {}
-        for name, member in members.items():
-            progress(f"{cutoff} fold {k + 1}/{config.folds}: {name}")
-            fitted[name] = member.prepare(known, meta, cutoff)
-        train_hists = [_history(train, meta[d.name], d, cutoff) for d in population_data(train, meta, cutoff)]
-        for d in test:
-            ctx = context_for(results, meta[d.name], cutoff, train=training_table(train, d.name, cutoff), meta=meta)
-            rng = np.random.default_rng([config.seed, cutoff.toordinal(), sum(map(ord, d.name))])
-            paths = {m: f.predict(ctx, targets, config.n, rng) for m, f in fitted.items()}
-            hist = _history(results, meta[d.name], d, cutoff)
-            paths.update(_baselines(d, hist, train_hists, t_c, config.horizons, config.n, rng))
-            out.append(HeldOutForecast(d, cutoff, k, tuple(config.horizons), truths[d.name],
-                                       float(d.normalise(d.frontier.score)), paths))
+    test = [d for d in datas if folds[d.name] == k and (not config.benchmarks or d.name in config.benchmarks)]
+    truths = {d.name: tuple(realised(results, d, tg, snap) for tg in targets) for d in test}
+    test = [d for d in test if any(v is not None for v in truths[d.name])]
+    if not test:
+        return []
+    train = results[results["benchmark"].map(folds) != k]
+    known = train[train["date"].dt.date <= cutoff]
+    fitted = {}
+    for name, member in members.items():
+        progress(f"{cutoff} fold {k + 1}/{config.folds}: {name}")
+        fitted[name] = member.prepare(known, meta, cutoff)
+    train_hists = [_history(train, meta[d.name], d, cutoff) for d in population_data(train, meta, cutoff)]
+    out = []
+    for d in test:
+        ctx = context_for(results, meta[d.name], cutoff, train=training_table(train, d.name, cutoff), meta=meta)
+        rng = np.random.default_rng([config.seed, cutoff.toordinal(), sum(map(ord, d.name))])
+        paths = {m: f.predict(ctx, targets, config.n, rng) for m, f in fitted.items()}
+        hist = _history(results, meta[d.name], d, cutoff)
+        paths.update(_baselines(d, hist, train_hists, to_years(cutoff), config.horizons, config.n, rng))
+        out.append(HeldOutForecast(d, cutoff, k, tuple(config.horizons), truths[d.name],
+                                   float(d.normalise(d.frontier.score)), paths))
     return out
+
+
+def heldout_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: date, config: HeldOutConfig,
+                   members: dict[str, Member], progress: Callable[[str], None] = lambda s: None) -> list[HeldOutForecast]:
+    """Every held-out benchmark's forecasts at one cut-off."""
+    return [f for k in range(config.folds) for f in heldout_fold(results, meta, cutoff, k, config, members, progress)]
+
+
+def _fold_task(task: tuple) -> list[HeldOutForecast]:
+    results, meta, cutoff, k, config = task
+    return heldout_fold(results, meta, cutoff, k, config)
 
 
 def run_heldout(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], config: HeldOutConfig,
-                progress: Callable[[str], None] = lambda s: None) -> list[HeldOutForecast]:
-    members = build_members(config)
-    out: list[HeldOutForecast] = []
-    for cutoff in config.cutoffs:
-        out += heldout_cutoff(results, meta, cutoff, config, members, progress)
-    return out
+                progress: Callable[[str], None] = lambda s: None, *, workers: int | None = 1,
+                dask: str | None = None) -> list[HeldOutForecast]:
+    """Every (cut-off, fold): independent fits, spread over `workers` processes or a Dask
+    scheduler at `dask` (see `forecast.parallel`)."""
+    from forecast.parallel import map_tasks
+
+    if workers == 1 and dask is None:
+        members = build_members(config)
+        return [f for c in config.cutoffs for f in heldout_cutoff(results, meta, c, config, members, progress)]
+    tasks = [(results, meta, c, k, config) for c in config.cutoffs for k in range(config.folds)]
+    done = map_tasks(_fold_task, tasks, workers=workers, dask=dask, label=lambda t: f"{t[2]} fold {t[3] + 1}",
+                     progress=lambda i, n, name: progress(f"{name} done ({i}/{n})"))
+    return [f for part in done for f in part]
 
 
 def score_forecasts(forecasts: list[HeldOutForecast], specs: dict[int, object] | None, default: str,
@@ -162,3 +181,47 @@ def score_forecasts(forecasts: list[HeldOutForecast], specs: dict[int, object] |
                 continue
             out += [_score(m, f.data, f.cutoff, h, truth, f.now, p[:, j], rng) for m, p in paths.items()]
     return out
+
+
+@dataclass(frozen=True)
+class HeldOutResult:
+    """Scores of every method, baseline and the cross-fitted ensemble; the default method
+    (lowest held-out CRPS); the ensemble spec learned from every held-out forecast, with the
+    per-fold specs the ordinary backtest uses."""
+
+    scores: list[Score]
+    default: str
+    spec: object
+
+
+def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOutResult:
+    from forecast.ensemble.fit import cross_fit, fit_spec
+
+    members = tuple(m for m in config.methods if all(m in f.paths for f in forecasts))
+    specs = cross_fit(forecasts, members, config.folds, config.seed) if len(members) > 1 else None
+    scores = score_forecasts(forecasts, specs, default="", seed=config.seed)
+    candidates = list(config.methods) + (["ensemble"] if specs else [])
+    crps = {m: float(np.mean([s.crps for s in scores if s.model == m])) for m in candidates}
+    default = min(crps, key=crps.get)
+    scores = [replace_model(s, "benchcast") for s in scores if s.model == default] + scores
+    spec = None
+    if specs:
+        assignment = {f.benchmark: f.fold for f in sorted(forecasts, key=lambda f: f.benchmark)}
+        prov = {"default_method": default, "held_out_crps": {m: round(v, 5) for m, v in crps.items()},
+                "cutoffs": sorted({f.cutoff.isoformat() for f in forecasts}),
+                "horizons_months": list(config.horizons), "folds": config.folds, "seed": config.seed,
+                "written_by": "benchcast backtest --held-out --save-weights",
+                "method": "stacking by CRPS (Yao et al. 2018) per horizon band; recalibration by the "
+                          "empirical PIT (Kuleshov et al. 2018); leave-one-benchmark-out in K folds"}
+        spec = fit_spec(forecasts, members, seed=config.seed, provenance=prov)
+        from dataclasses import replace as dc_replace
+
+        spec = dc_replace(spec, folds={"k": config.folds, "assignment": assignment,
+                                       "specs": {str(k): v.to_json() for k, v in specs.items()}})
+    return HeldOutResult(scores, default, spec)
+
+
+def replace_model(score: Score, model: str) -> Score:
+    from dataclasses import replace as dc_replace
+
+    return dc_replace(score, model=model)

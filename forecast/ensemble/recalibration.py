@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-GRID = np.linspace(0.0, 1.0, 41)
+GRID = np.linspace(0.0, 1.0, 201)
 #: Pseudo-observations of a perfectly calibrated forecast mixed into the map.
 PRIOR = 20
 

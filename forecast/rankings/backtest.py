@@ -22,6 +22,7 @@ Baselines:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from forecast.parallel import map_tasks
 from forecast.rankings.data import known_at, leader_at
 from forecast.rankings.forecast import OTHER, fit_rankings, leaders_per_draw, simulate
 from forecast.rankings.model import RankingsFit
@@ -42,7 +44,7 @@ RECENCY_HALF_LIFE = 6.0
 #: Monthly as-of dates: from the first month with five open labs in the shipped ECI table.
 DEFAULT_FIRST_AS_OF = date(2023, 7, 1)
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -150,27 +152,30 @@ def score_fit(frame: pd.DataFrame, fit: RankingsFit, horizons: Iterable[int], la
     return out
 
 
+def _fit_at(frame: pd.DataFrame, metric: str, seed: int, config: SamplerConfig | None,
+            cache_dir: str | Path | None, as_of: date) -> RankingsFit:
+    """One backtest fit (a top-level function, so that worker processes can run it)."""
+    return fit_rankings(frame, metric, as_of, seed=seed, config=config, cache_dir=cache_dir)
+
+
 def run_backtest(frame: pd.DataFrame, metric: str, *, as_of_dates: tuple[date, ...] | None = None,
                  horizons: tuple[int, ...] = DEFAULT_HORIZONS, seed: int = 0,
                  config: SamplerConfig | None = None, cache_dir: str | Path | None = None,
+                 workers: int | None = None, dask: str | None = None,
                  progress: Progress | None = None) -> list[BacktestRow]:
     """Fit from each as-of date (default: monthly from `DEFAULT_FIRST_AS_OF` to the last date
     whose shortest horizon is in the data) and score every question whose truth is in the data.
 
-    `progress(done, total)` is called after each fit; `cache_dir` keeps fits on disk.
+    The fits are independent and run through `forecast.parallel.map_tasks` (`workers` local
+    processes, or the Dask scheduler at `dask`); `progress(done, total, as_of)` is called after
+    each; `cache_dir` keeps them on disk.
     """
     last = _open_rows(frame, metric)["date"].max().date()
     dates = as_of_dates or tuple(d for d in monthly_dates(DEFAULT_FIRST_AS_OF, last)
                                  if months_later(d, min(horizons)) <= last)
 
-    def fit_one(as_of: date) -> RankingsFit:
-        return fit_rankings(frame, metric, as_of, seed=seed, config=config, cache_dir=cache_dir)
-
-    fits = []
-    for day in dates:
-        fits.append(fit_one(day))
-        if progress is not None:
-            progress(len(fits), len(dates))
+    fit_one = functools.partial(_fit_at, frame, metric, seed, config, cache_dir)
+    fits = map_tasks(fit_one, list(dates), workers=workers, dask=dask, progress=progress)
     return [row for fit in fits for row in score_fit(frame, fit, horizons, last, seed)]
 
 

@@ -29,7 +29,7 @@ def test_forecast_json_contract_on_a_real_fit(tmp_path: Path) -> None:
                  "--threshold", "90", "--by", "2027-12-31", "--at", "2027-06-30", "--plot", str(tmp_path / "fan.png"))
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert set(out) == {"benchmark", "as_of", "frontier", "at", "thresholds", "crossing", "diagnostics"}
+    assert set(out) == {"benchmark", "as_of", "method", "frontier", "at", "thresholds", "crossing", "diagnostics"}
     assert out["benchmark"] == "MMLU" and out["as_of"] == date.today().isoformat()
     assert out["frontier"] == {"score": 88.1, "date": "2024-11-20", "model": "gpt-4o-2024-11-20"}
     (at,) = out["at"]

@@ -92,7 +92,7 @@ def test_user_results_change_the_leader(fixed: None) -> None:
 
 def test_backtest_json_and_reliability_plot(fixed: None, tmp_path: Path) -> None:
     png = tmp_path / "rel.png"
-    res = invoke("--backtest", "--json", "--plot", str(png))
+    res = invoke("--backtest", "--json", "--plot", str(png), "--workers", "1")  # fixed draws live in this process
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     cells = {(r["by"], r["horizon"]): r for r in out["scores"]}
