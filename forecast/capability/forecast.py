@@ -17,9 +17,11 @@ slopes (pooled), ``d`` flat: the posterior of ``log a`` is computed on a grid wi
 integrated out exactly, then ``d | a`` is Normal. A benchmark with no result yet gets one
 pseudo-record, `START_SCORE` at its release date, with a wide offset.
 
-A path is ``sigmoid(a (F(t) - d) + e)`` with ``F(t)`` a frontier-capability path and ``e`` a
-persistent offset of the benchmark's frontier from its curve, made a running maximum at or
-above today's frontier (`forecast.members.as_paths`).
+A path is ``sigmoid(a (C(t) - d) + e)`` with ``C(t)`` a frontier-capability path (from today's
+record holder) and ``e ~ Normal(0, TAU)`` a persistent offset of the benchmark's frontier from
+its curve, made a running maximum at or above today's frontier. It is not anchored at today's
+frontier on purpose: a benchmark's best result often lags the frontier (the newest models have
+not all been run on it), and the curve says how far it should catch up.
 """
 
 from __future__ import annotations
@@ -107,8 +109,8 @@ class CapabilityFit:
         t = _years(targets)
         a, d, e = self.curve(ctx, n, rng)
         grid, cap = self.trend.paths(n, rng)
-        y = 1.0 / (1.0 + np.exp(-(a[:, None] * (cap - d[:, None]) + e[:, None])))
         now = float(max(np.max(ctx.results["y"]) if "y" in ctx.results and len(ctx.results) else 0.0, 0.0))
+        y = 1.0 / (1.0 + np.exp(-(a[:, None] * (cap - d[:, None]) + e[:, None])))
         y = np.maximum.accumulate(np.maximum(y, now), axis=1)
         out = interpolate(grid, y, t)
         order = np.argsort(t, kind="stable")
