@@ -12,6 +12,7 @@ Inside the engine and the ledger, money and shares are integers of micro-units
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from markets import errors as e
@@ -75,7 +76,15 @@ def describe(exc: e.MarketError) -> str:
     for kind, word in _WORDS:
         if isinstance(exc, kind):
             return word(exc)
-    return str(exc)
+    return _plain(str(exc))
+
+
+_LIST = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _plain(text: str) -> str:
+    """A programmer's message without Python list reprs: ``['A', 'B']`` becomes ``A, B``."""
+    return _LIST.sub(lambda m: m.group(1).replace("'", ""), text)
 
 
 def _funds(x: e.InsufficientFunds) -> str:

@@ -13,20 +13,24 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import uuid
+from pathlib import Path
 
-from benchcast.db.audit import audit_database
-from benchcast.db.engine import make_engine
-from benchcast.server.loadgen import run_load, setup_session
-from benchcast.server.process import ServerProcess
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `python benchmarks/server.py` from anywhere
+
+from benchcast.db.audit import audit_database  # noqa: E402
+from benchcast.db.engine import make_engine  # noqa: E402
+from benchmarks.loadgen import LOAD, run_load, setup_session  # noqa: E402
+from benchcast.server.process import ServerProcess  # noqa: E402
 
 PG_ADMIN = os.environ.get("BENCHCAST_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 TOKEN = "host-token-benchmark-0123456789"
 
 
 def bench(url: str, clients: int, orders: int) -> str:
-    with ServerProcess(url, TOKEN) as server:
+    with ServerProcess(url, TOKEN, extra=LOAD) as server:
         questions, users = setup_session(server.url, TOKEN, clients)
         run_load(server.url, users, questions, 10, seed=99, bad_fraction=0.0)  # warm up
         r = run_load(server.url, users, questions, orders, seed=1, bad_fraction=0.0)

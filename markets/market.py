@@ -148,10 +148,11 @@ def _start_prices(n: int, initial: Sequence[float] | None) -> tuple[float, ...]:
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not math.isfinite(p):
             raise InvalidPrice(f"initial price {p!r} is not a finite number")
         if not PRICE_FLOOR <= p <= PRICE_CEILING:
-            raise InvalidPrice(f"initial price {p} is outside [{PRICE_FLOOR}, {PRICE_CEILING}]")
+            raise InvalidPrice(f"initial price {p} is outside [{PRICE_FLOOR}, {PRICE_CEILING}]", value=p,
+                               low=PRICE_FLOOR, high=PRICE_CEILING)
     total = math.fsum(start)
     if abs(total - 1.0) > 1e-6:
-        raise InvalidPrice(f"initial prices {list(start)} sum to {total}, not 1")
+        raise InvalidPrice(f"initial prices {', '.join(f'{p:g}' for p in start)} sum to {total:g}, not 1")
     return tuple(float(p) / total for p in start)
 
 

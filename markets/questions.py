@@ -69,7 +69,7 @@ def _check(q: Question) -> None:
         if not isinstance(o, str) or not o.strip():
             raise InvalidQuestion(f"outcome {o!r} must be a non-empty string")
     if len(set(q.outcomes)) != n:
-        raise InvalidQuestion(f"outcomes {list(q.outcomes)} are not unique")
+        raise InvalidQuestion(f"outcomes {', '.join(q.outcomes)} are not unique")
     if q.kind == "binary" and q.outcomes != BINARY_OUTCOMES:
         raise InvalidQuestion(f"a binary question has outcomes {BINARY_OUTCOMES}, not {q.outcomes}")
     if q.kind in ("numeric", "date"):

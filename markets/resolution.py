@@ -33,7 +33,7 @@ def _probabilities(market: Market, probability: float | Mapping[str, float] | Se
     if isinstance(probability, (int, float)) and not isinstance(probability, bool):
         if len(outcomes) != 2:
             raise InvalidPrice(f"a single probability {probability} resolves binary questions "
-                               f"only; give one per outcome of {list(outcomes)}")
+                               f"only; give one per outcome of {', '.join(outcomes)}")
         values: tuple = (probability, 1.0 - float(probability))
     elif isinstance(probability, Mapping):
         unknown = set(probability) - set(outcomes)
@@ -51,7 +51,7 @@ def _probabilities(market: Market, probability: float | Mapping[str, float] | Se
             raise InvalidPrice(f"resolution probability {v} is outside [0, 1]")
     total = math.fsum(values)
     if abs(total - 1.0) > 1e-9:
-        raise InvalidPrice(f"resolution probabilities {list(values)} sum to {total}, not 1")
+        raise InvalidPrice(f"resolution probabilities {', '.join(f'{v:g}' for v in values)} sum to {total:g}, not 1")
     return tuple(float(v) for v in values)
 
 

@@ -35,5 +35,5 @@ class ImportRejected(DataFileError):
         self.problems = problems
         self.rows = rows
         shown = "; ".join(problems[:1])
-        more = f" (and {len(problems) - 1} more bad rows)" if len(problems) > 1 else ""
+        more = f" (and {len(problems) - 1} more bad row{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
         super().__init__(f"nothing imported: {shown}{more}")

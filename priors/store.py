@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from priors.errors import DataFileError, ImportRejected
-from priors.history import OPTIONAL, REQUIRED, SHIPPED_EXTRA, _check_header, _parse_rows, read_results
+from priors.history import OPTIONAL, REQUIRED, SHIPPED_EXTRA, _check_header, _parse_rows, load_metadata, read_results
 from priors.open_weight import read_open_weight
 from priors.tables import read_table
 
@@ -65,8 +65,10 @@ class ImportRecord:
 class Store:
     """The import records and row files under one data directory."""
 
-    def __init__(self, home: str | Path | None = None) -> None:
+    def __init__(self, home: str | Path | None = None, shipped_as_of: date | None = None) -> None:
+        self.home = home
         self.root = store_dir(home)
+        self.shipped_as_of = shipped_as_of  # replay: the shipped snapshot as it stood then
 
     # -- records -------------------------------------------------------------------------
     def records(self) -> list[ImportRecord]:
@@ -116,12 +118,12 @@ class Store:
         """Validate `rows` (history columns) and `open_weight` rows, drop duplicates, and save
         the rest as a new import (unless `dry_run`; nor when nothing is new). Raises DataFileError naming the bad value."""
         rows = _validated(rows, source)
-        known = load_all()
+        known = load_all(home=self.home, shipped_as_of=self.shipped_as_of)
         fresh, dups = _new_rows(rows, known, ("benchmark",))
         ow_fresh = pd.DataFrame()
         if open_weight is not None and len(open_weight):
             ow = read_open_weight(open_weight[list(c for c in OPEN_WEIGHT_COLUMNS if c in open_weight.columns)])
-            ow_fresh, ow_dups = _new_rows(ow, load_open_weight(), ("metric",))
+            ow_fresh, ow_dups = _new_rows(ow, load_open_weight(home=self.home, shipped_as_of=self.shipped_as_of), ("metric",))
             dups += ow_dups
         records = self.records()
         rec = ImportRecord(
@@ -157,9 +159,21 @@ class Store:
         return new
 
 
-def load_all(shipped_only: bool = False, home: str | Path | None = None) -> pd.DataFrame:
-    """The shipped history plus every imported result (``import_id`` 0 for shipped rows)."""
+def _shipped_results(as_of: date | None) -> pd.DataFrame:
     shipped = read_results().assign(import_id=0)
+    if as_of is None:
+        return shipped
+    released = {k: pd.Timestamp(v.released) for k, v in load_metadata().items() if v.released}
+    known = [max(d, released.get(b, d)) for d, b in zip(shipped["date"], shipped["benchmark"])]
+    return shipped[pd.Series(known, index=shipped.index) <= pd.Timestamp(as_of)].reset_index(drop=True)
+
+
+def load_all(shipped_only: bool = False, home: str | Path | None = None, shipped_as_of: date | None = None) -> pd.DataFrame:
+    """The shipped history plus every imported result (``import_id`` 0 for shipped rows).
+
+    `shipped_as_of` replays the past: only shipped results known by then (the later of the
+    model's date and the benchmark's release), as if the snapshot had been taken that day."""
+    shipped = _shipped_results(shipped_as_of)
     if shipped_only:
         return shipped
     extra = Store(home).imported()
@@ -169,9 +183,12 @@ def load_all(shipped_only: bool = False, home: str | Path | None = None) -> pd.D
     return both.sort_values(["benchmark", "date"], kind="stable").reset_index(drop=True)
 
 
-def load_open_weight(shipped_only: bool = False, home: str | Path | None = None) -> pd.DataFrame:
+def load_open_weight(shipped_only: bool = False, home: str | Path | None = None,
+                     shipped_as_of: date | None = None) -> pd.DataFrame:
     """The shipped open-weight scores plus imported ones (``import_id`` 0 for shipped rows)."""
     shipped = read_open_weight().assign(import_id=0)
+    if shipped_as_of is not None:
+        shipped = shipped[shipped["known_at"] <= pd.Timestamp(shipped_as_of)].reset_index(drop=True)
     extra = pd.DataFrame() if shipped_only else Store(home).imported_open_weight()
     if extra.empty:
         return shipped
@@ -263,7 +280,7 @@ def _text(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def import_file(path: str | Path, *, source: str | None = None, dry_run: bool = False,
-                home: str | Path | None = None) -> ImportRecord:
+                home: str | Path | None = None, shipped_as_of: date | None = None) -> ImportRecord:
     """Import a results CSV (benchcast's columns), an open-weight CSV (``open_weight.csv``'s
     columns) or an Epoch AI Benchmarking Hub zip into the store."""
     from priors.epoch import is_epoch_zip, read_epoch_zip
@@ -272,7 +289,7 @@ def import_file(path: str | Path, *, source: str | None = None, dry_run: bool = 
     if not path.is_file():
         raise DataFileError(f"{path}: no such file")
     source = source or str(path)
-    store = Store(home)
+    store = Store(home, shipped_as_of)
     if is_epoch_zip(path):
         export = read_epoch_zip(path)
         return store.add(export.results, open_weight=export.open_weight, source=source, kind="epoch", dry_run=dry_run)

@@ -12,6 +12,7 @@ FORBIDDEN = {
     "priors": {"forecast", "markets", "benchcast", "pymc", "sqlmodel", "typer", "fastapi"},
     "forecast": {"markets", "benchcast", "sqlmodel", "typer", "fastapi"},
     "markets": {"benchcast", "pymc", "pytensor", "sqlmodel", "typer", "fastapi", "uvicorn"},
+    "benchcast": {"benchmarks", "tests"},  # load generators and probes live in benchmarks/, not the product
 }
 
 

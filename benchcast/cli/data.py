@@ -101,7 +101,8 @@ def import_(
             raise typer.Exit(1) from None
         for line in exc.problems[:10]:
             typer.echo(f"error: {line}", err=True)
-        raise fail(f"nothing imported: {len(exc.problems)} bad rows" + (" (first 10 shown)" if len(exc.problems) > 10 else "")) from None
+        n = len(exc.problems)
+        raise fail(f"nothing imported: {n} bad row{'s' if n > 1 else ''}" + (" (first 10 shown)" if n > 10 else "")) from None
     resolved = []
     if db and not dry_run:
         from benchcast.db.autoresolve import autoresolve_url
@@ -112,7 +113,7 @@ def import_(
         return
     _print_record(rec, dry_run)
     for r in resolved:
-        typer.echo(f"resolved #{r['question_id']} {r['outcome']}: {r['title']}  ({r['reason']})")
+        typer.echo(f"resolved #{r['question_id']} {r['outcome']}: {r['title']}; {r['reason']}")
 
 
 @app.command("status")

@@ -93,6 +93,7 @@ def rankings(
     draws: int = typer.Option(300, "--draws", min=50, help="Posterior draws per chain (2 chains)."),
     data: Path = typer.Option(None, "--data", help="Your results CSV (model, organization, country, date, open_weights, metric, score), added to the shipped data."),
     backtest: bool = typer.Option(False, "--backtest", help="Instead: score leader forecasts from monthly as-of dates against three baselines (fits are cached)."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
     workers: int = typer.Option(None, "--workers", min=1, help="With --backtest: fit in this many processes (default: one per core)."),
 ) -> None:
     """Forecast which country or lab will hold the top open-weight model, and the open-closed gap."""
@@ -106,7 +107,10 @@ def rankings(
         raise fail(f"--by {by!r} is not one of country, organization")
     day = _parse_date(as_of, "--as-of") if as_of else None
     days = [_parse_date(v, "--at") for v in at] if at else None
-    frame = read_open_weight() if data is None else add_results(read_open_weight(), read_open_weight(data))
+    from priors.store import load_open_weight
+
+    shipped = load_open_weight(shipped_only)  # shipped + imported scores (`benchcast data import`)
+    frame = shipped if data is None else add_results(shipped, read_open_weight(data))
     config = DEFAULT_SAMPLER.with_overrides(draws=draws, tune=draws)
     if backtest:
         _backtest(frame, metric, seed, config, as_json, plot, workers)
@@ -123,5 +127,9 @@ def rankings(
         echo_json(result.to_dict())
         return
     _render(result)
+    from priors.store import Store
+
+    extra = 0 if shipped_only else len(Store().imported_open_weight())
+    typer.echo("data: shipped only" if shipped_only else f"data: shipped + {extra} imported open-weight scores")
     if plot is not None:
         typer.echo(f"wrote {plot}")

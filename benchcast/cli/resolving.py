@@ -60,3 +60,20 @@ def scoreboard(db: str = DB, plot: Path = typer.Option(None, "--plot", help="Wri
         typer.echo(line)
     if plot:
         typer.echo(f"wrote {plot}")
+
+
+def link_lines(link: dict) -> list[str]:
+    """How a linked question resolves, the model's opening forecast, and the evidence once decided."""
+    if link["kind"] == "leader":
+        lines = [f"linked: {link['leader']} of the open-weight leader on {link['metric']} at {link['at']} "
+                 f"(decided {link['grace_days']} days later)"]
+    else:
+        lines = [f"linked: {link['benchmark']} >= {link['threshold']:g}% by {link['by']}, {link['series']} series, "
+                 f"{link['settings'].replace('_', '-')} settings, grace {link['grace_days']} days"]
+    if link.get("model_forecast"):
+        lines.append(f"model at opening: {' / '.join(f'{p:.3f}' for p in link['model_forecast'])}  ({link.get('model_basis') or 'given'})")
+    ev = link.get("evidence")
+    if ev:
+        lines.append(f"resolved from the data: {link['decided']} - {ev['reason']}")
+        lines += [f"    evidence: {e['model']} | {e['date']} | {e['score']:g} | {e['provenance']} | {e['origin']}" for e in ev["rows"]]
+    return lines

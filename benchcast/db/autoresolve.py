@@ -61,7 +61,7 @@ def qualifying(results: pd.DataFrame, link: dict) -> pd.DataFrame:
     elif link["series"] == "self_reported":
         rows = rows[rows["provenance"] == "self_reported"]
     if link["settings"] == "single_attempt":
-        rows = rows[[is_single_attempt(c) for c in rows["score_column"]]]
+        rows = rows[rows["score_column"].map(is_single_attempt).astype(bool)]
     return rows
 
 
@@ -74,11 +74,11 @@ def decide(link: dict, outcomes: list[str], results: pd.DataFrame, open_weight: 
     hits = rows[rows["score"] >= link["threshold"]].sort_values(["date", "score"], ascending=[True, False], kind="stable")
     if len(hits):
         first = hits.iloc[0]
-        return Decision("YES", f"{first['model']} scored {first['score']:g}% (dated {first['date'].date()})", _evidence(hits))
+        return Decision("YES", f"{first['model']} scored {round(first['score'], 2):g}% (dated {first['date'].date()})", _evidence(hits))
     deadline = date.fromisoformat(link["by"]) + timedelta(days=link["grace_days"])
     if today > deadline:
         best = rows.sort_values(["score", "date"], ascending=[False, True], kind="stable")
-        top = f"best {best.iloc[0]['score']:g}% by {best.iloc[0]['model']}" if len(best) else "no qualifying result"
+        top = f"best {round(best.iloc[0]['score'], 2):g}% by {best.iloc[0]['model']}" if len(best) else "no qualifying result"
         return Decision("NO", f"no result >= {link['threshold']:g}% by {link['by']} ({top}; grace ended {deadline})",
                         _evidence(best.head(1)))
     return None
@@ -160,3 +160,24 @@ def autoresolve_url(url: str | None, today: date | None = None) -> list[dict]:
 
 
 __all__ = ["Decision", "autoresolve", "autoresolve_url", "decide", "qualifying"]
+
+
+def start_periodic(engine: Engine, every_s: float, report=None) -> "threading.Event":  # type: ignore[no-untyped-def]
+    """Run `autoresolve` every `every_s` seconds in a daemon thread (what `benchcast serve`
+    does); `report(list)` receives each non-empty result, `report(error)` each failure.
+    Returns the event that stops the thread."""
+    import threading
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every_s):
+            try:
+                done = autoresolve(engine)
+            except Exception as exc:  # keep serving: one bad pass must not stop the next
+                done = exc
+            if report and done:
+                report(done)
+
+    threading.Thread(target=loop, name="benchcast-autoresolve", daemon=True).start()
+    return stop

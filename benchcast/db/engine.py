@@ -74,8 +74,14 @@ def _sqlite_engine(url: str) -> Engine:
         kwargs.update(pool_size=20, max_overflow=20)
         path = url.split("///", 1)[-1]
         if path:
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(path).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(f"cannot use {folder} as the folder of the database file: {exc.strerror or exc}") from None
     engine = create_engine(url, **kwargs)
+
+    file = None if is_memory else Path(url.split("///", 1)[-1]).expanduser().absolute()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -88,6 +94,8 @@ def _sqlite_engine(url: str) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cur.close()
+        if file is not None and engine.pool not in _FILES:
+            _FILES[engine.pool] = (file, _identity(file))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
@@ -119,6 +127,32 @@ def process_write_lock(engine: Engine) -> threading.Lock | None:
         return _WRITE_LOCKS.setdefault(engine.pool, threading.Lock())
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def check_database_file(engine: Engine) -> None:
+    """Raise Unavailable unless `engine`'s SQLite file is still the file it first opened.
+
+    A file deleted, moved or replaced under a running server (or its folder removed) would
+    otherwise take writes into an unlinked inode and lose them at restart.
+    """
+    known = _FILES.get(engine.pool)
+    if known is None:
+        return
+    path, identity = known
+    if identity is not None and _identity(path) != identity:
+        from benchcast.db.errors import Unavailable
+
+        raise Unavailable(f"the database file {path} was deleted, moved or replaced while the server ran: "
+                          "writes are refused so that nothing acknowledged is lost; restart the server")
+
+
+_FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # pool -> (SQLite file, (device, inode))
 _LOCKS_GUARD = threading.Lock()
 _WRITE_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -132,8 +166,34 @@ def create_all(engine: Engine) -> None:
 
     try:
         SQLModel.metadata.create_all(engine)
+        add_missing_columns(engine)
     except OperationalError as exc:
         raise unreachable(engine, exc) from None
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add the nullable columns that a newer `models.py` declares to tables an older one made.
+
+    `create_all` makes missing tables only; a database made before a column was added would
+    otherwise fail on first use. Returns ``table.column`` for each column added.
+    """
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    tables = set(inspector.get_table_names())
+    added = []
+    with engine.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in tables:
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have or not column.nullable or column.primary_key:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
+                added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def unreachable(engine: Engine, exc: Exception) -> ConfigError:

@@ -145,7 +145,8 @@ def create_linked_question(engine: Engine, *, created_by: int, spec: dict) -> di
     else:
         spec["kind"] = "binary"
     day = link.at if link.kind == "leader" else link.by
-    spec["closes_at"] = spec.get("closes_at") or f"{day}T23:59:59Z"
+    if not spec.get("closes_at") and date.fromisoformat(day) >= date.today():
+        spec["closes_at"] = f"{day}T23:59:59Z"  # trading stops at the deadline; a past one leaves it open
     forecast = spec["link"].get("model_forecast")
     n = len(spec.get("outcomes") or ["YES", "NO"])
     if forecast is not None and (len(forecast) != n or not all(0.0 <= p <= 1.0 for p in forecast)):

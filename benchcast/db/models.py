@@ -97,6 +97,7 @@ class Order(SQLModel, table=True):
     engine_order_id: int | None = None  # the engine's id of a resting order in its market
     status: str = Field(default="filled", max_length=16)  # filled | resting | done | cancelled
     idempotency_key: str | None = Field(default=None, max_length=128)
+    request_hash: str | None = Field(default=None, max_length=64)  # binds the key to its request (see idempotency)
     result: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON reply
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
 

@@ -29,7 +29,8 @@ from benchcast.db.linked import link_rows
 from benchcast.db.models import Question, Resolution, Trade, User
 from markets.scoring import brier, log_score
 
-MARKET_CLOSE, MARKET_TW, MODEL = "market (at close)", "market (time-weighted)", "model (at opening)"
+MARKET_CLOSE, MARKET_TW, MODEL = "market_close", "market_time_weighted", "model"
+LABELS = {MARKET_CLOSE: "market (at close)", MARKET_TW: "market (time-weighted)", MODEL: "model (at opening)"}
 
 
 def _truth(row, n: int) -> list[float] | None:  # type: ignore[no-untyped-def]
@@ -61,6 +62,28 @@ def _scores(p: list[float], o: list[float]) -> dict[str, float]:
     return {"brier": round(brier(p, o), 6), "log": round(log_score(p, o), 6)}
 
 
+def _entry(q, trades: list, link: dict | None, names: dict[int, str]) -> dict | None:  # type: ignore[no-untyped-def]
+    """One resolved question's forecasts and scores (None for a cancelled one)."""
+    o = _truth(q, len(json.loads(q.initial_prices)))
+    if o is None:
+        return None
+    end = min(q.closes_at, q.resolved_at) if q.closes_at else q.resolved_at
+    close, tw = _path(q, trades, end)
+    model = (link or {}).get("model_forecast")
+    entry = {"question_id": q.id, "title": q.title, "truth": o, MARKET_CLOSE: close, MARKET_TW: tw, MODEL: model,
+             "traders": {}, "scores": {MARKET_CLOSE: _scores(close, o), MARKET_TW: _scores(tw, o)}}
+    if model:
+        entry["scores"][MODEL] = _scores(model, o)
+    last: dict[int, list[float]] = {}
+    for t in trades:
+        if t.created_at <= end:
+            last[t.user_id] = json.loads(t.prices_after)
+    for uid, p in last.items():
+        entry["traders"][names.get(uid, str(uid))] = p
+        entry["scores"][f"trader:{names.get(uid, uid)}"] = _scores(p, o)
+    return entry
+
+
 def build_scoreboard(engine: Engine) -> dict:
     """Per-question forecasts and scores, and each forecaster's mean over its questions."""
     Q, R, T, U = Question.__table__, Resolution.__table__, Trade.__table__, User.__table__
@@ -73,32 +96,14 @@ def build_scoreboard(engine: Engine) -> dict:
     by_q: dict[int, list] = {}
     for t in trades:
         by_q.setdefault(t.question_id, []).append(t)
-    rows, totals = [], {}
-    for q in resolved:
-        n = len(json.loads(q.initial_prices))
-        o = _truth(q, n)
-        if o is None:
-            continue
-        end = min(q.closes_at, q.resolved_at) if q.closes_at else q.resolved_at
-        close, tw = _path(q, by_q.get(q.id, []), end)
-        model = (links.get(q.id) or {}).get("model_forecast")
-        entry = {"question_id": q.id, "title": q.title, "truth": o, MARKET_CLOSE: close, MARKET_TW: tw, MODEL: model,
-                 "traders": {}, "scores": {MARKET_CLOSE: _scores(close, o), MARKET_TW: _scores(tw, o)}}
-        if model:
-            entry["scores"][MODEL] = _scores(model, o)
-        last: dict[int, list[float]] = {}
-        for t in by_q.get(q.id, []):
-            if t.created_at <= end:
-                last[t.user_id] = json.loads(t.prices_after)
-        for uid, p in last.items():
-            entry["traders"][names.get(uid, str(uid))] = p
-            entry["scores"][f"trader {names.get(uid, uid)}"] = _scores(p, o)
-        for who, s in entry["scores"].items():
-            totals.setdefault(who, []).append(s)
-        rows.append(entry)
+    rows = [e for e in (_entry(q, by_q.get(q.id, []), links.get(q.id), names) for q in resolved) if e is not None]
+    totals: dict[str, list] = {}
+    for entry in rows:
+        for who, sc in entry["scores"].items():
+            totals.setdefault(who, []).append(sc)
     summary = [{"forecaster": who, "n": len(s), "brier": round(float(np.mean([x["brier"] for x in s])), 4),
                 "log": round(float(np.mean([x["log"] for x in s])), 4)} for who, s in totals.items()]
-    summary.sort(key=lambda r: (not r["forecaster"].startswith(("market", "model")), r["brier"]))
+    summary.sort(key=lambda r: (r["forecaster"].startswith("trader:"), r["brier"]))
     return {"questions": rows, "summary": summary, "head_to_head": _head_to_head(rows)}
 
 
@@ -117,15 +122,15 @@ def render_lines(board: dict) -> list[str]:
     """The scoreboard as text: one line per question, then the summary table."""
     if not board["questions"]:
         return ["no resolved questions yet"]
-    out = []
+    out = ["probability each gave to what happened:  market at close / time-weighted / model at opening"]
     for r in board["questions"]:
-        outcome = r["truth"].index(max(r["truth"]))
-        model = f"{r[MODEL][0]:.2f}" if r[MODEL] else "  - "
-        out.append(f"#{r['question_id']:<3} {r['title'][:58]:<58}  paid {r['truth'][0]:g}  market close {r[MARKET_CLOSE][0]:.2f}"
-                   f"  tw {r[MARKET_TW][0]:.2f}  model {model}  (first outcome; winner #{outcome})")
-    width = max(len(s["forecaster"]) for s in board["summary"])
+        won = r["truth"].index(max(r["truth"]))
+        model = f"{r[MODEL][won]:.2f}" if r[MODEL] else "  - "
+        out.append(f"#{r['question_id']:<3} {r['title'][:62]:<62}  {r[MARKET_CLOSE][won]:.2f} / {r[MARKET_TW][won]:.2f} / {model}")
+    width = max(len(LABELS.get(s["forecaster"], s["forecaster"])) for s in board["summary"])
     out += ["", f"{'forecaster':<{width}}  {'n':>3}  {'Brier':>7}  {'log':>8}   (Brier: lower is better; log: higher)"]
-    out += [f"{s['forecaster']:<{width}}  {s['n']:>3}  {s['brier']:>7.4f}  {s['log']:>8.4f}" for s in board["summary"]]
+    out += [f"{LABELS.get(s['forecaster'], s['forecaster']):<{width}}  {s['n']:>3}  {s['brier']:>7.4f}  {s['log']:>8.4f}"
+            for s in board["summary"]]
     h = board["head_to_head"]
     if h["n"]:
         out.append(f"market vs model on {h['n']} questions: Brier {h['market_brier']:.4f} vs {h['model_brier']:.4f}; "
@@ -151,10 +156,10 @@ def calibration_plot(board: dict, path: str | Path) -> Path:
         xs = [float(np.mean(np.asarray(f)[idx == k])) for k in range(5) if (idx == k).any()]
         ys = [float(np.mean(np.asarray(o)[idx == k])) for k in range(5) if (idx == k).any()]
         ax.scatter(f, o, color=color, alpha=0.25, s=12)
-        ax.plot(xs, ys, marker="o", color=color, label=f"{key} ({len(f)} forecasts)")
+        ax.plot(xs, ys, marker="o", color=color, label=f"{LABELS[key]} ({len(f)} forecasts)")
     ax.set(xlim=(0, 1), ylim=(-0.03, 1.03), xlabel="forecast probability", ylabel="observed frequency",
            title="Calibration on resolved questions")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="lower right", fontsize=8)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out)

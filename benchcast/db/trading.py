@@ -5,7 +5,8 @@ database through BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE), decode the
 `Market`, let `markets` price and execute, then write the order, its trades, one balanced
 ledger transaction and the new state together. Any error rolls everything back.
 
-An idempotency key makes a retried order return the first answer instead of trading twice.
+An idempotency key makes a retried order return the first answer instead of trading twice, and
+refuses a different order sent with a used key (see `idempotency`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ import json
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
-from benchcast.db import ledger
-from benchcast.db.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from benchcast.db import idempotency, ledger
+from benchcast.db.errors import Conflict, Forbidden, InvalidRequest, NotFound, integrity_errors
 from benchcast.db.marketstate import dump_market, load_market, remember
 from benchcast.db.models import MarketState, Order, Outcome, Question, Trade, utcnow
 from benchcast.db.raw import Raw
@@ -82,23 +82,6 @@ def _limit_fill_moves(lf: LimitFill, qid: int, i: int) -> list[tuple[str, int]]:
     return moves
 
 
-def _existing(conn: Connection, user_id: int, key: str) -> dict | None:
-    row = Raw(conn).one("SELECT id, question_id, result FROM bc_order WHERE user_id = :u AND idempotency_key = :k", {"u": user_id, "k": key})
-    if row is None:
-        return None
-    out = json.loads(row[2])
-    out["order_id"] = row[0]
-    out["_question_id"] = row[1]
-    return out
-
-
-def _replay(found: dict, question_id: int, key: str) -> dict:
-    if found.pop("_question_id") != question_id:
-        raise Conflict(f"idempotency key {key!r} was already used for an order on another question")
-    found["replayed"] = True
-    return found
-
-
 def place_order(
     engine: Engine, *, user_id: int, question_id: int, outcome: str, side: str, amount: float | None = None,
     shares: float | None = None, limit_price: float | None = None, idempotency_key: str | None = None, resting: bool = False,
@@ -108,53 +91,56 @@ def place_order(
     if resting and limit_price is None:
         raise InvalidRequest("a resting order needs limit_price")
     holder: dict = {}
+    digest = None if idempotency_key is None else idempotency.request_hash(
+        question_id, outcome, side, order.amount, order.shares, limit_price, resting)
 
     def work(conn: Connection) -> dict:
         text, version = lock_market(conn, question_id)
         raw = Raw(conn)
+        now = utcnow()
         if idempotency_key is not None:
-            found = _existing(conn, user_id, idempotency_key)
+            found = idempotency.replay(raw, user_id=user_id, key=idempotency_key, digest=digest, now=now)  # type: ignore[arg-type]
             if found is not None:
-                return _replay(found, question_id, idempotency_key)
+                return found
         market = load_market(text, key=cache_key(engine, question_id, version))
         cash = raw.value("SELECT balance FROM bc_account WHERE key = :k", {"k": ledger.user_cash(user_id)}) or 0
-        now = utcnow()
         r = execute(market, order, cash=cash, now=now, is_resting=resting)
         result = {
             "status": r.status, "outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
             "average_price": r.average_price, "prices_after": list(r.prices_after),
             "balance": to_units(cash + r.balance_changes[order.trader]),
         }
-        order_id = _persist(conn, raw, question_id, user_id, r, version, result, idempotency_key, ledger.db_time(now, raw.is_sqlite))
+        order_id = _persist(conn, raw, question_id, user_id, r, version, result, (idempotency_key, digest),
+                            ledger.db_time(now, raw.is_sqlite))
         holder["cache"] = (cache_key(engine, question_id, version + 1), r.market)
         return {"order_id": order_id, **result}
 
     try:
         result = run_write(engine, work)
-    except IntegrityError:
+    except integrity_errors():
         if idempotency_key is None:
             raise
-        with engine.connect() as conn:  # a concurrent retry with the same key won the race
-            found = _existing(conn, user_id, idempotency_key)
+        with engine.begin() as conn:  # a concurrent request with the same key (on another question) won the race
+            found = idempotency.replay(Raw(conn), user_id=user_id, key=idempotency_key, digest=digest, now=utcnow())  # type: ignore[arg-type]
         if found is None:
             raise
-        return _replay(found, question_id, idempotency_key)
+        return found
     if "cache" in holder:
         remember(*holder["cache"])
     return result
 
 
 def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: OrderResult, version: int, result: dict,
-             idempotency_key: str | None, t) -> int:  # type: ignore[no-untyped-def]
+             key: tuple[str | None, str | None], t) -> int:  # type: ignore[no-untyped-def]
     """Write the order row (once, with its answer), its trades, its ledger moves and the new state."""
     o, market = r.order, r.market
     i = market.question.index(o.outcome)
     order_id = raw.value(
         "INSERT INTO bc_order (question_id, user_id, outcome_idx, side, amount, shares_in, limit_price, is_resting, "
-        "engine_order_id, status, idempotency_key, result, created_at) VALUES (:q, :u, :i, :side, :amount, :shares, :lp, "
-        ":resting, :eid, :status, :key, :result, :t) RETURNING id",
+        "engine_order_id, status, idempotency_key, request_hash, result, created_at) VALUES (:q, :u, :i, :side, :amount, "
+        ":shares, :lp, :resting, :eid, :status, :key, :hash, :result, :t) RETURNING id",
         {"q": question_id, "u": user_id, "i": i, "side": o.side, "amount": o.amount, "shares": o.shares,
-         "lp": o.limit_price, "resting": r.is_resting, "eid": r.order_id, "status": r.status, "key": idempotency_key,
+         "lp": o.limit_price, "resting": r.is_resting, "eid": r.order_id, "status": r.status, "key": key[0], "hash": key[1],
          "result": json.dumps(result), "t": t},
     )
     moves: list[tuple[str, int]] = []

@@ -16,7 +16,7 @@ from typing import TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from benchcast.db.engine import process_write_lock, writing
+from benchcast.db.engine import check_database_file, process_write_lock, writing
 
 T = TypeVar("T")
 #: PostgreSQL SQLSTATEs worth retrying: serialization_failure, deadlock_detected.
@@ -25,8 +25,12 @@ RETRYABLE = {"40001", "40P01"}
 
 @contextlib.contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a write transaction (see the module docstring)."""
+    """A connection in a write transaction (see the module docstring).
+
+    On SQLite it first checks that the database file is still the one the engine opened."""
     lock = process_write_lock(engine)
+    if lock is not None:
+        check_database_file(engine)
     if lock is not None:
         lock.acquire()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -35,9 +35,12 @@ def clean_name(name: str) -> str:
 
 def join(
     engine: Engine, *, name: str, invite: str | None = None, expected_invite: str | None = None,
-    starting_balance: int = STARTING_BALANCE,
+    starting_balance: int = STARTING_BALANCE, max_players: int | None = None,
 ) -> tuple[dict, str]:
-    """Create a trader named `name` with a starting balance; return (user row, token)."""
+    """Create a trader named `name` with a starting balance; return (user row, token).
+
+    At most `max_players` traders (the host not counted) may join: one invite must not mint
+    unlimited accounts, each with a starting balance."""
     if expected_invite and invite != expected_invite:
         raise Forbidden("a valid invite code is needed to join this session")
     name = clean_name(name)
@@ -47,6 +50,8 @@ def join(
     token = new_token()
     try:
         with write_transaction(engine) as conn:
+            if max_players is not None:
+                _check_room(conn, max_players)
             if conn.execute(select(USER.c.id).where(USER.c.name == name)).first():
                 raise Conflict(players.taken(name, name))
             user_id = conn.execute(insert(USER).values(name=name, token_hash=hash_token(token), is_host=False).returning(USER.c.id)).scalar_one()
@@ -55,6 +60,17 @@ def join(
     except IntegrityError:
         raise Conflict(players.taken(name, name)) from None
     return {"id": user_id, "name": name, "is_host": False}, token
+
+
+def _check_room(conn: Connection, max_players: int) -> None:
+    """Raise Conflict when `max_players` traders have joined (joins are serialized: SQLite's write
+    lock, or the host's row locked FOR UPDATE on PostgreSQL)."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(select(USER.c.id).where(USER.c.name == HOST_NAME).with_for_update())
+    joined = conn.execute(select(func.count()).select_from(USER).where(USER.c.is_host.is_(False))).scalar_one()
+    active = joined - len(players.removed_ids(conn))  # a player the host removed frees a place
+    if active >= max_players:
+        raise Conflict(f"this session is full: it has {active} players, the most the host allows")
 
 
 def ensure_host(engine: Engine, token: str, starting_balance: int = STARTING_BALANCE) -> dict:

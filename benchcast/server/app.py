@@ -14,10 +14,8 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from benchcast.db.errors import ServiceError
-from benchcast.server.limits import BodySizeLimit, RateLimiter
-from benchcast.units import describe
-from markets.errors import MarketError
+from benchcast.server.limits import EdgeGuard, RateLimiter
+from benchcast.server.errors import HANDLED, detail_for, status_for
 
 WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 
@@ -28,11 +26,15 @@ class Settings:
 
     invite: str | None = None
     host_token: str | None = None
-    rate_per_s: float = 200.0
+    rate_per_s: float = 200.0  # per user
     rate_burst: float = 400.0
+    ip_rate_per_s: float = 100.0  # per client address, reads and writes alike
+    ip_burst: float = 200.0
     join_rate_per_s: float = 5.0
     join_burst: float = 50.0
     max_body_bytes: int = 64 * 1024
+    max_header_bytes: int = 16 * 1024
+    max_players: int = 50
     inline_writes: bool | None = None  # None: on for SQLite, off for PostgreSQL
 
 
@@ -50,6 +52,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.settings = settings
     app.state.limiter = RateLimiter(settings.rate_per_s, settings.rate_burst)
+    ip_limiter = RateLimiter(settings.ip_rate_per_s, settings.ip_burst)
     app.state.join_limiter = RateLimiter(settings.join_rate_per_s, settings.join_burst)
     app.state.user_cache = {}
     # One writer at a time on SQLite (it has one write lock); a few on PostgreSQL (row locks).
@@ -62,7 +65,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.include_router(people.router)
     app.include_router(events.router)
     _add_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(EdgeGuard, max_body_bytes=settings.max_body_bytes, max_header_bytes=settings.max_header_bytes,
+                       ip_limiter=ip_limiter)
 
     if WEB_DIR.is_dir():
         app.mount("/web", StaticFiles(directory=WEB_DIR), name="web")
@@ -75,13 +79,11 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ServiceError)
-    async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+    async def mapped(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": detail_for(exc)}, status_code=status_for(exc))
 
-    @app.exception_handler(MarketError)
-    async def market_error(_request: Request, exc: MarketError) -> JSONResponse:
-        return JSONResponse({"detail": describe(exc)}, status_code=market_error_status(exc))
+    for cls in HANDLED:
+        app.add_exception_handler(cls, mapped)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -91,15 +93,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
-
-def market_error_status(exc: MarketError) -> int:
-    """409 when the market's state refuses the order, 404 for an unknown order, else 400."""
-    from markets import errors as e
-
-    if isinstance(exc, e.UnknownOrder):
-        return 404
-    state = (e.MarketClosed, e.MarketResolved, e.InsufficientShares, e.InsufficientFunds, e.LimitPriceNotMet, e.PriceOutOfBounds)
-    return 409 if isinstance(exc, state) else 400
+    @app.exception_handler(Exception)
+    async def server_error(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "internal server error"}, status_code=500)
 
 
 def describe_validation(exc: RequestValidationError) -> str:

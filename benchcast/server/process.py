@@ -37,11 +37,11 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> ServerProcess:
-        cmd = [sys.executable, "-m", "benchcast.cli.main", "serve", "--port", str(self.port), "--db", self.db_url,
-               "--host-token", self.host_token, *self.extra]
+        cmd = [sys.executable, "-m", "benchcast.cli.main", "serve", "--port", str(self.port), "--db", self.db_url, *self.extra]
         # Output goes to a file, not a pipe nobody drains (a full pipe would block the server).
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(self.env or {})})
+        env = {**os.environ, "BENCHCAST_HOST_TOKEN": self.host_token, **(self.env or {})}  # never on the command line
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -83,20 +83,22 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
     client = request.client.host if request.client else "?"
     if not request.app.state.join_limiter.allow(f"ip:{client}"):
         raise HTTPException(429, "too many joins: slow down", {"Retry-After": "1"})
-    user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=request.app.state.settings.invite)
+    settings = request.app.state.settings
+    user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=settings.invite,
+                              max_players=settings.max_players)
     return {"user_id": user["id"], "name": user["name"], "token": token, "balance": to_units(users.STARTING_BALANCE),
             "link": players.reentry_link(str(request.base_url), token)}
 
 
 @router.get("/me", response_model=schemas.MeOut, responses=AUTH_RESPONSES)
 async def me(request: Request, user: User, engine: EngineDep) -> dict:
-    """Your balance, positions (valued at current prices), open limit orders and profit."""
+    """Your balance, positions (valued at what selling them now would return), open limit orders and profit."""
     return await read(request, portfolio.portfolio, engine, user_id=user["id"])
 
 
 @router.get("/leaderboard", response_model=list[schemas.LeaderRow])
 async def leaderboard(request: Request, engine: EngineDep) -> list[dict]:
-    """Traders ranked by total value (cash plus positions at current prices)."""
+    """Traders ranked by value: cash plus what selling every position now would return (liquidation value)."""
     return await read(request, portfolio.leaderboard, engine)
 
 
@@ -111,6 +113,7 @@ async def create_question(request: Request, body: schemas.QuestionCreate, host: 
     """Open a market on a new question (host only); the subsidy comes from the house.
 
     With `link`, the question is tied to the benchmark data and resolves itself from it."""
+    questions.check_closes_at(questions.parse_time(body.closes_at))  # a close time given must be ahead
     if body.link is not None:
         spec = body.model_dump(exclude_none=True) | {"link": body.link.model_dump(exclude_none=True)}
         return await write(request, linked.create_linked_question, engine, created_by=host["id"], spec=spec)

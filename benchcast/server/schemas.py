@@ -1,4 +1,9 @@
-"""Request and response bodies of the REST API (pydantic; the shell's edge)."""
+"""Request and response bodies of the REST API (pydantic; the shell's edge).
+
+Request bodies are strict: a number must be a JSON number (``true`` or ``"5"`` is refused with
+422, not read as 1 or 5), amounts, shares and prices finite and positive, and unknown fields
+are refused.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,17 @@ def _no_nul(text: str) -> str:
 
 #: Text without NUL characters (PostgreSQL cannot store them).
 Text = Annotated[str, AfterValidator(_no_nul)]
-#: A finite number no larger in size than a sane market could ever see.
-Money = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
+#: A finite positive number of units (money or shares), no larger than a sane market could see.
+Money = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=1e12)]
+#: A price strictly between 0 and 1.
+Price = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=1)]
+#: A probability in [0, 1] (the engine checks that a vector sums to 1).
+Probability = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1)]
 Key = Annotated[Text, Field(min_length=1, max_length=128)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class JoinIn(Strict):
@@ -61,7 +70,7 @@ class QuestionCreate(Strict):
     mechanism: Literal["lmsr", "cpmm"] = "lmsr"
     subsidy: Money = 100.0
     closes_at: Annotated[Text, Field(max_length=40)] | None = None
-    initial_prices: Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(max_length=20)] | None = None
+    initial_prices: Annotated[list[Price], Field(max_length=20)] | None = None
     criteria: Annotated[Text, Field(max_length=2000)] = Field("", description="How the question resolves: the source and the rule.")
     description: Annotated[Text, Field(max_length=10_000)] = Field("", description="Background, in markdown (rendered without raw HTML).")
     link: LinkIn | None = Field(None, description="Tie the question to the benchmark data; title and criteria are written from it.")
@@ -97,9 +106,11 @@ class OrderIn(Strict):
     side: Literal["buy", "sell"]
     amount: Money | None = None
     shares: Money | None = None
-    limit_price: Annotated[float, Field(allow_inf_nan=False, ge=-10.0, le=10.0)] | None = None
+    limit_price: Price | None = None
     resting: bool = Field(False, description="Rest as a limit order until the price reaches limit_price (fills what it can now).")
-    idempotency_key: Key | None = None
+    idempotency_key: Key | None = Field(
+        None, description="Send the same key to retry safely: the same order replays its first answer; a different order "
+                          "with a used key is refused with 422. Keys expire 24 hours after first use.")
 
 
 class QuoteIn(Strict):
@@ -107,7 +118,7 @@ class QuoteIn(Strict):
     side: Literal["buy", "sell"]
     amount: Money | None = None
     shares: Money | None = None
-    limit_price: Annotated[float, Field(allow_inf_nan=False, ge=-10.0, le=10.0)] | None = None
+    limit_price: Price | None = None
     resting: bool = False
 
 
@@ -138,8 +149,8 @@ class QuoteOut(BaseModel):
 class ResolveIn(Strict):
     outcome: Key | None = None
     probability: (
-        Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
-        | Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]], Field(min_length=2, max_length=20)]
+        Probability
+        | Annotated[list[Probability], Field(min_length=2, max_length=20)]
         | None
     ) = Field(None, description="P(YES) of a binary question, or one probability per outcome (summing to 1).")
     cancel: bool | None = None

@@ -10,7 +10,7 @@ import os
 
 from benchcast.db.audit import audit_database
 from benchcast.db.engine import make_engine
-from benchcast.server.loadgen import check_acknowledged, run_load, setup_session
+from benchmarks.loadgen import LOAD, check_acknowledged, run_load, setup_session
 from benchcast.server.process import ServerProcess
 
 CLIENTS = int(os.environ.get("BENCHCAST_LOAD_CLIENTS", "20"))
@@ -19,7 +19,7 @@ TOKEN = "host-token-concurrency-0123456789"
 
 
 def test_concurrent_clients_conserve_money_and_record_every_order(db_url):
-    with ServerProcess(db_url, TOKEN) as server:
+    with ServerProcess(db_url, TOKEN, extra=LOAD) as server:
         questions, users = setup_session(server.url, TOKEN, CLIENTS)
         result = run_load(server.url, users, questions, ORDERS, seed=7, bad_fraction=0.12)
     assert result.server_errors == []

@@ -15,14 +15,14 @@ from sqlalchemy import func, select
 from benchcast.db.audit import audit_database
 from benchcast.db.engine import make_engine
 from benchcast.db.models import Order
-from benchcast.server.loadgen import check_acknowledged, run_load, setup_session
+from benchmarks.loadgen import LOAD, check_acknowledged, run_load, setup_session
 from benchcast.server.process import ServerProcess
 
 TOKEN = "host-token-crash-test-0123456789"
 
 
 def test_kill_9_mid_load_loses_nothing_acknowledged(db_url):
-    server = ServerProcess(db_url, TOKEN).start()
+    server = ServerProcess(db_url, TOKEN, extra=LOAD).start()
     try:
         questions, users = setup_session(server.url, TOKEN, 20)
         stop = threading.Event()
@@ -36,7 +36,7 @@ def test_kill_9_mid_load_loses_nothing_acknowledged(db_url):
         result = box["r"]
         assert result.server_errors == []
         assert 50 < len(result.acknowledged) < 20 * 400  # killed in the middle of the load
-        server = ServerProcess(db_url, TOKEN, port=server.port).start()
+        server = ServerProcess(db_url, TOKEN, port=server.port, extra=LOAD).start()
         engine = make_engine(db_url)
         try:
             assert audit_database(engine).problems == []

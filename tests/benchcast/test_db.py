@@ -8,7 +8,7 @@ from sqlalchemy import select, text, update
 from benchcast.db import ledger, questions, resolutions, trading, users
 from benchcast.db.audit import audit_database
 from benchcast.db.engine import create_all, make_engine, resolve_url
-from benchcast.db.errors import Conflict, Forbidden, InsufficientFunds, LedgerImbalance, NotFound
+from benchcast.db.errors import Conflict, Forbidden, IdempotencyMismatch, InsufficientFunds, LedgerImbalance, NotFound
 from benchcast.db.models import Account
 from benchcast.errors import ConfigError
 from markets.errors import InsufficientShares, InvalidAmount, MarketError, MarketResolved, UnknownOutcome
@@ -130,7 +130,7 @@ def test_idempotency_key_never_trades_twice(engine, host):
     again = trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=10.0, idempotency_key="k-1")
     assert again["order_id"] == first["order_id"] and again["replayed"] is True
     assert _balances(engine)[ledger.user_cash(a["id"])] == users.STARTING_BALANCE - 10_000_000
-    with pytest.raises(Conflict, match="another question"):
+    with pytest.raises(IdempotencyMismatch, match="already used for another order"):
         trading.place_order(engine, user_id=a["id"], question_id=other["id"], outcome="YES", side="buy", amount=10.0, idempotency_key="k-1")
     _assert_audit(engine)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -9,6 +11,8 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402
 
 TOKEN = "host-token-fuzz-test-0123456789"
+#: What people must never see in an error: micro-units, ledger keys or trader ids, Python reprs.
+INTERNALS = re.compile(r"micro|\buser[: ]?\d|\btrader\b|\b\d+'s\b|<\w+ object|\bNone\b|\{'|\['|Traceback")
 EXAMPLES = 40  # per operation and mode (valid and invalid inputs)
 
 
@@ -48,6 +52,8 @@ def test_no_input_gets_a_server_error(db_url):
                 detail = response.json().get("detail")
                 if not isinstance(detail, str):
                     failures.append(f"{case.method} {case.formatted_path}: detail {detail!r} is not a string")
+                elif INTERNALS.search(detail):
+                    failures.append(f"{case.method} {case.formatted_path} {case.body!r}: detail {detail!r} shows internals")
 
         try:
             check()

@@ -111,3 +111,35 @@ def test_leader_link_and_bad_links(client, host_headers, engine):
     bad = client.post("/api/questions", json={"link": GPQA_LINK | {"by": "2026-13-01"}}, headers=host_headers)
     assert bad.status_code == 400 and bad.json()["detail"] == "link.by '2026-13-01' is not a date such as 2027-12-31"
     assert len(client.get("/api/questions").json()) == 1  # rejected requests created nothing
+    seeded = client.post("/api/questions", headers=host_headers, json={  # how `market seed` opens one
+        "title": "Humanity's Last Exam best score >= 50% by 2027-12-31", "initial_prices": [0.43, 0.57],
+        "link": {"benchmark": "Humanity's Last Exam", "threshold": 50, "by": "2027-12-31", "model_forecast": [0.433, 0.567]}})
+    assert seeded.status_code == 201, seeded.text
+    s = seeded.json()
+    assert s["title"] == "Humanity's Last Exam best score >= 50% by 2027-12-31" and s["outcomes"][0]["price"] == 0.43
+    assert s["criteria"].startswith("YES if benchcast's data (shipped plus imported results) holds a result of 50% or more on Humanity's Last Exam")
+
+
+def test_serve_resolves_periodically(engine, tmp_path):
+    import time
+
+    from benchcast.db import users
+    from benchcast.db.autoresolve import start_periodic
+    from benchcast.db.linked import create_linked_question
+    from benchcast.db.questions import get_question
+
+    host = users.ensure_host(engine, "host-token-periodic-0123456789")["id"]
+    q = create_linked_question(engine, created_by=host, spec={
+        "link": {"benchmark": "GPQA Diamond", "threshold": 90, "by": "2027-06-30"}, "subsidy": 10.0})
+    seen: list = []
+    stop = start_periodic(engine, 0.05, report=seen.append)
+    try:
+        for _ in range(200):
+            if seen:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    # the shipped 94.6% (epoch_run, 2026-03-05) already settles ">= 90 by 2027-06-30"
+    assert [(r["question_id"], r["outcome"]) for r in seen[0]] == [(q["id"], "YES")]
+    assert get_question(engine, q["id"])["status"] == "resolved"
