@@ -86,3 +86,25 @@ class MarketClient:
 
     def leaderboard(self) -> list[dict]:
         return self._call("GET", "/api/leaderboard")
+
+    def players(self) -> list[dict]:
+        return self._call("GET", "/api/players")
+
+    def reissue(self, name: str) -> dict:
+        return self._call("POST", f"/api/players/{quote_path(name)}/reissue")
+
+    def remove_player(self, name: str) -> dict:
+        return self._call("DELETE", f"/api/players/{quote_path(name)}")
+
+    def payouts(self, question_id: int) -> list[dict]:
+        return self._call("GET", f"/api/questions/{question_id}/payouts")
+
+    def my_history(self) -> dict:
+        return self._call("GET", "/api/me/history")
+
+
+def quote_path(text: str) -> str:
+    """`text` as one URL path segment."""
+    from urllib.parse import quote
+
+    return quote(text, safe="")

@@ -1,15 +1,17 @@
-"""Wall time of `benchcast forecast` cold and warm, against the naive way, and `priors build`.
+"""Wall times of benchcast's slow paths, as ratios to `python -c "import pymc"` in the same run.
 
-    python benchmarks/forecast.py [--benchmark NAME] [--repeats N]
+    python benchmarks/forecast.py [--repeats N] [--skip-backtest] [--skip-build] [--workers N]
 
-cold     first run: empty fit cache and an empty pytensor compile directory (C compilation)
-refit    warm compile cache, but the fit is sampled again (--refit)
-warm     the same command again: the fit is read back from the cache
-naive    refit the full hierarchical model over every benchmark, then the forecast from it
-build    `benchcast priors build` to a temporary file
+import       `python -c "import pymc"`: the baseline every figure is divided by
+cold         the first forecast of the example CSV: empty fit cache, empty compile directory
+uncached     a forecast of the example CSV in a fresh process with --refit (new data: no fit
+             cache), the compile directory warm
+backtest     `benchcast backtest` with its defaults
+build        `benchcast priors build` to a temporary file
+sampler      leapfrog steps per draw and divergences of the example CSV's fit (in process)
 
-Each figure is the median of --repeats runs (cold and build: one run), all in this process's
-run, so they compare like with like on a machine that may be busy.
+Every timed command runs in a fresh process; repeated figures are medians. On a busy machine
+the ratios hold better than the seconds.
 """
 
 from __future__ import annotations
@@ -21,26 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
-NAIVE = """
-import sys
-from datetime import date
-import numpy as np
-from priors.history import read_results, load_metadata
-from forecast.saturation.population import build_prior, population_data
-from forecast.series import to_years
-from forecast.saturation.timeline import Paths
-name = sys.argv[1]
-res, meta = read_results(), load_metadata()
-today = date.today()
-prior, idata = build_prior(res, meta, today)
-theta = idata.posterior["theta"].sel(benchmark=name).values.reshape(-1, 4)
-d = next(d for d in population_data(res, meta, today) if d.name == name)
-paths = Paths.from_theta(prior.curve, theta, d.released, to_years(today), float(d.normalise(d.frontier.score)),
-                         np.random.default_rng(0))
-print(paths.probability_by(float(d.normalise(95.0)), to_years(date(2027, 12, 31))))
-"""
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "my_benchmark.csv"
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:
@@ -52,31 +39,50 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def median_of(n: int, cmd: list[str], env: dict[str, str]) -> float:
+    return statistics.median(timed(cmd, env) for _ in range(n))
+
+
+def sampler_figures() -> tuple[float, int, float]:
+    """Leapfrog steps per draw, divergences and max r_hat of the example CSV's default fit."""
+    sys.path.insert(0, str(ROOT))
+    from forecast.saturation.fit import fit_benchmark
+    from forecast.saturation.population import load_prior
+    from forecast.sampling import SamplerConfig
+    from forecast.series import prepare
+    from priors.history import BenchmarkInfo, read_results
+
+    data = prepare(read_results(EXAMPLE), BenchmarkInfo("AgentArena", 0.0, None), date.today())
+    _, diag, steps = fit_benchmark(data, load_prior(), config=SamplerConfig(draws=1000, chains=2, seed=0))
+    return steps, diag.divergences, diag.r_hat_max
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--benchmark", default="FrontierMath Tiers 1-3 v2")
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--skip-backtest", action="store_true")
+    ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--workers", type=int, default=None, help="passed to priors build")
     args = ap.parse_args()
     exe = str(Path(sys.executable).with_name("benchcast"))
-    fc = [exe, "forecast", args.benchmark, "--threshold", "95", "--by", "2027-12-31"]
+    fc = [exe, "forecast", "AgentArena", "--data", str(EXAMPLE), "--threshold", "80", "--by", "2028-12-31",
+          "--json", "--no-save"]
+    rows: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, BENCHCAST_HOME=f"{tmp}/home",
-                   PYTENSOR_FLAGS=f"compiledir={tmp}/pytensor")
-        cold = timed(fc, env)
-        refit = statistics.median(timed(fc + ["--refit"], env) for _ in range(args.repeats))
-        warm = statistics.median(timed(fc, env) for _ in range(args.repeats))
-        build = timed([exe, "priors", "build", "--out", f"{tmp}/prior.json"], env)
-        naive = None if args.skip_naive else timed([sys.executable, "-c", NAIVE, args.benchmark], env)
-    print(f"benchmark: {args.benchmark}; medians of {args.repeats} runs where repeated")
-    print(f"cold forecast (compile + sample)   {cold:7.2f} s")
-    print(f"refit forecast (warm compile)      {refit:7.2f} s")
-    print(f"warm forecast (fit cached)         {warm:7.2f} s")
-    print(f"priors build                       {build:7.2f} s")
-    if naive is not None:
-        print(f"naive forecast (full refit)        {naive:7.2f} s")
-        print(f"warm / naive                       {warm / naive:7.3f}")
-        print(f"refit / naive                      {refit / naive:7.3f}")
+        env = dict(os.environ, BENCHCAST_HOME=f"{tmp}/home", PYTENSOR_FLAGS=f"compiledir={tmp}/pytensor")
+        base = median_of(args.repeats, [sys.executable, "-c", "import pymc"], env)
+        rows.append(("cold forecast (empty caches)", timed(fc, env)))
+        rows.append(("uncached forecast (warm compile)", median_of(args.repeats, fc + ["--refit"], env)))
+        if not args.skip_build:
+            build = [exe, "priors", "build", "--out", f"{tmp}/prior.json"]
+            rows.append(("priors build", timed(build + (["--workers", str(args.workers)] if args.workers else []), env)))
+        if not args.skip_backtest:
+            rows.append(("default backtest", timed([exe, "backtest", "--json"], env)))
+    steps, div, rhat = sampler_figures()
+    print(f"import pymc (baseline, median of {args.repeats})  {base:7.2f} s   1.00x")
+    for name, secs in rows:
+        print(f"{name:<38}{secs:7.2f} s  {secs / base:5.2f}x")
+    print(f"example CSV fit: {steps:.1f} leapfrog steps per draw, {div} divergences, max r_hat {rhat:.3f}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,12 +29,16 @@ class SamplerConfig:
     target_accept: float = 0.95
     seed: int = 0
     progressbar: bool = False
+    cores: int = 1  # processes PyMC runs the chains in (same draws as 1; see sample_model for Dask)
 
     def with_overrides(self, **overrides: Any) -> SamplerConfig:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The settings that decide the draws (`cores` does not: it only moves them)."""
+        out = asdict(self)
+        out.pop("cores")
+        return out
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ def sample(model: Any, config: SamplerConfig, *, log_likelihood: bool = False) -
                 draws=config.draws,
                 tune=config.tune,
                 chains=config.chains,
-                cores=1,
+                cores=config.cores,
                 target_accept=config.target_accept,
                 random_seed=config.seed,
                 progressbar=config.progressbar,
@@ -90,6 +95,51 @@ def sample(model: Any, config: SamplerConfig, *, log_likelihood: bool = False) -
         except (ValueError, FloatingPointError, RuntimeError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise SamplingError(f"the sampler failed: {first}") from exc
+
+
+@dataclass(frozen=True)
+class ChainTask:
+    """One chain of a model rebuilt in a worker process: `build` must be a top-level function."""
+
+    build: Callable[..., Any]
+    args: tuple
+    kwargs: dict[str, Any]
+    config: SamplerConfig
+    chain: int
+    log_likelihood: bool = False
+
+
+def chain_seed(seed: int, chain: int) -> int:
+    """The seed of chain `chain` of a run seeded `seed` (independent streams per chain)."""
+    return int(np.random.SeedSequence([seed, chain]).generate_state(1)[0])
+
+
+def run_chain(task: ChainTask) -> Any:
+    """Build the model and sample one chain of it (a `forecast.parallel.map_tasks` task)."""
+    config = replace(task.config, chains=1, seed=chain_seed(task.config.seed, task.chain), progressbar=False)
+    return sample(task.build(*task.args, **task.kwargs), config, log_likelihood=task.log_likelihood)
+
+
+def sample_model(build: Callable[..., Any], args: tuple, config: SamplerConfig, *, kwargs: dict | None = None,
+                 log_likelihood: bool = False, workers: int | None = 1, dask: str | None = None,
+                 progress: Callable[[int, int, str], None] | None = None) -> Any:
+    """Sample ``build(*args, **kwargs)``, its chains in parallel processes (`workers`, default
+    one per core) or on a Dask cluster (`dask`), each chain one task; ``workers=1`` samples
+    the chains one after another in this process, as `sample` does."""
+    from forecast.parallel import default_workers, map_tasks
+
+    kwargs = kwargs or {}
+    n = min(workers or default_workers(), config.chains)
+    if not dask and n <= 1:
+        return sample(build(*args, **kwargs), config, log_likelihood=log_likelihood)
+    import arviz as az
+
+    tasks = [ChainTask(build, args, kwargs, config, c, log_likelihood) for c in range(config.chains)]
+    parts = map_tasks(run_chain, tasks, workers=n, dask=dask, progress=progress,
+                      label=lambda t: f"chain {t.chain}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return az.concat(parts, dim="chain", reset_dim=True)
 
 
 def diagnose(idata: Any, var_names: list[str]) -> Diagnostics:

@@ -29,13 +29,16 @@ class QuestionSpec:
     criteria: str
     closes_at: str
     basis: str = field(default="", compare=False)
+    #: A data link (benchcast/db/linked.py) when the data can settle the question: it then resolves itself.
+    link: dict | None = field(default=None, compare=False)
 
 
 def opening_prices(p: list[float] | np.ndarray) -> tuple[float, ...]:
     """Clip to [P_MIN, 1 - P_MIN] and renormalise so the prices sum to 1."""
     p = np.clip(np.asarray(p, dtype=float), P_MIN, 1 - P_MIN)
     p = p / p.sum()
-    return tuple(round(float(x), 4) for x in p)
+    head = [round(float(x), 4) for x in p[:-1]]
+    return tuple(head + [round(1.0 - sum(head), 4)])  # rounded, yet summing to 1 (the engine checks)
 
 
 def _threshold(fc, name: str, threshold: float, by: str) -> QuestionSpec:
@@ -45,7 +48,9 @@ def _threshold(fc, name: str, threshold: float, by: str) -> QuestionSpec:
         kind="binary", outcomes=("YES", "NO"), prices=opening_prices([p, 1 - p]),
         criteria=(f"YES if a result of {threshold:g}% or more on {name} (the independent evaluators' series) "
                   f"for a model released on or before {by} is published."),
-        closes_at=f"{by}T23:59:59Z", basis=f"benchcast forecast: P = {p:.3f}")
+        closes_at=f"{by}T23:59:59Z", basis=f"benchcast forecast: P = {p:.3f}",
+        link={"benchmark": name, "threshold": threshold, "by": by, "model_forecast": [p, 1 - p],
+              "model_basis": f"benchcast forecast: P = {p:.3f}"})
 
 
 def _year_buckets(fc, name: str, threshold: float, years: list[int]) -> QuestionSpec:
@@ -72,7 +77,6 @@ def starter_questions(*, seed: int = 0, cache_dir: str | Path | None = None, dra
     """FrontierMath and Humanity's Last Exam thresholds and crossing years, and open-weight
     leadership by country, each priced by benchcast's forecasts."""
     from forecast import forecast_benchmark
-    from forecast.rankings import leader_probabilities
 
     as_of = as_of or date.today()
     fm = "FrontierMath Tiers 1-3 v2"
@@ -86,13 +90,26 @@ def starter_questions(*, seed: int = 0, cache_dir: str | Path | None = None, dra
         _threshold(fc_hle, hle, 50, "2027-12-31"),
         _threshold(fc_hle, hle, 80, "2028-12-31"),
     ]
-    leaders = leader_probabilities(by="country", at=date.fromisoformat(leader_date), seed=seed)
-    top = sorted(((k, v) for k, v in leaders.items() if k != "other"), key=lambda kv: -kv[1])[:3]
+    specs.append(_leader_question("country", leader_date, seed))
+    return specs
+
+
+def _leader_question(by: str, leader_date: str, seed: int) -> QuestionSpec:
+    """Who holds the top open-weight model (ECI) on `leader_date`: the likeliest entries of
+    benchcast's rankings forecast (three countries or four labs) and "other"."""
+    from forecast.rankings import leader_probabilities
+
+    leaders = leader_probabilities(by=by, at=date.fromisoformat(leader_date), seed=seed)
+    top = sorted(((k, v) for k, v in leaders.items() if k != "other"), key=lambda kv: -kv[1])
+    top = top[: 3 if by == "country" else 4]
     names = [k for k, _ in top] + ["other"]
     probs = [v for _, v in top] + [1.0 - sum(v for _, v in top)]
-    specs.append(QuestionSpec(
-        title=f"Which country holds the top open-weight model (ECI) on {leader_date}?",
+    who = "country" if by == "country" else "organization"
+    return QuestionSpec(
+        title=f"Which {who} holds the top open-weight model (ECI) on {leader_date}?",
         kind="multiple_choice", outcomes=tuple(names), prices=opening_prices(probs),
-        criteria=f"The country of the lab of the open-weight model with the highest ECI on {leader_date}.",
-        closes_at=f"{leader_date}T23:59:59Z", basis="benchcast rankings: leader probabilities"))
-    return specs
+        criteria=(f"The {who} of the lab of the open-weight model with the highest ECI on {leader_date} "
+                  "(the lead organization when several are listed); any not listed resolves \"other\"."),
+        closes_at=f"{leader_date}T23:59:59Z", basis=f"benchcast rankings: leader probabilities by {by}",
+        link={"leader": who, "metric": "ECI", "at": leader_date, "model_forecast": probs,
+              "model_basis": f"benchcast rankings: leader probabilities by {by}"})

@@ -4,6 +4,7 @@ Hierarchy::
 
     PriorsError
     ├── DataFileError      a user's or shipped CSV cannot be read as benchmark results
+    │   └── ImportRejected an import with bad rows (one line per bad row); nothing imported
     ├── UnknownBenchmark   a benchmark name matches nothing in the data
     └── PriorFileError     a saved population prior is missing or malformed
 """
@@ -25,3 +26,14 @@ class UnknownBenchmark(PriorsError):
 
 class PriorFileError(PriorsError):
     """A saved population prior is missing or malformed."""
+
+
+class ImportRejected(DataFileError):
+    """An import has bad rows; nothing was imported. `problems` holds one line per bad row."""
+
+    def __init__(self, problems: list[str], rows: int) -> None:
+        self.problems = problems
+        self.rows = rows
+        shown = "; ".join(problems[:1])
+        more = f" (and {len(problems) - 1} more bad row{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
+        super().__init__(f"nothing imported: {shown}{more}")

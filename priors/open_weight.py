@@ -166,3 +166,13 @@ def match_metric(name: str, names: list[str]) -> str:
         if len(hits) > 1:
             raise UnknownBenchmark(f"metric {name!r} is ambiguous: it matches {', '.join(map(repr, hits))}")
     raise UnknownBenchmark(f"unknown metric {name!r}; the data has {', '.join(map(repr, names))}")
+
+
+def add_results(shipped: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """`shipped` with a user's rows (both read by `read_open_weight`) added; a user's row for a
+    model and metric the shipped data already has replaces the shipped row."""
+    key = lambda df: df["model"].str.strip().str.lower() + "\x00" + df["metric"]  # noqa: E731
+    named = extra["model"].str.strip() != ""
+    kept = shipped[~key(shipped).isin(set(key(extra[named])))]
+    out = pd.concat([kept, extra], ignore_index=True)
+    return out.sort_values(["metric", "date"], kind="stable").reset_index(drop=True)

@@ -13,6 +13,7 @@ TINY = {
     "forecast_my_benchmark.py": ["--draws", "200"],
     "simulate_market.py": [],
     "rankings.py": [],
+    "season.py": ["--steps", "40", "--questions", "2", "--forecasters", "2", "--noise", "2"],
 }
 
 

@@ -21,6 +21,28 @@ def _horizons(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(out)))
 
 
+def _meta(results):
+    from priors.history import BenchmarkInfo, load_metadata
+
+    meta = load_metadata()
+    for name in set(results["benchmark"]) - set(meta):  # a user's own benchmarks
+        first = results.loc[results["benchmark"] == name, "date"].min().date()
+        meta[name] = BenchmarkInfo(name, 0.0, first)
+    return meta
+
+
+def _methods(text: str | None) -> tuple[str, ...]:
+    from forecast.members import available
+
+    if text is None:
+        return available()
+    names = tuple(m.strip() for m in text.split(",") if m.strip())
+    bad = [m for m in names if m not in available()]
+    if bad or not names:
+        raise fail(f"--methods {text!r}: each must be one of {', '.join(available())}", 2)
+    return names
+
+
 @cli_errors
 def backtest(
     cutoff: list[str] = typer.Option(None, "--cutoff", help="A cut-off date (repeatable; default: 2023-07-01 to 2025-07-01 every 6 months)."),
@@ -28,34 +50,93 @@ def backtest(
     data: Path = typer.Option(None, "--data", help="Results CSV instead of the shipped history."),
     benchmarks: str = typer.Option(None, "--benchmarks", help="Only score these benchmarks (comma-separated; all are still fitted)."),
     include_new: bool = typer.Option(False, "--include-new", help="Also score benchmarks released after each cut-off, from the population prior alone."),
+    held_out: bool = typer.Option(False, "--held-out", help="Leave-one-benchmark-out in K folds: each benchmark forecast as a user's CSV, from fits without it."),
+    folds: int = typer.Option(3, "--folds", help="With --held-out: number of benchmark folds."),
+    methods: str = typer.Option(None, "--methods", help="With --held-out: methods to run (default: every available one)."),
+    save_weights: Path = typer.Option(None, "--save-weights", help="With --held-out: write the learned ensemble (weights, recalibration) here, e.g. priors/data/ensemble.json."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     plot: Path = typer.Option(None, "--plot", help="Write the calibration plot and PIT histogram PNG here."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     draws: int = typer.Option(500, "--draws", help="Posterior draws per chain."),
     tune: int = typer.Option(800, "--tune", help="Tuning steps per chain."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Fit cut-offs (and folds) in this many processes (default: one per core)."),
+    dask: str = typer.Option(None, "--dask", help="Send the fits to the Dask scheduler at this address, e.g. tcp://10.0.0.5:8786."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
-    """Score benchcast and four baselines on history each forecast did not see."""
-    from forecast.api import parse_date
-    from forecast.backtest import DEFAULT_CUTOFFS, BacktestConfig, run_backtest, summarize
-    from forecast.sampling import SamplerConfig
-    from priors.history import BenchmarkInfo, load_metadata, match_benchmark, read_results
+    """Score every method, the ensemble and four baselines on history each forecast did not see."""
+    from forecast.backtest import DEFAULT_CUTOFFS
+    from forecast.result import parse_date
+    from priors.history import match_benchmark, read_results
 
-    results = read_results(data)
-    meta = load_metadata()
-    for name in set(results["benchmark"]) - set(meta):  # a user's own benchmarks
-        first = results.loc[results["benchmark"] == name, "date"].min().date()
-        meta[name] = BenchmarkInfo(name, 0.0, first)
+    from priors.store import data_note, load_all
+
+    results = read_results(data) if data else load_all(shipped_only)
+    if not data:
+        typer.echo(data_note(shipped_only), err=True)
+    meta = _meta(results)
     cutoffs = tuple(sorted(parse_date(c, "--cutoff date") for c in cutoff)) if cutoff else DEFAULT_CUTOFFS
     names = None
     if benchmarks:
         names = tuple(match_benchmark(b, sorted(set(results["benchmark"]))) for b in benchmarks.split(","))
-    config = BacktestConfig(cutoffs=cutoffs, horizons=_horizons(horizon), benchmarks=names, include_new=include_new,
-                            sampler=SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed))
+    if save_weights is not None and not held_out:
+        raise fail("--save-weights needs --held-out (weights are learned on held-out forecasts)", 2)
+    if not 2 <= folds <= 36:
+        raise fail(f"--folds {folds} must be between 2 and 36", 2)
     start = time.monotonic()
-    steps = 3 * len(cutoffs)
-    with typer.progressbar(length=steps, label="backtest", file=sys.stderr) as bar:
-        scores = run_backtest(results, meta, config, progress=lambda _: bar.update(1))
-    elapsed = time.monotonic() - start
+    if held_out:
+        scores, extra = _held_out(results, meta, cutoffs, _horizons(horizon), names, folds, _methods(methods),
+                                  seed, save_weights, as_json, (workers, dask))
+    else:
+        scores, extra = _ordinary(results, meta, cutoffs, _horizons(horizon), names, include_new, seed, draws, tune,
+                                  (workers, dask))
+    _report(scores, cutoffs, time.monotonic() - start, plot, as_json, extra)
+
+
+def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune, parallel):
+    from forecast.backtest import BacktestConfig, run_backtest
+    from forecast.ensemble.spec import load_ensemble
+    from forecast.query import default_method
+    from forecast.sampling import SamplerConfig
+    from priors.errors import PriorFileError
+
+    try:
+        spec = load_ensemble()
+    except PriorFileError:
+        spec = None
+    config = BacktestConfig(cutoffs=cutoffs, horizons=horizons, benchmarks=names, include_new=include_new,
+                            sampler=SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed),
+                            ensemble=spec, default=default_method())
+    workers, dask = parallel
+    serial = workers == 1 and dask is None
+    with typer.progressbar(length=(3 if serial else 1) * len(cutoffs), label="backtest", file=sys.stderr) as bar:
+        scores = run_backtest(results, meta, config, progress=lambda _: bar.update(1), workers=workers, dask=dask)
+    return scores, {"default": config.default}
+
+
+def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, save_weights, as_json, parallel):
+    from benchcast.cli.forecast import cache_dir
+    from forecast.backtest.heldout import HeldOutConfig, evaluate, run_heldout
+
+    config = HeldOutConfig(cutoffs=cutoffs, horizons=horizons, folds=folds, methods=methods, benchmarks=names,
+                           seed=seed, cache_dir=cache_dir() / "heldout")
+    workers, dask = parallel
+    serial = workers == 1 and dask is None
+    steps = len(cutoffs) * folds * (len(methods) if serial else 1)
+    with typer.progressbar(length=steps, label="held-out backtest", file=sys.stderr) as bar:
+        forecasts = run_heldout(results, meta, config, progress=lambda _: bar.update(1), workers=workers, dask=dask)
+    out = evaluate(forecasts, config)
+    extra = {"default": out.default, "folds": folds, "methods": list(methods)}
+    if out.spec is not None:
+        extra["weights"] = out.spec.describe()
+        if save_weights is not None:
+            out.spec.save(save_weights)
+            typer.echo(f"wrote the ensemble (default method: {out.default}) to {save_weights}", err=as_json)
+    return out.scores, extra
+
+
+def _report(scores, cutoffs, elapsed, plot, as_json, extra) -> None:
+    from forecast.backtest import summarize
+
     models = summarize(scores)
     per_cutoff = {c: summarize([s for s in scores if s.cutoff == c]) for c in cutoffs}
     per_bench = []
@@ -68,14 +149,19 @@ def backtest(
 
         backtest_chart(scores, plot)
     if as_json:
-        echo_json({"cutoffs": [c.isoformat() for c in cutoffs], "horizons_months": list(config.horizons),
+        echo_json({"cutoffs": [c.isoformat() for c in cutoffs], "horizons_months": sorted({s.horizon for s in scores}),
                    "models": models, "by_cutoff": {c.isoformat(): v for c, v in per_cutoff.items()},
-                   "per_benchmark": per_bench, "seconds": round(elapsed, 1)})
+                   "per_benchmark": per_bench, "seconds": round(elapsed, 1), **extra})
         return
     _table("all cut-offs", models)
     for c, summ in per_cutoff.items():
         _table(f"cut-off {c}", summ)
-    typer.echo(f"\n{len(scores)} scored forecasts in {elapsed:.0f} s" + (f"; wrote {plot}" if plot else ""))
+    if "weights" in extra:
+        for band in extra["weights"]["bands"]:
+            span = f"<= {band['max_months']:g} months" if band["max_months"] is not None else "longer"
+            typer.echo(f"ensemble weights ({span}): " + ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items()))
+    typer.echo(f"\n{len(scores)} scored forecasts in {elapsed:.0f} s; benchcast = {extra['default']}"
+               + (f"; wrote {plot}" if plot else ""))
 
 
 def _table(title: str, models: dict) -> None:

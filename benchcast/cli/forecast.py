@@ -29,7 +29,7 @@ def cache_dir() -> Path:
 
 
 def _pair_thresholds(thresholds: list[float], by: list[str]) -> list[tuple[float, date]]:
-    from forecast.api import parse_date
+    from forecast.result import parse_date
 
     if by and not thresholds:
         raise fail("--by needs --threshold: e.g. --threshold 80 --by 2027-12-31", 2)
@@ -49,7 +49,8 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
     released = d.released
     from forecast.series import from_years
 
-    echo(f"{fc.benchmark}  (floor {fc.floor:g}%, released {from_years(released)}), as of {fc.as_of}")
+    echo(f"{fc.benchmark}  (floor {fc.floor:g}%, released {from_years(released)}), as of {fc.as_of}; "
+         f"method {fc.method}")
     if fc.frontier:
         f = fc.frontier
         echo(f"Frontier: {f.score:.1f}% by {f.model} ({f.date}); {d.n_results} results, "
@@ -78,25 +79,22 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
             qs, p_not = fc.crossing(thr)
             cells = "  ".join(f"{int(q * 100)}%: {d.isoformat() if d else 'not by horizon'}" for q, d in qs.items())
             echo(f"First date best >= {thr:g}%:  {cells}  (P not within 10 years: {p_not:.2f})")
-    dg = fc.diagnostics
     echo("")
-    status = "POOR: " + "; ".join(dg.warnings) if dg.is_poor else ("ok" if not dg.warnings else "; ".join(dg.warnings))
-    echo(f"Diagnostics: max r_hat {dg.r_hat_max:.3f}, min bulk ESS {dg.ess_bulk_min:.0f}, "
-         f"{dg.divergences} divergences ({status})")
-    echo(f"Population prior: data known by {fc.prior_cutoff}; draws {fc.paths.n}")
-
-
-def _check_query(as_of: date, days: list[date], thresholds: list[float]) -> None:
-    """Reject past dates and impossible thresholds before any sampling."""
-    from forecast.errors import InvalidQuery
-
-    for d in days:
-        if d < as_of:
-            raise InvalidQuery(f"date {d} is before the as-of date {as_of}; forecasts look forward "
-                               "(use --as-of to forecast from an earlier date)")
-    for t in thresholds:
-        if not 0.0 <= t <= 100.0:
-            raise InvalidQuery(f"threshold {t!r} is outside 0-100")
+    if fc.weights:
+        for band in fc.weights["bands"]:
+            span = f"<= {band['max_months']:g} months" if band["max_months"] is not None else "longer"
+            cells = ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items())
+            echo(f"Ensemble weights ({span}): {cells}")
+        echo(f"Recalibrated from held-out PIT: {'yes' if fc.weights['recalibrated'] else 'no'}")
+    dg = fc.diagnostics
+    if dg is not None:
+        status = "POOR: " + "; ".join(dg.warnings) if dg.is_poor else ("ok" if not dg.warnings else "; ".join(dg.warnings))
+        echo(f"Diagnostics (saturation fit): max r_hat {dg.r_hat_max:.3f}, min bulk ESS {dg.ess_bulk_min:.0f}, "
+             f"{dg.divergences} divergences ({status})")
+    else:
+        echo("Diagnostics: no MCMC in this method (the reference model is fitted by Laplace/EM)")
+    prior = f"population prior: data known by {fc.prior_cutoff}; " if fc.prior_cutoff else ""
+    echo(f"{prior[:1].upper() + prior[1:]}draws {fc.paths.n}")
 
 
 @cli_errors
@@ -112,37 +110,41 @@ def forecast(
     by: list[str] = typer.Option(None, "--by", help="With --threshold: P(best >= threshold by this date) (one, or one per threshold)."),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
     plot: Path = typer.Option(None, "--plot", help="Write a fan chart PNG here."),
+    method: str = typer.Option(None, "--method", help="saturation, reference, ensemble or capability (default: what the backtests favour)."),
     seed: int = typer.Option(0, "--seed", help="Random seed: same seed, same forecast."),
     draws: int = typer.Option(2000, "--draws", help="Posterior draws in all (2 chains)."),
     refit: bool = typer.Option(False, "--refit", help="Sample again even if an identical fit is cached."),
     save: bool = typer.Option(True, "--save/--no-save", help="Record this forecast in the local database."),
     db: str = typer.Option(None, "--db", help="Database URL (default: BENCHCAST_DB or SQLite in BENCHCAST_HOME)."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Forecast a benchmark's best score: quantiles by date, threshold odds, crossing dates."""
-    from forecast.api import forecast_benchmark, parse_date
-    from forecast.saturation.population import needs_build, prior_for
+    from forecast.query import ForecastQuery
+    from forecast.result import parse_date
 
-    as_of_day = parse_date(as_of, "--as-of date") if as_of else date.today()
+    from priors.store import data_note, history_source
+
+    source = data if data is not None else history_source(shipped_only)  # shipped + imported results
+    query = ForecastQuery(source, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of,
+                          method=method, draws=draws, seed=seed, cache_dir=cache_dir(), refit=refit,
+                          progressbar=sys.stderr.isatty() and not as_json)
+    as_of_day = query.day
     thresholds = list(threshold or [])
     pairs = _pair_thresholds(thresholds, list(by or []))
     at_days = [parse_date(a, "--at date") for a in at] if at else half_year_ends(as_of_day)
-    _check_query(as_of_day, at_days + [b for _, b in pairs], thresholds)
-    cdir = cache_dir()
-    interactive = sys.stderr.isatty() and not as_json
-    if needs_build(as_of_day, cache_dir=cdir / "priors"):
+    query.check_dates(at_days + [b for _, b in pairs], thresholds)
+    if query.needs_prior_build():
         typer.echo(f"building a population prior from results known by {as_of_day} "
                    "(a few minutes, once; it is cached)...", err=True)
-    prior = prior_for(as_of_day, cache_dir=cdir / "priors")
-    fc = forecast_benchmark(
-        data, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of_day,
-        draws=draws, seed=seed, prior=prior, cache_dir=None if refit else cdir, progressbar=interactive,
-    )
+    fc = query.run()
     crossing = thresholds or [t for t in (50.0, 80.0, 90.0, 95.0) if not fc.is_crossed(t)][:3]
     result = fc.to_json(at_days, pairs, crossing)
     if as_json:
         echo_json(result)
     else:
         _render(fc, at_days, pairs, crossing)
+    if data is None:
+        typer.echo(data_note(shipped_only), err=as_json)
     if save:
         from benchcast.db.engine import make_engine
         from benchcast.db.forecasts import save_forecast_run
@@ -155,7 +157,7 @@ def forecast(
     if plot is not None:
         from priors.history import read_results
 
-        res = read_results(data)
+        res = read_results(source)
         res = res[res["benchmark"] == fc.benchmark]
         until = max(at_days + [b for _, b in pairs])
         out = fc.plot(plot, until=until, thresholds=thresholds, results=res[res["date"].dt.date <= as_of_day])

@@ -6,6 +6,7 @@ import os
 
 import typer
 
+from benchcast.cli import marketview as view
 from benchcast.cli.common import cli_errors, echo_json, fail
 
 app = typer.Typer(
@@ -42,8 +43,7 @@ def _table(headers: list[str], rows: list[list[object]], right: set[int] | None 
         typer.echo(line(r))
 
 
-def _prices(q: dict) -> str:
-    return "  ".join(f"{o['name']} {o['price']:.1%}" for o in q["outcomes"])
+_prices = view.prices
 
 
 @app.command("join")
@@ -51,14 +51,15 @@ def _prices(q: dict) -> str:
 def join(name: str = typer.Argument(..., help="Your trader name."),
          invite: str = typer.Option(None, "--invite", help="Invite code, if the session has one."),
          server: str = SERVER, as_json: bool = AS_JSON) -> None:
-    """Join a session; prints your token (keep it: it is shown only once)."""
+    """Join a session; prints your personal link and token (keep them: they are shown only once)."""
     with _client(server, None) as c:
         out = c.join(name, invite)
     if as_json:
         echo_json(out)
         return
-    typer.echo(f"joined as {out['name']} (user {out['user_id']}) with balance {out['balance']:.2f}")
-    typer.echo(f"token: {out['token']}")
+    typer.echo(f"joined as {out['name']} with balance {out['balance']:.2f}")
+    typer.echo(f"your personal link (open it in a browser; keep it, it is your way back in): {out['link']}")
+    typer.echo(f"token (for --token or BENCHCAST_TOKEN): {out['token']}")
 
 
 @app.command("list")
@@ -70,8 +71,11 @@ def list_(server: str = SERVER, token: str = TOKEN, as_json: bool = AS_JSON) -> 
     if as_json:
         echo_json({"questions": qs})
         return
-    _table(["id", "status", "mech", "trades", "title", "prices"],
-           [[q["id"], q["status"], q["mechanism"], q["trades"], q["title"][:50], _prices(q)] for q in qs], {0, 3})
+    for q in qs:
+        typer.echo(f"#{q['id']} [{view.status(q)}] {q['title']}")
+        result = f"resolved {view.resolution(q['resolution'])}" if q.get("resolution") else _prices(q)
+        extra = [view.closing(q)] if q["status"] == "open" and q.get("closes_at") else []
+        typer.echo("    " + " · ".join([result, f"{q['trades']} trades", f"volume {q['volume']:.2f}", *extra]))
     typer.echo(f"{len(qs)} questions")
 
 
@@ -83,14 +87,29 @@ def show(question_id: int = typer.Argument(..., help="Question id."), server: st
     with _client(server, token) as c:
         q = c.question(question_id)
         h = c.history(question_id)
+        payouts = c.payouts(question_id) if q.get("resolution") else []
     if as_json:
-        echo_json({"question": q, "history": h})
+        echo_json({"question": q, "history": h, "payouts": payouts})
         return
     typer.echo(f"#{q['id']} {q['title']}")
-    typer.echo(f"{q['kind']}, {q['mechanism']}, {q['status']}, subsidy {q['subsidy']:.2f}, {q['trades']} trades, volume {q['volume']:.2f}")
+    typer.echo(f"{view.status(q)} · {q['kind'].replace('_', ' ')} · {q['mechanism']} · subsidy {q['subsidy']:.2f} · "
+               f"{q['trades']} trades · volume {q['volume']:.2f}")
+    if q.get("closes_at") and q["status"] == "open":
+        typer.echo(view.closing(q) + ("; trading has stopped" if view.status(q) == "closed" else ""))
+    for label, text in (("about", q.get("description")), ("resolves", q.get("criteria"))):
+        if text:
+            typer.echo(f"{label}: {text}")
     if q.get("resolution"):
-        typer.echo(f"resolution: {q['resolution']}")
-    _table(["outcome", "price"], [[o["name"], f"{o['price']:.4f}"] for o in q["outcomes"]], {1})
+        typer.echo(f"resolved: {view.resolution(q['resolution'])}")
+        if payouts:
+            _table(["player", "paid in", "payout", "profit"],
+                   [[p["name"], f"{p['paid_in']:.2f}", f"{p['payout']:.2f}", view.signed(p["profit"])] for p in payouts], {1, 2, 3})
+    if q.get("link"):
+        from benchcast.cli.resolving import link_lines
+
+        for line in link_lines(q["link"]):
+            typer.echo(line)
+    _table(["outcome", "last price" if q.get("resolution") else "price"], [[o["name"], f"{o['price']:.1%}"] for o in q["outcomes"]], {1})
     points = h["points"][-5:]
     if len(points) > 1:
         typer.echo("recent prices: " + " -> ".join("/".join(f"{p:.3f}" for p in pt["prices"]) for pt in points))
@@ -106,6 +125,7 @@ def _order(side: str, question_id: int, outcome: str, amount: float | None, shar
     if as_json:
         echo_json(out)
         return
+    outcome = out.get("outcome", outcome)  # as the server names it (`yes` means YES)
     if out.get("status") == "resting" and not out["shares"]:
         size = f"for {amount:.2f}" if side == "buy" else f"{shares:g} shares"
         typer.echo(f"rests: {side} {outcome} {size} when the price reaches {limit} (nothing filled yet)")
@@ -165,10 +185,11 @@ def portfolio(server: str = SERVER, token: str = TOKEN, as_json: bool = AS_JSON)
     """Your balance, positions and profit."""
     with _client(server, token, need_token=True) as c:
         me = c.me()
+        done = c.my_history()["resolved"]
     if as_json:
-        echo_json(me)
+        echo_json({**me, "resolved": done})
         return
-    typer.echo(f"{me['name']}: balance {me['balance']:.2f}, value {me['value']:.2f}, profit {me['profit']:+.2f}")
+    typer.echo(f"{me['name']}: balance {me['balance']:.2f}, value {me['value']:.2f}, profit {view.signed(me['profit'])}")
     if me["positions"]:
         _table(["q", "outcome", "shares", "price", "value", "title"],
                [[p["question_id"], p["outcome"], f"{p['shares']:.3f}", f"{p['price']:.3f}", f"{p['value']:.2f}", p["title"][:40]]
@@ -178,39 +199,62 @@ def portfolio(server: str = SERVER, token: str = TOKEN, as_json: bool = AS_JSON)
         _table(["order", "q", "side", "outcome", "limit", "left"],
                [[o["order_id"], o["question_id"], o["side"], o["outcome"], o["limit_price"], f"{o['remaining']:.3f}"]
                 for o in me["open_orders"]], {0, 1, 4, 5})
+    if done:
+        typer.echo("resolved:")
+        _table(["q", "result", "paid in", "payout", "profit", "title"],
+               [[r["question_id"], r["resolution"], f"{r['paid_in']:.2f}", f"{r['payout']:.2f}", view.signed(r["profit"]), r["title"]]
+                for r in done], {0, 2, 3, 4})
 
 
 @app.command("leaderboard")
 @cli_errors
 def leaderboard(server: str = SERVER, token: str = TOKEN, as_json: bool = AS_JSON) -> None:
-    """Traders ranked by value (cash plus positions at current prices)."""
+    """Traders ranked by value: cash plus what selling their positions now would return."""
     with _client(server, token) as c:
         rows = c.leaderboard()
     if as_json:
         echo_json({"leaderboard": rows})
         return
     _table(["#", "trader", "value", "profit", "cash"],
-           [[r["rank"], r["name"], f"{r['value']:.2f}", f"{r['profit']:+.2f}", f"{r['balance']:.2f}"] for r in rows], {0, 2, 3, 4})
+           [[r["rank"], r["name"], f"{r['value']:.2f}", view.signed(r["profit"]), f"{r['balance']:.2f}"] for r in rows], {0, 2, 3, 4})
 
 
 @app.command("create")
 @cli_errors
-def create(title: str = typer.Argument(..., help="The question."),
+def create(title: str = typer.Argument(None, help="The question (written from the link with --benchmark or --leader)."),
            outcome: list[str] = typer.Option(None, "--outcome", help="An outcome (repeat); makes a multiple-choice question."),
            mechanism: str = typer.Option("lmsr", "--mechanism", help="lmsr or cpmm (binary only)."),
            subsidy: float = typer.Option(100.0, "--subsidy", help="Money the house puts behind the market maker."),
            price: list[float] = typer.Option(None, "--price", help="A starting price per outcome (repeat)."),
-           closes_at: str = typer.Option(None, "--closes-at", help="ISO time when trading stops."),
+           closes_at: str = typer.Option(None, "--closes-at", help="ISO time when trading stops, e.g. 2027-12-31T00:00Z."),
+           criteria: str = typer.Option(None, "--criteria", help="How the question resolves: the source and the rule."),
+           description: str = typer.Option(None, "--description", help="Background for traders (markdown)."),
+           benchmark: str = typer.Option(None, "--benchmark", help="Link to the data: a benchmark (with --threshold and --by); resolves itself."),
+           threshold: float = typer.Option(None, "--threshold", help="With --benchmark: the score in percent to reach."),
+           by: str = typer.Option(None, "--by", help="With --benchmark: the date by which a qualifying model must be dated."),
+           leader: str = typer.Option(None, "--leader", help="Link to the data: 'country' or 'organization' leading open weights (with --metric, --at)."),
+           metric: str = typer.Option("ECI", "--metric", help="With --leader: the score that ranks models."),
+           at: str = typer.Option(None, "--at", help="With --leader: the day the leader counts."),
+           grace_days: int = typer.Option(30, "--grace-days", help="Days after --by / --at that late results still count."),
+           model: bool = typer.Option(True, "--model/--no-model", help="With a link: price the question by benchcast's forecast (stored for the scoreboard)."),
            server: str = SERVER, token: str = TOKEN, as_json: bool = AS_JSON) -> None:
-    """Open a market on a new question (host token)."""
+    """Open a market on a new question (host token); --benchmark or --leader link it to the data."""
+    from benchcast.cli.linking import link_spec
+    from markets.seed import opening_prices
+
+    link, forecast, outcome = link_spec(benchmark, threshold, by, leader, metric, at, grace_days, model, outcome)
     kind = "multiple_choice" if outcome else "binary"
+    if link is None and not title:
+        raise fail("give the question's title, or link it with --benchmark NAME --threshold T --by DATE")
     with _client(server, token, need_token=True) as c:
         q = c.create(title=title, kind=kind, outcomes=outcome or None, mechanism=mechanism, subsidy=subsidy,
-                     initial_prices=price or None, closes_at=closes_at)
+                     initial_prices=price or (list(opening_prices(forecast)) if forecast else None),
+                     closes_at=closes_at, criteria=criteria, description=description, link=link)
     if as_json:
         echo_json(q)
         return
-    typer.echo(f"created question {q['id']}: {q['title']}  [{_prices(q)}]")
+    closes = f"; {view.closing(q)}" if q.get("closes_at") else ""
+    typer.echo(f"created question {q['id']}: {q['title']}  [{_prices(q)}]{closes}")
 
 
 @app.command("resolve")
@@ -228,7 +272,8 @@ def resolve(question_id: int = typer.Argument(..., help="Question id."),
     if as_json:
         echo_json(q)
         return
-    typer.echo(f"question {q['id']} is {q['status']}: {q.get('resolution')}")
+    typer.echo(f"question {q['id']} resolved: {view.resolution(q.get('resolution'))}; everyone has been paid "
+               f"(`benchcast market show {q['id']}` lists the payouts)")
 
 
 @app.command("audit")

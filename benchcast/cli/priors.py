@@ -23,6 +23,8 @@ def build(
     draws: int = typer.Option(1000, "--draws", help="Posterior draws per chain."),
     tune: int = typer.Option(1000, "--tune", help="Tuning steps per chain."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Local processes for the chains (default: one per core; 1 runs them here)."),
+    dask: str = typer.Option(None, "--dask", metavar="ADDRESS", help="Run the chains on the Dask scheduler at ADDRESS (tcp://host:port)."),
 ) -> None:
     """Fit the hierarchical model to every shipped benchmark and save the population posterior."""
     from forecast.api import parse_date
@@ -31,10 +33,13 @@ def build(
     from priors.history import data_path, load_metadata, read_results
 
     day = parse_date(as_of, "--as-of date") if as_of else date.today()
-    config = SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed,
-                           progressbar=sys.stderr.isatty())
-    typer.echo(f"fitting the population model ({curve}) to results known by {day} ...", err=True)
-    prior, _ = build_prior(read_results(), load_metadata(), day, curve=curve, config=config)
+    from benchcast.cli.progress import Progress
+
+    config = SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed)
+    where = f"on {dask}" if dask else f"{workers or 'one per core'} worker(s)"
+    with Progress(f"fitting the population model ({curve}) to results known by {day}, chains {where}") as bar:
+        prior, _ = build_prior(read_results(), load_metadata(), day, curve=curve, config=config,
+                               workers=workers, dask=dask, progress=bar.tasks)
     path = prior.save(out or data_path("population.json"))
     _show(prior)
     typer.echo(f"saved {path}")

@@ -17,6 +17,13 @@ def _parse_date(value: str, option: str) -> date:
         raise fail(f"{option} {value!r} is not a date like 2026-12-31") from None
 
 
+def _render_diagnostics(diag: dict) -> None:
+    typer.echo(f"diagnostics: r_hat max {diag['r_hat_max']:.3f}, bulk ESS min {diag['ess_bulk_min']:.0f}, "
+               f"{diag['divergences']} divergences ({diag['chains']} chains x {diag['draws']} draws)")
+    for w in diag["warnings"]:
+        typer.echo(f"warning: {w}")
+
+
 def _render(result: object) -> None:
     """Print a RankingsForecast as a few human lines."""
     r = result  # a forecast.rankings.RankingsForecast
@@ -33,63 +40,85 @@ def _render(result: object) -> None:
             f"{'':10}  gap: {g['0.5']:.1f} months (80%: {g['0.1']:.1f} to {g['0.9']:.1f}), "
             f"{s['0.5']:.1f} points (80%: {s['0.1']:.1f} to {s['0.9']:.1f})"
         )
-    if r.divergences:
-        typer.echo(f"note: {r.divergences} divergent transitions in sampling; treat the tails with care")
+    _render_diagnostics(r.to_dict()["diagnostics"])
 
 
-def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bool) -> None:
-    """Run the leader backtest and print its log-score table (and the gap check)."""
-    from forecast.rankings.backtest import (
-        run_backtest,
-        summarize_backtest,
-        summarize_gaps,
-    )
+def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bool, plot: Path | None,
+              workers: int | None) -> None:
+    """Run the leader backtest and print its score table (and write the reliability plot)."""
+    from benchcast.cli.forecast import cache_dir
+    from forecast.rankings.backtest import METHODS, reliability, run_backtest, summarize_backtest
     from priors.open_weight import match_metric, metrics
 
     name = match_metric(metric, metrics(frame))
-    rows = run_backtest(frame, name, seed=seed, config=config)
-    table, gaps = summarize_backtest(rows), summarize_gaps(rows)
+
+    def progress(done: int, total: int, label: str) -> None:
+        if not as_json:
+            typer.echo(f"fitted {done} of {total} as-of dates ({label})", err=True)
+
+    rows = run_backtest(frame, name, seed=seed, config=config, cache_dir=cache_dir() / "rankings",
+                        workers=workers, progress=progress)
+    table, rel = summarize_backtest(rows), reliability(rows)
+    if plot is not None:
+        from forecast.rankings.plot import plot_reliability
+
+        plot_reliability(rows, plot)
     if as_json:
-        echo_json({"metric": name, "log_score": table.to_dict(orient="records"),
-                   "gap_months": [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
-                                  for r in gaps.to_dict(orient="records")]})
+        echo_json({"metric": name, "scores": table.to_dict(orient="records"),
+                   "reliability": rel.to_dict(orient="records")})
         return
-    typer.echo(f"{name}: mean log score of P(actual open-weight leader), higher is better")
-    typer.echo(f"{'by':<13} {'horizon':>7} {'n':>3} {'model':>7} {'persist':>8} {'freq':>7}")
-    for r in table.itertuples(index=False):
-        typer.echo(f"{r.by:<13} {r.horizon!s:>7} {r.n:>3} {r.model:>7.3f} {r.persistence:>8.3f} {r.frequency:>7.3f}")
-    inside = int(gaps["inside_80"].sum())
-    typer.echo(f"gap in months: the observed gap fell inside the 80% interval {inside} of {len(gaps)} times")
+    short = {"model": "model", "persistence": "keeps", "frequency": "freq", "recency": "recent"}
+    typer.echo(f"{name}: leader forecasts from monthly as-of dates")
+    typer.echo("mean log score of P(actual leader), higher is better | mean Brier, lower is better")
+    typer.echo(f"{'by':<13}{'h':>3}{'n':>4} " + "".join(f"{short[m]:>8}" for m in METHODS) + " |"
+               + "".join(f"{short[m]:>8}" for m in METHODS))
+    for r in table.to_dict(orient="records"):
+        typer.echo(f"{r['by']:<13}{r['horizon']!s:>3}{r['n']:>4} " + "".join(f"{r['log_' + m]:>8.3f}" for m in METHODS)
+                   + " |" + "".join(f"{r['brier_' + m]:>8.3f}" for m in METHODS))
+    typer.echo("reliability of the model (forecast -> observed, n): " + ", ".join(
+        f"{r['mean_p']:.2f} -> {r['observed']:.2f} ({r['n']})" for r in rel.to_dict(orient="records")))
+    if plot is not None:
+        typer.echo(f"wrote {plot}")
 
 
 @cli_errors
 def rankings(
     by: str = typer.Option("country", "--by", help="Rank by country or organization."),
     metric: str = typer.Option("ECI", "--metric", help="Score to rank on (a name or an unambiguous part of one)."),
-    as_of: str = typer.Option(None, "--as-of", help="Use only data dated on or before this (default: the metric's last date)."),
-    at: list[str] = typer.Option(None, "--at", help="Date to forecast; repeat for several (default: 6 and 12 months on)."),
+    as_of: str = typer.Option(None, "--as-of", help="Use only data known on or before this (default: the metric's last date)."),
+    at: list[str] = typer.Option(None, "--at", help="Date to forecast; repeat for several (default: 6 and 12 months after --as-of, or after today without it)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
-    plot: Path = typer.Option(None, "--plot", help="Also write a PNG chart of records, forecast and leader odds."),
+    plot: Path = typer.Option(None, "--plot", help="Also write a PNG: records, forecast and leader odds (with --backtest: the reliability plot)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sampler and the simulation."),
-    draws: int = typer.Option(400, "--draws", min=50, help="Posterior draws per chain (2 chains)."),
-    data: Path = typer.Option(None, "--data", help="An open_weight.csv of your own instead of the shipped one."),
-    backtest: bool = typer.Option(False, "--backtest", help="Instead: score leader forecasts from past as-of dates against two baselines (minutes)."),
+    draws: int = typer.Option(300, "--draws", min=50, help="Posterior draws per chain (2 chains)."),
+    data: Path = typer.Option(None, "--data", help="Your results CSV (model, organization, country, date, open_weights, metric, score), added to the shipped data."),
+    backtest: bool = typer.Option(False, "--backtest", help="Instead: score leader forecasts from monthly as-of dates against three baselines (fits are cached)."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
+    workers: int = typer.Option(None, "--workers", min=1, help="With --backtest: fit in this many processes (default: one per core)."),
 ) -> None:
     """Forecast which country or lab will hold the top open-weight model, and the open-closed gap."""
     from forecast.rankings import forecast_rankings
     from forecast.rankings.model import DEFAULT_SAMPLER
-    from priors.open_weight import read_open_weight
+    from priors.open_weight import add_results, read_open_weight
 
     if plot is not None and plot.suffix.lower() != ".png":
         raise fail(f"--plot {str(plot)!r} must end in .png")
+    if by not in ("country", "organization"):
+        raise fail(f"--by {by!r} is not one of country, organization")
     day = _parse_date(as_of, "--as-of") if as_of else None
     days = [_parse_date(v, "--at") for v in at] if at else None
-    frame = read_open_weight(data)
+    from priors.store import load_open_weight
+
+    shipped = load_open_weight(shipped_only)  # shipped + imported scores (`benchcast data import`)
+    frame = shipped if data is None else add_results(shipped, read_open_weight(data))
     config = DEFAULT_SAMPLER.with_overrides(draws=draws, tune=draws)
     if backtest:
-        _backtest(frame, metric, seed, config, as_json)
+        _backtest(frame, metric, seed, config, as_json, plot, workers)
         return
-    result = forecast_rankings(frame, metric=metric, by=by, as_of=day, at=days, seed=seed, config=config)
+    from benchcast.cli.forecast import cache_dir
+
+    result = forecast_rankings(frame, metric=metric, by=by, as_of=day, at=days, seed=seed, config=config,
+                               cache_dir=cache_dir() / "rankings")
     if plot is not None:
         from forecast.rankings.plot import plot_rankings
 
@@ -98,5 +127,9 @@ def rankings(
         echo_json(result.to_dict())
         return
     _render(result)
+    from priors.store import Store
+
+    extra = 0 if shipped_only else len(Store().imported_open_weight())
+    typer.echo("data: shipped only" if shipped_only else f"data: shipped + {extra} imported open-weight scores")
     if plot is not None:
         typer.echo(f"wrote {plot}")

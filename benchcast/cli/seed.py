@@ -18,7 +18,8 @@ def seed(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the questions and prices; open nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Open FrontierMath, Humanity's Last Exam and open-weight leadership questions (host token)."""
+    """Open FrontierMath, Humanity's Last Exam and open-weight leadership questions (host token);
+    the threshold and leader questions are linked to the data and resolve themselves."""
     from dataclasses import asdict
 
     from benchcast.cli.forecast import cache_dir
@@ -37,7 +38,7 @@ def seed(
                 q = client.create(title=s.title, kind=s.kind,
                                   outcomes=list(s.outcomes) if s.kind != "binary" else None, mechanism="lmsr",
                                   subsidy=subsidy, initial_prices=list(s.prices), closes_at=s.closes_at,
-                                  criteria=s.criteria)
+                                  criteria=None if s.link else s.criteria, link=_link(s.link))
                 created.append(q["id"])
     if as_json:
         echo_json({"questions": [asdict(s) | {"id": i} for s, i in zip(specs, created or [None] * len(specs))]})
@@ -46,3 +47,12 @@ def seed(
         head = f"#{qid} " if qid is not None else ""
         prices = "  ".join(f"{o} {p:.2f}" for o, p in zip(s.outcomes, s.prices))
         typer.echo(f"{head}{s.title}\n    {prices}   ({s.basis})")
+
+
+def _link(link: dict | None) -> dict | None:
+    """The link as POST /api/questions takes it, with the model's forecast kept off 0 and 1."""
+    from benchcast.cli.linking import clip_forecast
+
+    if link is None:
+        return None
+    return link | {"model_forecast": clip_forecast([float(p) for p in link["model_forecast"]])}

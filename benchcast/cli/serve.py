@@ -28,6 +28,7 @@ def serve(
     ip_rate: float = typer.Option(100.0, "--ip-rate", help="Requests per second allowed per client address, reads too (0: no limit)."),
     max_players: int = typer.Option(50, "--max-players", min=1, help="Most traders who may join (the host not counted)."),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level."),
+    autoresolve_every: float = typer.Option(600.0, "--autoresolve-every", help="Seconds between resolving linked questions from the data (0: never)."),
 ) -> None:
     """Start the market server: REST API under /api, web page at /, API docs at /docs."""
     import uvicorn
@@ -49,6 +50,10 @@ def serve(
     if invite:
         typer.echo(f"invite code: {invite}")
     typer.echo(f"players: at most {max_players}")
+    if autoresolve_every > 0:
+        from benchcast.db.autoresolve import start_periodic
+
+        start_periodic(engine, autoresolve_every, report=_report_autoresolve)
     sys.stdout.flush()
     config = uvicorn.Config(app, log_level=log_level, access_log=False, http=header_limited(settings.max_header_bytes),
                             h11_max_incomplete_event_size=settings.max_header_bytes)
@@ -128,3 +133,12 @@ def _lan_address() -> str:
             return s.getsockname()[0]
     except OSError:
         return "0.0.0.0"
+
+
+def _report_autoresolve(done: list | Exception) -> None:
+    """One line per question resolved from the data (or the error of a failed pass), on stderr."""
+    if isinstance(done, Exception):
+        typer.echo(f"autoresolve failed: {done}", err=True)
+        return
+    for r in done:
+        typer.echo(f"resolved #{r['question_id']} {r['outcome']} from the data: {r['reason']}", err=True)

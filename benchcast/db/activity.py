@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from benchcast.db.history import resolution_text
 from benchcast.db.models import Comment, Outcome, Question, Resolution, Trade, User
-from markets import from_micro
+from benchcast.units import money
 
 TRADE, QUESTION, OUTCOME, USER = Trade.__table__, Question.__table__, Outcome.__table__, User.__table__
 RESOLUTION, COMMENT = Resolution.__table__, Comment.__table__
@@ -36,7 +36,7 @@ def feed(engine: Engine, limit: int = 40, question_id: int | None = None) -> lis
     for t in trades:
         outcome, who = names[(t.question_id, t.outcome_idx)], users.get(t.user_id, "someone")
         p = json.loads(t.prices_after)[t.outcome_idx]
-        verb = f"bought {outcome} for {from_micro(t.cost):.2f}" if t.side == "buy" else f"sold {from_micro(t.shares):.2f} {outcome} shares for {from_micro(-t.cost):.2f}"
+        verb = f"bought {outcome} for {money(t.cost)}" if t.side == "buy" else f"sold {money(t.shares)} {outcome} shares for {money(-t.cost)}"
         items.append(_item("trade", t.created_at, t.question_id, titles[t.question_id], f"{who} {verb}; {outcome} now {100 * p:.0f}%"))
     for q in made:
         items.append(_item("question", q.created_at, q.id, q.title, f"new question: {q.title}"))

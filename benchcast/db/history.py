@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, Outcome, Question, Resolution, Trade, User
-from markets import from_micro
+from benchcast.units import to_units
 
 TRADE, QUESTION, OUTCOME, USER = Trade.__table__, Question.__table__, Outcome.__table__, User.__table__
 ACCOUNT, ENTRY, TXN, RESOLUTION = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__, Resolution.__table__
@@ -44,7 +44,7 @@ def trades_of(engine: Engine, user_id: int, limit: int = 200) -> list[dict]:
                             .where(TRADE.c.user_id == user_id).order_by(TRADE.c.id.desc()).limit(limit)).all()
         names = _names(conn, {r.question_id for r in rows})
     return [{"question_id": r.question_id, "title": r.title, "outcome": names[(r.question_id, r.outcome_idx)], "side": r.side,
-             "shares": from_micro(r.shares), "cost": from_micro(r.cost),
+             "shares": to_units(r.shares), "cost": to_units(r.cost),
              "average_price": abs(r.cost) / r.shares if r.shares else None, "at": r.created_at.isoformat() + "Z"} for r in rows]
 
 
@@ -92,7 +92,7 @@ def resolved_of(engine: Engine, user_id: int) -> list[dict]:
     for qid in sorted(done, reverse=True):
         p, g = paid.get((qid, user_id), 0), got.get((qid, user_id), 0)
         rows.append({"question_id": qid, "title": done[qid][0], "resolution": done[qid][1],
-                     "paid_in": from_micro(p), "payout": from_micro(g), "profit": from_micro(g - p)})
+                     "paid_in": to_units(p), "payout": to_units(g), "profit": to_units(g - p)})
     return rows
 
 
@@ -109,6 +109,6 @@ def payouts_of(engine: Engine, question_id: int) -> list[dict]:
         totals[u][0] = v
     for (_, u), v in got.items():
         totals[u][1] = v
-    rows = [{"name": names[u], "paid_in": from_micro(p), "payout": from_micro(g), "profit": from_micro(g - p)}
+    rows = [{"name": names[u], "paid_in": to_units(p), "payout": to_units(g), "profit": to_units(g - p)}
             for u, (p, g) in totals.items()]
     return sorted(rows, key=lambda r: (-r["profit"], r["name"]))

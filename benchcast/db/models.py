@@ -175,3 +175,30 @@ class Comment(SQLModel, table=True):
     user_id: int = Field(foreign_key="bc_user.id", index=True)
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
+
+class QuestionLink(SQLModel, table=True):
+    """What ties a question to the benchmark data, so the data can resolve it (`db/linked.py`).
+
+    ``kind`` is ``threshold`` (benchmark, threshold, by, series, settings) or ``leader``
+    (leader_by, metric, at). ``model_forecast`` is the model's probabilities, one per outcome,
+    when the question opened; ``evidence`` the result rows that settled it (JSON).
+    """
+
+    __tablename__ = "bc_question_link"
+    question_id: int = Field(foreign_key="bc_question.id", primary_key=True)
+    kind: str = Field(max_length=16)
+    benchmark: str | None = Field(default=None, max_length=200)
+    threshold: float | None = None
+    by_date: str | None = Field(default=None, max_length=10)
+    series: str = Field(default="independent", max_length=16)
+    settings: str = Field(default="single_attempt", max_length=16)
+    leader_by: str | None = Field(default=None, max_length=16)
+    metric: str | None = Field(default=None, max_length=200)
+    at_date: str | None = Field(default=None, max_length=10)
+    grace_days: int = 30
+    is_auto: bool = True
+    model_forecast: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON list
+    model_basis: str = Field(default="", max_length=200)
+    decided: str | None = Field(default=None, max_length=120)  # the outcome the data gave
+    decided_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
+    evidence: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON

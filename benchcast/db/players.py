@@ -22,7 +22,7 @@ from benchcast.db.errors import Conflict, InvalidRequest, NotFound
 from benchcast.db.models import Account, Player, User, utcnow
 from benchcast.db.tokens import hash_token, new_token
 from benchcast.db.tx import write_transaction
-from markets import from_micro
+from benchcast.units import to_units
 
 PLAYER, USER, ACCOUNT = Player.__table__, User.__table__, Account.__table__
 
@@ -73,7 +73,7 @@ def list_players(engine: Engine) -> list[dict]:
             .order_by(USER.c.id)
         ).all()
     return [{"name": r.name, "is_host": bool(r.is_host), "joined_at": r.created_at.isoformat() + "Z",
-             "is_removed": r.removed_at is not None, "cash": from_micro(r.balance or 0)} for r in rows]
+             "is_removed": r.removed_at is not None, "cash": to_units(r.balance or 0)} for r in rows]
 
 
 def _find(conn: Connection, name: str) -> tuple[int, str]:

@@ -10,7 +10,7 @@ import anyio
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from sqlalchemy.engine import Engine
 
-from benchcast.db import outcomes, players, portfolio, questions, resolutions, trading, users
+from benchcast.db import linked, outcomes, players, portfolio, questions, resolutions, trading, users
 from benchcast.db.tokens import hash_token
 from benchcast.server import schemas
 from benchcast.server.auth import bearer
@@ -92,32 +92,40 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
 
 @router.get("/me", response_model=schemas.MeOut, responses=AUTH_RESPONSES)
 async def me(request: Request, user: User, engine: EngineDep) -> dict:
-    """Your balance, positions (valued at current prices), open limit orders and profit."""
+    """Your balance, positions (valued at what selling them now would return), open limit orders and profit."""
     return await read(request, portfolio.portfolio, engine, user_id=user["id"])
 
 
 @router.get("/leaderboard", response_model=list[schemas.LeaderRow])
 async def leaderboard(request: Request, engine: EngineDep) -> list[dict]:
-    """Traders ranked by total value (cash plus positions at current prices)."""
+    """Traders ranked by value: cash plus what selling every position now would return (liquidation value)."""
     return await read(request, portfolio.leaderboard, engine)
 
 
 @router.get("/questions", response_model=list[schemas.QuestionOut])
 async def list_questions(request: Request, engine: EngineDep) -> list[dict]:
-    """Every question with its current prices."""
-    return await read(request, questions.list_questions, engine)
+    """Every question with its current prices (and its data link, if any)."""
+    return await read(request, linked.list_with_links, engine)
 
 
 @router.post("/questions", response_model=schemas.QuestionOut, status_code=201, responses={**AUTH_RESPONSES, 400: {}, 403: {}})
 async def create_question(request: Request, body: schemas.QuestionCreate, host: Host, engine: EngineDep) -> dict:
-    """Open a market on a new question (host only); the subsidy comes from the house."""
+    """Open a market on a new question (host only); the subsidy comes from the house.
+
+    With `link`, the question is tied to the benchmark data and resolves itself from it."""
+    questions.check_closes_at(questions.parse_time(body.closes_at))  # a close time given must be ahead
+    if body.link is not None:
+        spec = body.model_dump(exclude_none=True) | {"link": body.link.model_dump(exclude_none=True)}
+        return await write(request, linked.create_linked_question, engine, created_by=host["id"], spec=spec)
+    if not body.title:
+        raise HTTPException(422, "body.title: Field required (or give a link to write it from)")
     return await write(request, questions.create_question, engine, created_by=host["id"], spec=body.model_dump())
 
 
 @router.get("/questions/{question_id}", response_model=schemas.QuestionOut, responses={404: {}})
 async def get_question(request: Request, question_id: QuestionId, engine: EngineDep) -> dict:
-    """One question with its current prices."""
-    return await read(request, questions.get_question, engine, question_id)
+    """One question with its current prices (and its data link, with evidence once decided)."""
+    return await read(request, linked.get_with_link, engine, question_id)
 
 
 @router.get("/questions/{question_id}/history", response_model=schemas.HistoryOut, responses={404: {}})

@@ -46,8 +46,25 @@ class JoinOut(BaseModel):
     link: str = Field("", description="Your personal re-entry link (the token in the URL fragment): keep it.")
 
 
+class LinkIn(Strict):
+    """Ties a question to the data (see benchcast/db/linked.py): a threshold or a leader link."""
+
+    benchmark: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
+    threshold: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    by: Annotated[Text, Field(max_length=10)] | None = None
+    series: Literal["independent", "self_reported", "any"] | None = None
+    settings: Literal["single_attempt", "any"] | None = None
+    leader: Literal["country", "organization"] | None = None
+    metric: Annotated[Text, Field(max_length=200)] | None = None
+    at: Annotated[Text, Field(max_length=10)] | None = None
+    grace_days: Annotated[int, Field(ge=0, le=3650)] = 30
+    auto: bool = True
+    model_forecast: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)]], Field(max_length=20)] | None = None
+    model_basis: Annotated[Text, Field(max_length=200)] = ""
+
+
 class QuestionCreate(Strict):
-    title: Annotated[Text, Field(min_length=1, max_length=300)]
+    title: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
     kind: Literal["binary", "multiple_choice"] = "binary"
     outcomes: Annotated[list[Annotated[Text, Field(min_length=1, max_length=120)]], Field(max_length=20)] | None = None
     mechanism: Literal["lmsr", "cpmm"] = "lmsr"
@@ -56,6 +73,7 @@ class QuestionCreate(Strict):
     initial_prices: Annotated[list[Price], Field(max_length=20)] | None = None
     criteria: Annotated[Text, Field(max_length=2000)] = Field("", description="How the question resolves: the source and the rule.")
     description: Annotated[Text, Field(max_length=10_000)] = Field("", description="Background, in markdown (rendered without raw HTML).")
+    link: LinkIn | None = Field(None, description="Tie the question to the benchmark data; title and criteria are written from it.")
 
 
 class OutcomeOut(BaseModel):
@@ -80,6 +98,7 @@ class QuestionOut(BaseModel):
     description: str = ""
     description_html: str = ""
     is_closed: bool = False
+    link: dict | None = None
 
 
 class OrderIn(Strict):

@@ -1,298 +1,210 @@
-// benchcast market page: plain JS, no build step. Polls the REST API (prices at most ~1 s stale).
+// benchcast market page: plain JS modules, no build step. Identity, live updates, the lists.
 "use strict";
+import { $, ago, api, closing, colorOf, h, isClosed, money, pct, resolutionText, session, shares, signed, tone, when } from "./lib.js";
+import { refreshDetail, selectQuestion, state } from "./question.js";
+import { refreshPlayers } from "./host.js";
 
-const $ = (id) => document.getElementById(id);
-const COLORS = ["#2f6fed", "#e0662b", "#128a4a", "#9b3fd1", "#c2362b", "#0f9fb3", "#b38a0f", "#555"];
-const state = { token: localStorage.getItem("benchcast-token"), me: null, questions: [], selected: null, pendingQuote: null };
+const LINK_PENDING = "benchcast-link-pending";
 
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "class") el.className = v;
-    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null) el.setAttribute(k, v);
-  }
-  for (const c of children.flat()) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return el;
-}
-const money = (x) => (x ?? 0).toFixed(2);
-const pct = (p) => (100 * p).toFixed(1) + "%";
-const signed = (x) => (x >= 0 ? "+" : "") + money(x);
+// ---- identity ------------------------------------------------------------------------------
+function link() { return `${location.origin}/#token=${session.token}`; }
 
-async function api(method, path, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (state.token) headers.Authorization = "Bearer " + state.token;
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  let data = null;
-  try { data = await r.json(); } catch (_) { /* empty body */ }
-  if (!r.ok) {
-    const err = new Error((data && data.detail) || r.statusText || "request failed");
-    err.status = r.status;
-    throw err;
-  }
-  return data;
+function tokenFrom(text) {
+  const m = /token=([^&\s]+)/.exec(text);
+  return decodeURIComponent(m ? m[1] : text).trim();
 }
 
-// ---- joining -------------------------------------------------------------------------------
+function clearStorage() {
+  for (const k of Object.keys(localStorage)) if (k.startsWith("benchcast-")) localStorage.removeItem(k);
+}
+
+async function enter(token, { fresh = false } = {}) {
+  session.token = token;
+  try {
+    state.me = await api("GET", "/api/me");
+  } catch (err) {
+    session.token = null;
+    clearStorage();
+    showJoin(err.status === 401 ? "This link or token does not open any account here: the host may have issued you a new one, or removed you." : err.message);
+    return;
+  }
+  localStorage.setItem("benchcast-token", token);
+  if (fresh) localStorage.setItem(LINK_PENDING, "1");
+  showApp();
+}
+
+function showJoin(message) {
+  $("app").hidden = true;
+  $("me-summary").hidden = true;
+  $("join-panel").hidden = false;
+  $("join-error").textContent = message || "";
+}
+
+function showApp() {
+  $("join-panel").hidden = true;
+  $("app").hidden = false;
+  $("me-summary").hidden = false;
+  $("link-text").value = link();
+  $("link-panel").hidden = !localStorage.getItem(LINK_PENDING);
+  renderMe();
+  connect();
+  refreshAll();
+}
+
 $("join-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   $("join-error").textContent = "";
   try {
     const out = await api("POST", "/api/join", { name: $("join-name").value, invite: $("join-invite").value || null });
-    setToken(out.token);
+    await enter(out.token, { fresh: true });
   } catch (err) { $("join-error").textContent = err.message; }
 });
-$("token-form").addEventListener("submit", (e) => { e.preventDefault(); setToken($("token-input").value.trim()); });
-$("logout").addEventListener("click", () => { localStorage.removeItem("benchcast-token"); state.token = null; state.me = null; show(); });
+$("token-form").addEventListener("submit", (e) => { e.preventDefault(); enter(tokenFrom($("token-input").value)); });
+$("logout").addEventListener("click", () => {
+  if (!confirm("Leave on this device? Come back any time with your personal link.")) return;
+  clearStorage();
+  location.replace(location.pathname);  // a fresh page: nothing of this player stays in memory
+});
+$("show-link").addEventListener("click", () => { $("link-text").value = link(); $("link-panel").hidden = false; $("link-panel").scrollIntoView({ block: "nearest" }); });
+$("link-copy").addEventListener("click", async () => {
+  $("link-text").select();
+  try { await navigator.clipboard.writeText($("link-text").value); $("link-copy").textContent = "Copied"; } catch (_) { document.execCommand("copy"); }
+});
+$("link-done").addEventListener("click", () => { localStorage.removeItem(LINK_PENDING); $("link-panel").hidden = true; });
 
-function setToken(token) {
-  state.token = token;
-  localStorage.setItem("benchcast-token", token);
-  refreshMe().then(show);
+// ---- live updates: Server-Sent Events, polling when they fail ------------------------------
+let source = null, pollTimer = null, pending = null;
+function connect() {
+  if (source) return;
+  if (!window.EventSource) { setLive("polling"); poll(); return; }
+  source = new EventSource("/api/events");
+  source.addEventListener("change", () => { setLive("live"); soon(); });
+  source.onopen = () => { setLive("live"); clearInterval(pollTimer); pollTimer = null; };
+  source.onerror = () => { setLive("polling"); poll(); };
+}
+function poll() { if (!pollTimer) pollTimer = setInterval(() => { if (!document.hidden) refreshAll(); }, 2000); }
+function setLive(mode) { $("live").textContent = mode === "live" ? "● live" : "○ polling"; $("live").dataset.mode = mode; }
+function soon() { clearTimeout(pending); pending = setTimeout(refreshAll, 100); }
+
+export async function refreshAll() {
+  if (!session.token) return;
+  await Promise.all([refreshQuestions(), refreshMe(), refreshLeaderboard(), refreshActivity(), refreshDetail(), refreshPlayers()]);
 }
 
-function show() {
-  const inside = Boolean(state.token && state.me);
-  $("join-panel").hidden = inside;
-  $("app").hidden = !inside;
-  $("me-summary").hidden = !inside;
-  $("host-panel").hidden = !(inside && state.me.is_host);
-}
-
-// ---- polling -------------------------------------------------------------------------------
+// ---- the lists -----------------------------------------------------------------------------
 async function refreshMe() {
-  if (!state.token) return;
   try {
-    state.me = await api("GET", "/api/me");
+    const [me, hist] = await Promise.all([api("GET", "/api/me"), api("GET", "/api/me/history")]);
+    state.me = me;
+    state.myHistory = hist;
     renderMe();
   } catch (err) {
-    if (err.status === 401) { state.token = null; localStorage.removeItem("benchcast-token"); state.me = null; $("join-error").textContent = "Your token is not valid here: join again."; }
+    if (err.status === 401) { clearStorage(); session.token = null; showJoin("Your link stopped working: the host issued a new one or removed you."); }
   }
 }
 
+function empty(cols, text) { return [h("tr", {}, h("td", { colspan: cols, class: "muted" }, text))]; }
+
+function renderMe() {
+  const me = state.me;
+  if (!me) return;
+  $("me-name").textContent = me.name + (me.is_host && me.name !== "host" ? " (host)" : "");
+  $("me-balance").textContent = money(me.balance);
+  $("me-value").textContent = money(me.value);
+  $("me-profit").textContent = signed(me.profit);
+  $("me-profit").className = tone(me.profit);
+  $("positions").tBodies[0].replaceChildren(...(me.positions.length ? me.positions.map((p) => h("tr", {},
+    h("td", {}, h("a", { href: "#", onclick: (e) => { e.preventDefault(); selectQuestion(p.question_id); } }, p.title)),
+    h("td", {}, p.outcome), h("td", { class: "num" }, shares(p.shares)), h("td", { class: "num" }, money(p.value))))
+    : empty(4, "No open positions.")));
+  $("orders-box").hidden = !me.open_orders.length;
+  $("open-orders").tBodies[0].replaceChildren(...me.open_orders.map((o) => h("tr", {},
+    h("td", {}, o.title), h("td", {}, `${o.side} ${o.outcome} ` + (o.side === "buy" ? `for ${money(o.remaining)} of ${money(o.amount)}` : `${shares(o.remaining)} of ${shares(o.shares)} shares`)),
+    h("td", { class: "num" }, pct(o.limit_price)), h("td", {}, h("button", { class: "link", onclick: () => cancelOrder(o.order_id) }, "cancel")))));
+  const hist = state.myHistory || { trades: [], resolved: [] };
+  $("resolved").tBodies[0].replaceChildren(...(hist.resolved.length ? hist.resolved.map((r) => h("tr", { "data-qid": r.question_id },
+    h("td", {}, r.title), h("td", {}, r.resolution), h("td", { class: "num" }, money(r.paid_in)), h("td", { class: "num" }, money(r.payout)),
+    h("td", { class: "num " + tone(r.profit) }, signed(r.profit)))) : empty(5, "Nothing resolved yet.")));
+  $("my-trades").tBodies[0].replaceChildren(...(hist.trades.length ? hist.trades.slice(0, 30).map((t) => h("tr", {},
+    h("td", { title: when(t.at) }, ago(t.at)), h("td", {}, t.title),
+    h("td", {}, `${t.side === "buy" ? "bought" : "sold"} ${shares(t.shares)} ${t.outcome}` + (t.average_price ? ` at ${pct(t.average_price)}` : "")),
+    h("td", { class: "num" }, t.side === "buy" ? "−" + money(t.cost) : "+" + money(-t.cost)))) : empty(4, "No trades yet.")));
+  $("host-panel").hidden = !me.is_host;
+}
+
+async function cancelOrder(id) {
+  try { await api("POST", `/api/orders/${id}/cancel`); await refreshAll(); } catch (err) { alert(err.message); }
+}
+
 async function refreshQuestions() {
-  try {
-    state.questions = await api("GET", "/api/questions");
-    renderQuestions();
-    $("stale").textContent = "live · " + new Date().toLocaleTimeString();
-    if (state.selected) renderDetailHead();
-  } catch (err) { $("stale").textContent = "offline: " + err.message; }
+  try { state.questions = await api("GET", "/api/questions"); renderQuestions(); } catch (_) { /* next update */ }
+}
+
+function questionItem(q) {
+  const closed = isClosed(q);
+  const tag = q.status === "resolved" ? "resolved" : q.status === "cancelled" ? "cancelled" : closed ? "closed" : "";
+  const body = q.resolution
+    ? h("div", { class: "q-result" }, q.resolution.kind === "cancel" ? "Cancelled" : "Resolved ", h("b", {}, q.resolution.kind === "cancel" ? "" : resolutionText(q.resolution)))
+    : q.kind === "binary"
+      ? h("div", { class: "q-binary" }, h("span", { class: "q-chance price", "data-outcome": "YES" }, pct(q.outcomes[0].price)), h("span", { class: "muted" }, " chance"))
+      : h("div", {}, q.outcomes.map((o, i) => h("div", { class: "outcome" },
+          h("span", { class: "name" }, o.name),
+          h("div", { class: "meter" }, h("div", { style: `width:${(100 * o.price).toFixed(1)}%;background:${colorOf(q, i)}` })),
+          h("span", { class: "price", "data-outcome": o.name }, pct(o.price)))));
+  return h("li", { class: "q" + (q.id === state.selected ? " active" : ""), "data-qid": q.id, tabindex: 0,
+      onclick: () => selectQuestion(q.id), onkeydown: (e) => { if (e.key === "Enter") selectQuestion(q.id); } },
+    h("div", { class: "q-title" }, q.title, tag ? h("span", { class: "q-status " + tag }, tag) : null),
+    body,
+    h("div", { class: "q-meta" }, [q.status === "open" ? closing(q) : "", `${q.trades} trades`, `volume ${money(q.volume)}`].filter(Boolean).join(" · ")));
+}
+
+function renderQuestions() {
+  const list = $("questions");
+  if (!state.questions.length) { list.replaceChildren(h("li", { class: "muted" }, "No questions yet: the host opens them.")); return; }
+  const order = (q) => (q.status === "open" && !isClosed(q) ? 0 : q.status === "open" ? 1 : 2);
+  const qs = [...state.questions].sort((a, b) => order(a) - order(b) || b.id - a.id);
+  list.replaceChildren(...qs.map(questionItem));
 }
 
 async function refreshLeaderboard() {
   try {
     const rows = await api("GET", "/api/leaderboard");
-    const body = $("leaderboard").tBodies[0];
-    body.replaceChildren(...rows.map((r) => h("tr", { "data-name": r.name },
+    $("leaderboard").tBodies[0].replaceChildren(...(rows.length ? rows.map((r) => h("tr", { "data-name": r.name, class: state.me && r.name === state.me.name ? "me" : "" },
       h("td", {}, r.rank), h("td", {}, r.name), h("td", { class: "num" }, money(r.value)),
-      h("td", { class: "num " + (r.profit >= 0 ? "pos" : "neg") }, signed(r.profit)))));
-  } catch (_) { /* next poll */ }
+      h("td", { class: "num " + tone(r.profit) }, signed(r.profit)))) : empty(4, "Nobody has joined yet.")));
+  } catch (_) { /* next update */ }
 }
 
-async function refreshHistory() {
-  if (!state.selected) return;
-  try { drawChart(await api("GET", `/api/questions/${state.selected}/history`)); } catch (_) { /* next poll */ }
-}
-
-// ---- rendering -----------------------------------------------------------------------------
-function renderMe() {
-  const me = state.me;
-  if (!me) return;
-  $("me-name").textContent = me.name + (me.is_host ? " (host)" : "");
-  $("me-balance").textContent = money(me.balance);
-  $("me-value").textContent = money(me.value);
-  $("me-profit").textContent = signed(me.profit);
-  $("positions").tBodies[0].replaceChildren(...(me.positions.length ? me.positions.map((p) => h("tr", {},
-    h("td", {}, p.title), h("td", {}, p.outcome), h("td", { class: "num" }, p.shares.toFixed(3)),
-    h("td", { class: "num" }, money(p.value)))) : [h("tr", {}, h("td", { colspan: 4, class: "muted" }, "No positions yet."))]));
-  $("open-orders").tBodies[0].replaceChildren(...(me.open_orders.length ? me.open_orders.map((o) => h("tr", {},
-    h("td", {}, o.title), h("td", {}, `${o.side} ${o.outcome} ` + (o.side === "buy" ? `for ${money(o.remaining)} of ${money(o.amount)}` : `${o.remaining} of ${o.shares} sh`)),
-    h("td", { class: "num" }, o.limit_price), h("td", {}, h("button", { class: "link", onclick: () => cancelOrder(o.order_id) }, "cancel"))))
-    : [h("tr", {}, h("td", { colspan: 4, class: "muted" }, "None."))]));
-  $("host-panel").hidden = !me.is_host;
-}
-
-function renderQuestions() {
-  const list = $("questions");
-  if (!state.questions.length) { list.replaceChildren(h("li", { class: "muted" }, "No questions yet. The host opens them.")); return; }
-  list.replaceChildren(...state.questions.map((q) => h("li", {
-      class: "q" + (q.id === state.selected ? " active" : ""), "data-qid": q.id, onclick: () => select(q.id) },
-    h("div", { class: "q-title" }, q.title, h("span", { class: "q-status" }, q.status === "open" ? "" : q.status)),
-    q.outcomes.map((o, i) => h("div", { class: "outcome" },
-      h("span", { class: "name" }, o.name),
-      h("div", { class: "meter" }, h("div", { style: `width:${(100 * o.price).toFixed(1)}%;background:${COLORS[i % COLORS.length]}` })),
-      h("span", { class: "price", "data-outcome": o.name }, pct(o.price)))))));
-}
-
-function current() { return state.questions.find((q) => q.id === state.selected); }
-
-function select(id) {
-  state.selected = id;
-  const q = current();
-  $("detail").hidden = false;
-  $("t-outcome").replaceChildren(...q.outcomes.map((o) => h("option", { value: o.name }, o.name)));
-  $("r-outcome").replaceChildren(...q.outcomes.map((o) => h("option", { value: o.name }, o.name)));
-  syncSide();
-  $("ticket-msg").textContent = "";
-  $("resolve-msg").textContent = "";
-  renderDetailHead();
-  renderQuestions();
-  refreshHistory();
-  $("detail").scrollIntoView({ behavior: "smooth", block: "nearest" });
-}
-
-function renderDetailHead() {
-  const q = current();
-  if (!q) return;
-  $("detail-title").textContent = q.title;
-  const res = q.resolution ? ` · resolved: ${q.resolution.kind}${q.resolution.outcome ? " " + q.resolution.outcome : ""}${q.resolution.probability != null ? " " + q.resolution.probability : ""}` : "";
-  $("detail-meta").textContent = `${q.kind.replace("_", " ")} · ${q.mechanism.toUpperCase()} · subsidy ${money(q.subsidy)} · ${q.trades} trades · volume ${money(q.volume)}${q.closes_at ? " · closes " + new Date(q.closes_at).toLocaleString() : ""}${res}`;
-  const isOpen = q.status === "open";
-  $("ticket").hidden = !isOpen;
-  $("host-resolve").hidden = !(state.me && state.me.is_host && isOpen);
-  $("r-prob").parentElement.hidden = q.outcomes.length !== 2;
-}
-
-function drawChart(hist) {
-  const svg = $("chart");
-  const W = 600, H = 220, pad = 6;
-  const pts = hist.points;
-  const n = pts.length;
-  const x = (i) => pad + (n <= 1 ? 0 : (i * (W - 2 * pad)) / (n - 1));
-  const y = (p) => H - pad - p * (H - 2 * pad);
-  const ns = "http://www.w3.org/2000/svg";
-  const kids = [];
-  for (const g of [0.25, 0.5, 0.75]) {
-    const line = document.createElementNS(ns, "line");
-    Object.entries({ x1: 0, x2: W, y1: y(g), y2: y(g), stroke: "#e3e6ec", "stroke-dasharray": "4 4" }).forEach(([k, v]) => line.setAttribute(k, v));
-    kids.push(line);
-  }
-  hist.outcomes.forEach((name, k) => {
-    const path = document.createElementNS(ns, "polyline");
-    const coords = n === 1 ? [`${x(0)},${y(pts[0].prices[k])}`, `${W - pad},${y(pts[0].prices[k])}`] : pts.map((p, i) => `${x(i).toFixed(1)},${y(p.prices[k]).toFixed(1)}`);
-    path.setAttribute("points", coords.join(" "));
-    path.setAttribute("fill", "none");
-    path.setAttribute("stroke", COLORS[k % COLORS.length]);
-    path.setAttribute("stroke-width", "2");
-    path.setAttribute("vector-effect", "non-scaling-stroke");
-    kids.push(path);
-  });
-  svg.replaceChildren(...kids);
-  svg.dataset.points = String(n);
-  const last = pts[n - 1].prices;
-  $("chart-legend").replaceChildren(...hist.outcomes.map((name, k) => h("span", {}, h("i", { style: `background:${COLORS[k % COLORS.length]}` }), `${name} ${pct(last[k])}`)));
-}
-
-// ---- order ticket --------------------------------------------------------------------------
-function held() {
-  const p = state.me && state.me.positions.find((x) => x.question_id === state.selected && x.outcome === $("t-outcome").value);
-  return p ? p.shares : 0;
-}
-function syncSide() {
-  const selling = $("t-side").value === "sell";
-  $("t-size-label").textContent = selling ? "Shares to sell" : "Amount to spend";
-  $("t-all").hidden = !(selling && held() > 0);
-  $("t-all").textContent = `all ${held().toFixed(6)}`;
-  clearQuote();
-}
-$("t-side").addEventListener("change", syncSide);
-$("t-outcome").addEventListener("change", syncSide);
-$("t-all").addEventListener("click", () => { $("t-size").value = held().toFixed(6); clearQuote(); });
-for (const id of ["t-outcome", "t-size", "t-limit", "t-resting"]) $(id).addEventListener("input", clearQuote);
-$("t-cancel").addEventListener("click", clearQuote);
-
-function clearQuote() { state.pendingQuote = null; $("quote").hidden = true; $("t-quote").hidden = false; }
-
-function ticketOrder() {
-  const side = $("t-side").value;
-  const size = parseFloat($("t-size").value);
-  const order = { outcome: $("t-outcome").value, side };
-  if (side === "buy") order.amount = size; else order.shares = size;
-  const limit = $("t-limit").value;
-  if (limit !== "") order.limit_price = parseFloat(limit);
-  if ($("t-resting").checked) order.resting = true;
-  return order;
-}
-
-$("ticket").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  $("ticket-msg").textContent = "";
-  const order = ticketOrder();
+async function refreshActivity() {
   try {
-    const q = await api("POST", `/api/questions/${state.selected}/quote`, order);
-    const verb = order.side === "buy" ? "pay" : "receive";
-    const avg = q.average_price ? ` (average ${q.average_price.toFixed(4)})` : "";
-    let text = `You would ${order.side} ${q.shares.toFixed(4)} ${order.outcome} shares and ${verb} ${money(Math.abs(q.cost))}${avg}. ` +
-      `Price of ${order.outcome} after: ${pct(q.prices_after[current().outcomes.findIndex((o) => o.name === order.outcome)])}.`;
-    if (order.resting) text = (q.fills_now ? "Part fills now: " + text : "Nothing fills now; the order rests") + ` until the price reaches ${order.limit_price}.`;
-    $("quote-text").textContent = text;
-    state.pendingQuote = { order, key: crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now() };
-    $("quote").hidden = false;
-    $("t-quote").hidden = true;
-  } catch (err) { $("ticket-msg").textContent = err.message; $("ticket-msg").className = "error"; }
-});
-
-$("t-confirm").addEventListener("click", async () => {
-  if (!state.pendingQuote) return;
-  const { order, key } = state.pendingQuote;
-  $("t-confirm").disabled = true;
-  try {
-    const out = await api("POST", `/api/questions/${state.selected}/orders`, { ...order, idempotency_key: key });
-    $("ticket-msg").className = "ok";
-    $("ticket-msg").textContent = out.status === "resting"
-      ? `Order ${out.order_id} rests.` : `Done: ${order.side === "buy" ? "bought" : "sold"} ${out.shares.toFixed(4)} shares for ${money(Math.abs(out.cost))}.`;
-    clearQuote();
-    $("t-size").value = "";
-    await Promise.all([refreshQuestions(), refreshMe(), refreshLeaderboard(), refreshHistory()]);
-  } catch (err) { $("ticket-msg").className = "error"; $("ticket-msg").textContent = err.message; }
-  finally { $("t-confirm").disabled = false; }
-});
-
-async function cancelOrder(id) {
-  try { await api("POST", `/api/orders/${id}/cancel`); await refreshMe(); } catch (err) { alert(err.message); }
+    const items = await api("GET", "/api/activity?limit=25");
+    $("activity").replaceChildren(...(items.length ? items.map((i) => h("li", { class: "feed-" + i.kind },
+      h("span", { class: "feed-text" }, i.text), h("span", { class: "feed-q" }, i.kind === "question" ? "" : i.title),
+      h("span", { class: "feed-when", title: when(i.at) }, ago(i.at)))) : [h("li", { class: "muted" }, "Nothing yet.")]));
+  } catch (_) { /* next update */ }
 }
-
-// ---- host ----------------------------------------------------------------------------------
-$("c-kind").addEventListener("change", () => { $("c-outcomes-label").hidden = $("c-kind").value !== "multiple_choice"; });
-$("create-form").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  const kind = $("c-kind").value;
-  const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
-  const body = { title: $("c-title").value, kind, mechanism: $("c-mech").value, subsidy: parseFloat($("c-subsidy").value) };
-  if (kind === "multiple_choice") body.outcomes = list($("c-outcomes").value);
-  if ($("c-prices").value.trim()) body.initial_prices = list($("c-prices").value).map(Number);
-  if ($("c-closes").value) body.closes_at = new Date($("c-closes").value).toISOString();
-  try {
-    const q = await api("POST", "/api/questions", body);
-    $("create-msg").className = "ok";
-    $("create-msg").textContent = `Opened question ${q.id}.`;
-    $("create-form").reset();
-    $("c-outcomes-label").hidden = true;
-    await refreshQuestions();
-  } catch (err) { $("create-msg").className = "error"; $("create-msg").textContent = err.message; }
-});
-
-async function resolve(body, confirmText) {
-  if (!confirm(confirmText)) return;
-  try {
-    await api("POST", `/api/questions/${state.selected}/resolve`, body);
-    $("resolve-msg").className = "ok";
-    $("resolve-msg").textContent = "Resolved.";
-    await Promise.all([refreshQuestions(), refreshMe(), refreshLeaderboard()]);
-  } catch (err) { $("resolve-msg").className = "error"; $("resolve-msg").textContent = err.message; }
-}
-$("r-outcome-go").addEventListener("click", () => resolve({ outcome: $("r-outcome").value }, `Resolve to ${$("r-outcome").value}?`));
-$("r-prob-go").addEventListener("click", () => resolve({ probability: parseFloat($("r-prob").value) }, `Resolve to P(YES) = ${$("r-prob").value}?`));
-$("r-cancel").addEventListener("click", () => resolve({ cancel: true }, "Cancel this market and refund everyone?"));
-$("detail-close").addEventListener("click", () => { state.selected = null; $("detail").hidden = true; renderQuestions(); });
 
 // ---- start ---------------------------------------------------------------------------------
-async function tick() {
-  await refreshQuestions();
-  if (state.token) await refreshMe();
-  show();
+function linkToken() {
+  const token = location.hash.includes("token=") ? tokenFrom(location.hash) : "";
+  if (token) history.replaceState(null, "", location.pathname);  // the token leaves the address bar
+  return token;
 }
-tick();
-setInterval(() => { if (!document.hidden) tick(); }, 1000);
-setInterval(() => { if (!document.hidden && state.me) { refreshLeaderboard(); refreshHistory(); } }, 2000);
-refreshLeaderboard();
+window.addEventListener("hashchange", () => {  // a link opened on a page that is already open
+  const token = linkToken();
+  if (token && token !== session.token) { clearStorage(); enter(token); }
+});
+
+function start() {
+  const fromLink = linkToken();
+  if (fromLink) {
+    enter(fromLink);
+  } else if (session.token) {
+    enter(session.token);
+  } else {
+    showJoin("");
+  }
+  setInterval(() => { if (session.token && !document.hidden) { renderQuestions(); } }, 30000);  // "closes in" stays true
+  setInterval(() => { if (session.token && !document.hidden) refreshAll(); }, 15000);  // a safety net behind the events
+}
+start();

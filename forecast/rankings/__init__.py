@@ -2,7 +2,9 @@
 lab's releases.
 
 Modules: `data` (the as-of cut and working scale), `model` (the PyMC model and its fit),
-`forecast` (simulated futures and leader probabilities), `backtest`, `plot`.
+`simulate` (simulated futures), `forecast` (the query and leader probabilities), `backtest`,
+`cache` (fits on disk), `plot`. Depends on numpy, pandas, PyMC (inside functions) and `priors`;
+never on `markets` or the shell.
 """
 
 from forecast.rankings.forecast import (

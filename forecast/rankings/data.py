@@ -7,6 +7,11 @@ deviation of ``g`` over the open-weight releases kept. A *release* is one lab's 
 among the models it published less than 30 days apart (a family of sizes, checkpoints and
 hosted copies count once).
 
+Each lab's releases are also read as *jumps*: release ``j`` of a lab minus the lab's best before
+it (``d_j = z_j - B_{j-1}``), with the years since that best was set (``dt_j``): the model
+forecasts a lab from its own record. A lab's *entry offset* is its first release minus the open
+record (of the other labs) at that date.
+
 Only rows known on or before the as-of date are read (``known_at``, see `priors.open_weight`):
 nothing later can reach the model.
 """
@@ -62,7 +67,10 @@ class RankingData:
     and when it was set; ``lab_tbar`` the mean time of each lab's releases; ``lab_span`` the years
     from its first to its last release, ``lab_gaps`` the number of release events after its first, and
     ``lab_silence`` the years since its last release (they inform its release rate and whether it
-    is still active); ``closed_record_*`` the closed record steps (time, score).
+    is still active); ``closed_record_*`` the closed record steps (time, score). ``jump_*`` are
+    the jumps (lab, ``d_j``, ``dt_j``), ``event_*`` the release events after each lab's first
+    (lab, time), ``lab_first`` each lab's first release time and ``entry_off`` the entry offsets of
+    labs first seen after the data's first quarter.
     """
 
     metric: str
@@ -88,6 +96,13 @@ class RankingData:
     best_t: np.ndarray
     closed_record_t: np.ndarray
     closed_record_z: np.ndarray
+    jump_lab: np.ndarray
+    jump_d: np.ndarray
+    jump_dt: np.ndarray
+    event_lab: np.ndarray
+    event_t: np.ndarray
+    lab_first: np.ndarray
+    entry_off: np.ndarray
 
 
 def known_at(frame: pd.DataFrame) -> pd.Series:
@@ -121,6 +136,35 @@ def _records(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             rt.append(ti)
             rz.append(zi)
     return np.array(rt), np.array(rz)
+
+
+def _jumps(lab_idx: np.ndarray, t: np.ndarray, z: np.ndarray, n_labs: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per release after a lab's first: (lab, score minus the lab's best before it, years since
+    that best was set)."""
+    labs, d, dt = [], [], []
+    for i in range(n_labs):
+        idx = np.flatnonzero(lab_idx == i)
+        idx = idx[np.argsort(t[idx], kind="stable")]
+        best, best_t = z[idx[0]], t[idx[0]]
+        for j in idx[1:]:
+            labs.append(i)
+            d.append(z[j] - best)
+            dt.append(t[j] - best_t)
+            if z[j] > best:
+                best, best_t = z[j], t[j]
+    return np.array(labs, dtype="int64"), np.array(d, dtype=float), np.array(dt, dtype=float)
+
+
+def _entry_offsets(lab_idx: np.ndarray, t: np.ndarray, z: np.ndarray, n_labs: int, since: float) -> np.ndarray:
+    """First release of each lab that entered after `since`, minus the other labs' record then."""
+    out = []
+    for i in range(n_labs):
+        first = t[lab_idx == i].min()
+        before = (lab_idx != i) & (t < first)
+        if first > since and before.any():
+            out.append(z[(lab_idx == i) & (t == first)].max() - z[before].max())
+    return np.array(out, dtype=float)
 
 
 def prepare(frame: pd.DataFrame, metric: str, as_of: date) -> RankingData:
@@ -170,6 +214,9 @@ def prepare(frame: pd.DataFrame, metric: str, as_of: date) -> RankingData:
     z_closed = scale.to_z(closed_rel["score"].to_numpy())
     rec_t, rec_z = _records(t_closed, z_closed)
     countries = open_rel.groupby("lab")["country"].first()
+    jump_lab, jump_d, jump_dt = _jumps(lab_idx, t_open, z_open, len(labs))
+    firsts = np.array([t_open[lab_idx == i].min() for i in range(len(labs))])
+    is_later = t_open > firsts[lab_idx]
     return RankingData(
         metric=metric,
         as_of=as_of,
@@ -194,6 +241,13 @@ def prepare(frame: pd.DataFrame, metric: str, as_of: date) -> RankingData:
         best_t=best_t,
         closed_record_t=rec_t,
         closed_record_z=rec_z,
+        jump_lab=jump_lab,
+        jump_d=jump_d,
+        jump_dt=jump_dt,
+        event_lab=lab_idx[is_later].astype("int64"),
+        event_t=t_open[is_later],
+        lab_first=firsts,
+        entry_off=_entry_offsets(lab_idx, t_open, z_open, len(labs), start + 0.25),
     )
 
 

@@ -1,22 +1,11 @@
 """Open-weight rankings: who will hold the best open-weight model, and how far open trails closed.
 
-From posterior draws of `forecast.rankings.model` (each open-weight lab's releases under a rising
-envelope, the closed-weight releases as one more series) this module simulates, per draw, the
-releases between the as-of date and each asked date ``T``:
-
-- every known lab releases at rate ``lambda_e``; a release at ``t`` scores
-  ``a_e + b_e (t - tbar_e) + v - u``;
-- new labs arrive at rate ``nu`` with parameters drawn from the population and a country drawn
-  from the known labs' countries (plus a new country);
-- the closed-weight series does the same.
-
-Then, for each draw: the open record ``O(T)`` is the best of every lab's record so far and its new
-releases up to ``T``; the leader is the lab (or its country) holding it, the first to reach a
-tied score winning; the gap in score is ``C(T) - O(T)`` for the closed record ``C``; the gap in
-months is ``T - t_c`` where ``t_c`` is when the closed record first reached ``O(T)`` (observed or
-simulated; when closed has not reached it by ``T``, ``t_c`` extrapolates the closed envelope and
-the gap is negative). Leader probabilities are frequencies over draws; labs that never pass 0.5%
-are merged into ``"other"`` together with labs not yet in the data, so they sum to 1.
+The query behind `benchcast rankings`: cut the data at the as-of date, fit
+`forecast.rankings.model`, simulate futures (`forecast.rankings.simulate`) and summarize them.
+Leader probabilities are frequencies over draws. Every lab with a release in the last
+`NAMED_WINDOW` years (and its country) is named, as is anything reaching `MIN_NAMED` at some
+asked date; the rest, with labs not yet in the data, is ``"other"``, so the probabilities sum
+to 1.
 
 Nothing dated after the as-of date is read (`forecast.rankings.data.prepare` cuts the data).
 """
@@ -26,20 +15,17 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from forecast.errors import InvalidQuery
-from forecast.rankings.data import (
-    RankingData,
-    known_at,
-    leader_at,
-    prepare,
-    years_between,
-)
+from forecast.rankings.cache import cached_sample
+from forecast.rankings.data import RankingData, known_at, leader_at, prepare, years_between
 from forecast.rankings.model import RankingsFit, sample
-from forecast.sampling import SamplerConfig
+from forecast.rankings.simulate import MAX_YEARS, OTHER, Simulation, leaders_per_draw, simulate
+from forecast.sampling import Diagnostics, SamplerConfig
 
 __all__ = [
     "BY_CHOICES",
@@ -61,32 +47,10 @@ __all__ = [
 
 BY_CHOICES = ("country", "organization")
 QUANTILES = (0.1, 0.5, 0.9)
-OTHER = "other"
-#: Entries below this probability at every asked date are merged into "other".
+#: Entries below this probability at every asked date are merged into "other" ...
 MIN_NAMED = 0.005
-_MAX_ENTRANTS = 12
-_MAX_YEARS = 5.0
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """Simulated records per draw (rows) and asked time (columns), on the working scale.
-
-    ``lab_best`` is (draws, labs, times); ``entrant_best`` and ``entrant_country`` belong to the
-    best new lab of each draw; ``closed_best`` and ``gap_months`` are (draws, times).
-    """
-
-    fit: RankingsFit
-    at: tuple[date, ...]
-    lab_best: np.ndarray
-    entrant_best: np.ndarray
-    entrant_country: np.ndarray
-    closed_best: np.ndarray
-    gap_months: np.ndarray
-
-    @property
-    def open_best(self) -> np.ndarray:
-        return np.maximum(self.lab_best.max(axis=1), self.entrant_best)
+#: ... unless they released an open model in this many years before the as-of date.
+NAMED_WINDOW = 1.5
 
 
 @dataclass(frozen=True)
@@ -111,11 +75,12 @@ class RankingsForecast:
     now_leader: str
     now_gap_months: float
     now_gap_score: float
-    divergences: int
+    diagnostics: Diagnostics
     fit: RankingsFit | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, object]:
         """The JSON contract of `benchcast rankings --json`."""
+        diag = self.diagnostics
         return {
             "as_of": self.as_of.isoformat(),
             "by": self.by,
@@ -127,129 +92,27 @@ class RankingsForecast:
                  "gap_months": a.gap_months, "gap_score": a.gap_score}
                 for a in self.at
             ],
+            "diagnostics": {**diag.as_dict(), "chains": diag.chains, "draws": diag.draws,
+                            "warnings": diag.warnings},
         }
 
 
 def fit_rankings(frame: pd.DataFrame, metric: str, as_of: date, *, seed: int = 0,
-                 config: SamplerConfig | None = None) -> RankingsFit:
-    """Cut `frame` at `as_of` and sample the rankings model of `metric`."""
-    return sample(prepare(frame, metric, as_of), config, seed)
-
-
-def _skew_noise(rng: np.random.Generator, omega: np.ndarray, alpha: np.ndarray, m: int) -> np.ndarray:
-    """Draws of ``v - u`` (skew-normal, scale omega, shape alpha), ``m`` per row."""
-    delta = (alpha / np.sqrt(1.0 + alpha**2))[:, None]
-    z0 = np.abs(rng.standard_normal((omega.size, m)))
-    z1 = rng.standard_normal((omega.size, m))
-    return omega[:, None] * (delta * z0 + np.sqrt(1.0 - delta**2) * z1)
-
-
-def _releases(rng: np.random.Generator, level: np.ndarray, slope: np.ndarray, lam: np.ndarray,
-              start: np.ndarray, end: np.ndarray, omega: np.ndarray, alpha: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Release times and scores in (start, end] per row (no release where end <= start);
-    absent releases have score -inf."""
-    span = np.clip(end - start, 0.0, None)
-    n = rng.poisson(lam * span)
-    m = max(int(n.max()), 1)
-    times = start[:, None] + rng.random((lam.size, m)) * span[:, None]
-    z = level[:, None] + slope[:, None] * times + _skew_noise(rng, omega, alpha, m)
-    z = np.where(np.arange(m)[None, :] < n[:, None], z, -np.inf)
-    return times, z
-
-
-def _best_by(times: np.ndarray, z: np.ndarray, horizons: np.ndarray) -> np.ndarray:
-    """(rows, horizons): the best score released by each horizon."""
-    return np.where(times[:, :, None] <= horizons[None, None, :], z[:, :, None], -np.inf).max(axis=1)
-
-
-def _p_active(fit: RankingsFit, i: int) -> np.ndarray:
-    """Per draw, the probability that lab `i` has not left the race, given its silence."""
-    eta, lam, silence = fit.draws["eta"][:, i], fit.draws["lam"][:, i], fit.data.lab_silence[i]
-    stay = np.exp(-(eta + lam) * silence)
-    return stay / (stay + eta / (eta + lam) * (1.0 - stay))
-
-
-def _entrants(rng: np.random.Generator, fit: RankingsFit, horizons: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Best new-lab score per (draw, horizon) and the index of that lab's country."""
-    d, data, end = fit.draws, fit.data, float(horizons.max())
-    n_draws, cap = fit.n_draws, _MAX_ENTRANTS
-    rep = lambda x: np.repeat(x, cap)
-    k = np.minimum(rng.poisson(d["nu"] * end), cap)
-    entry = rng.random(n_draws * cap) * end
-    slope = rep(d["mu_b"]) + rep(d["tau_b"]) * rng.standard_normal(n_draws * cap)
-    level_at_entry = rep(d["mu_a"]) + rep(d["mu_b"]) * entry + rep(d["tau_a"]) * rng.standard_normal(n_draws * cap)
-    lam = np.exp(rep(d["mu_l"]) + rep(d["tau_l"]) * rng.standard_normal(n_draws * cap))
-    leave = entry + rng.exponential(1.0 / rep(d["eta0"]))
-    times, z = _releases(rng, level_at_entry - slope * entry, slope, lam, entry, np.minimum(leave, end),
-                         rep(d["omega"]), rep(d["alpha"]))
-    best = _best_by(times, z, horizons).reshape(n_draws, cap, horizons.size)
-    best = np.where((np.arange(cap)[None, :] < k[:, None])[:, :, None], best, -np.inf)
-    countries = sorted(set(data.lab_country))
-    weights = np.array([data.lab_country.count(c) for c in countries] + [1.0])
-    slot_country = rng.choice(len(weights), size=(n_draws, cap), p=weights / weights.sum())
-    top = best.argmax(axis=1)
-    return best.max(axis=1), np.take_along_axis(slot_country, top, axis=1)
-
-
-def _gap_months(fit: RankingsFit, target: np.ndarray, c_times: np.ndarray, c_z: np.ndarray,
-                horizons: np.ndarray) -> np.ndarray:
-    """Months between each horizon and when the closed record first reached `target` there."""
-    data, d = fit.data, fit.draws
-    out = np.empty_like(target)
-    for k, h in enumerate(horizons):
-        tgt = target[:, k]
-        idx = np.searchsorted(data.closed_record_z, tgt, side="left")
-        hist = data.closed_record_t[np.minimum(idx, data.closed_record_z.size - 1)]
-        reached = np.where((c_times <= h) & (c_z >= tgt[:, None]), c_times, np.inf).min(axis=1)
-        slope = np.where(d["b_c"] > 1e-6, d["b_c"], np.nan)
-        extrap = np.maximum(h, np.nan_to_num((tgt - d["a_c"]) / slope, nan=h + _MAX_YEARS))
-        t_c = np.where(idx < data.closed_record_z.size, hist, np.where(np.isfinite(reached), reached, extrap))
-        out[:, k] = np.clip((h - t_c) * 12.0, -12.0 * _MAX_YEARS, None)
-    return out
-
-
-def simulate(fit: RankingsFit, at: list[date] | tuple[date, ...], seed: int = 0) -> Simulation:
-    """Simulate every lab's and the closed series' releases up to each date in `at`."""
-    data, d = fit.data, fit.draws
-    horizons = np.array([years_between(data.as_of, day) for day in at])
-    rng = np.random.default_rng([seed, 1])
-    end = float(horizons.max())
-    lab_best = np.empty((fit.n_draws, len(data.labs), horizons.size))
-    tie_break = data.best_z - 1e-9 * data.best_t  # the first to reach a score keeps the lead
-    zeros = np.zeros(fit.n_draws)
-    for i in range(len(data.labs)):
-        level = d["a"][:, i] - d["b"][:, i] * data.lab_tbar[i]
-        stop = np.where(rng.random(fit.n_draws) < _p_active(fit, i),
-                        np.minimum(rng.exponential(1.0 / d["eta"][:, i]), end), 0.0)
-        times, z = _releases(rng, level, d["b"][:, i], d["lam"][:, i], zeros, stop, d["omega"], d["alpha"])
-        lab_best[:, i, :] = np.maximum(_best_by(times, z, horizons), tie_break[i])
-    entrant_best, entrant_country = _entrants(rng, fit, horizons)
-    c_times, c_z = _releases(rng, d["a_c"], d["b_c"], d["lam_c"], zeros, zeros + end, d["omega_c"], d["alpha_c"])
-    closed_best = np.maximum(_best_by(c_times, c_z, horizons), data.closed_record_z.max())
-    open_best = np.maximum(lab_best.max(axis=1), entrant_best)
-    gap = _gap_months(fit, open_best, c_times, c_z, horizons)
-    return Simulation(fit, tuple(at), lab_best, entrant_best, entrant_country, closed_best, gap)
-
-
-def leaders_per_draw(sim: Simulation, by: str) -> list[np.ndarray]:
-    """Per asked date, each draw's leader name."""
-    data = sim.fit.data
-    countries = sorted(set(data.lab_country)) + [OTHER]
-    lab_names = np.array(data.labs if by == "organization" else data.lab_country, dtype=object)
-    out = []
-    for k in range(len(sim.at)):
-        best_lab = sim.lab_best[:, :, k].argmax(axis=1)
-        is_new = sim.entrant_best[:, k] > sim.lab_best[:, :, k].max(axis=1)
-        new_name = (np.full(is_new.size, OTHER, dtype=object) if by == "organization"
-                    else np.array(countries, dtype=object)[sim.entrant_country[:, k]])
-        out.append(np.where(is_new, new_name, lab_names[best_lab]))
-    return out
+                 config: SamplerConfig | None = None, cache_dir: str | Path | None = None) -> RankingsFit:
+    """Cut `frame` at `as_of` and sample the rankings model of `metric` (read back from
+    `cache_dir` when the same fit was made before)."""
+    return cached_sample(prepare(frame, metric, as_of), config, seed, cache_dir, sampler=sample)
 
 
 def _quantiles(x: np.ndarray) -> dict[str, float]:
     return {str(q): round(float(np.quantile(x, q)), 3) for q in QUANTILES}
+
+
+def recent_entries(data: RankingData, by: str) -> list[str]:
+    """Labs (or their countries) with an open release in the last `NAMED_WINDOW` years."""
+    recent = [i for i in range(len(data.labs)) if data.lab_silence[i] <= NAMED_WINDOW]
+    names = data.labs if by == "organization" else data.lab_country
+    return sorted({names[i] for i in recent})
 
 
 def summarize(sim: Simulation, by: str) -> tuple[AtForecast, ...]:
@@ -259,7 +122,7 @@ def summarize(sim: Simulation, by: str) -> tuple[AtForecast, ...]:
     leaders = leaders_per_draw(sim, by)
     names = sorted({str(n) for arr in leaders for n in arr} - {OTHER})
     share = {n: [float(np.mean(arr == n)) for arr in leaders] for n in names}
-    named = [n for n in names if max(share[n]) >= MIN_NAMED]
+    named = sorted(set(recent_entries(sim.fit.data, by)) | {n for n in names if max(share[n]) >= MIN_NAMED})
     scale = sim.fit.data.scale
     gap_score = scale.from_z(sim.closed_best) - scale.from_z(sim.open_best)
     out = []
@@ -288,21 +151,23 @@ def default_as_of(frame: pd.DataFrame, metric: str) -> date:
     return known_at(frame)[frame["metric"] == metric].max().date()
 
 
-def check_dates(as_of: date, at: list[date] | None) -> list[date]:
-    """The asked dates, sorted (default: 6 and 12 months after `as_of`); InvalidQuery for dates
-    not after `as_of` or more than five years after it."""
-    days = sorted(set(at)) if at else [as_of + timedelta(days=182), as_of + timedelta(days=365)]
+def check_dates(as_of: date, at: list[date] | None, start: date | None = None) -> list[date]:
+    """The asked dates, sorted (default: 6 and 12 months after `start`, itself `as_of` unless
+    later); InvalidQuery for dates not after `as_of` or more than five years after it."""
+    base = max(as_of, start or as_of)
+    days = sorted(set(at)) if at else [base + timedelta(days=182), base + timedelta(days=365)]
     for day in days:
         if day <= as_of:
-            raise InvalidQuery(f"--at {day} is not after the as-of date {as_of}; ask about a later date")
-        if years_between(as_of, day) > _MAX_YEARS:
-            raise InvalidQuery(f"--at {day} is more than {_MAX_YEARS:g} years after {as_of}; ask about an earlier date")
+            raise InvalidQuery(f"date {day} is not after the as-of date {as_of}; ask about a later date")
+        if years_between(as_of, day) > MAX_YEARS:
+            raise InvalidQuery(f"date {day} is more than {MAX_YEARS:g} years after {as_of}; ask about an earlier date")
     return days
 
 
 def forecast_rankings(frame: pd.DataFrame | None = None, *, metric: str = "ECI", by: str = "country",
                       as_of: date | None = None, at: list[date] | None = None, seed: int = 0,
-                      config: SamplerConfig | None = None) -> RankingsForecast:
+                      config: SamplerConfig | None = None, today: date | None = None,
+                      cache_dir: str | Path | None = None) -> RankingsForecast:
     """Fit, simulate and summarize: the open-weight leader and open-closed gap at each date in `at`.
 
     Parameters
@@ -316,22 +181,28 @@ def forecast_rankings(frame: pd.DataFrame | None = None, *, metric: str = "ECI",
     as_of
         Use only rows dated on or before this (default: the metric's last date).
     at
-        Dates to forecast (default: 6 and 12 months after `as_of`).
+        Dates to forecast. Default: 6 and 12 months after `as_of` when it is given, else after
+        `today` (the data end before today, and a forecast of a past date is no forecast).
     seed
         Seeds the sampler and the simulation.
+    today
+        The date the default dates count from (default: the system date).
+    cache_dir
+        Where fits are kept on disk (none by default).
     """
     from priors.open_weight import match_metric, metrics, read_open_weight
 
     if by not in BY_CHOICES:
-        raise InvalidQuery(f"--by {by!r} is not one of {', '.join(BY_CHOICES)}")
+        raise InvalidQuery(f"by {by!r} is not one of {', '.join(BY_CHOICES)}")
     frame = read_open_weight() if frame is None else frame
     name = match_metric(metric, metrics(frame))
+    start = None if as_of else (today or date.today())
     as_of = as_of or default_as_of(frame, name)
-    days = check_dates(as_of, at)
-    fit = fit_rankings(frame, name, as_of, seed=seed, config=config)
+    days = check_dates(as_of, at, start)
+    fit = fit_rankings(frame, name, as_of, seed=seed, config=config, cache_dir=cache_dir)
     sim = simulate(fit, days, seed)
     leader, months, score = observed_state(frame, fit.data, by)
-    return RankingsForecast(name, as_of, by, summarize(sim, by), leader, months, score, fit.divergences, fit)
+    return RankingsForecast(name, as_of, by, summarize(sim, by), leader, months, score, fit.diagnostics, fit)
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,39 +1,50 @@
-"""The rankings model: each lab's open-weight releases under a rising envelope, and sampling it.
+"""The rankings model: each lab's open-weight releases as jumps from its own record, and sampling it.
 
 On the working scale ``z`` (see `forecast.rankings.data`), with ``t`` in years since the as-of
-date, a release of open-weight lab ``e`` at time ``t`` scores
+date, release ``j`` of open-weight lab ``e`` lands relative to the lab's best so far ``B_{j-1}``,
+set ``dt_j`` years earlier:
 
-    z = a_e + b_e * (t - tbar_e) + v - u,   v ~ Normal(0, sigma_v),   u ~ HalfNormal(sigma_u)
+    z_j - B_{j-1} ~ SkewNormal(k + b_e * dt_j, omega, alpha)
 
-a stochastic frontier: ``a_e + b_e (t - tbar_e)`` is the best the lab could release at ``t``
-(``tbar_e`` is the mean time of the lab's releases, where its level is best known) and most
-releases (small models, quick updates) fall below it by ``u``. ``v - u`` is skew-normal with
-scale ``omega = sqrt(sigma_u^2 + sigma_v^2)`` and shape ``alpha = -sigma_u / sigma_v``, which is
-how it is written below. Labs are pooled toward the population:
+``b_e`` is the lab's pace (score per year its capability gains while it works on the next
+model) and ``k`` the jump every release makes apart from the time (labs publish when they have
+something to show; small models and quick updates land below: the skew ``alpha``). Labs are
+pooled:
 
-    a_e ~ Normal(mu_a + mu_b * tbar_e, tau_a),  b_e ~ Normal(mu_b, tau_b),  mu_b = b_c + delta,
-    log lambda_e ~ Normal(mu_l, tau_l)
-    m_e ~ Poisson(lambda_e * S_e)           (release events after the first, over the span S_e)
-    silence s_e since the last release:  P = exp(-(eta + lambda_e) s_e)
-                                             + eta / (eta + lambda_e) (1 - exp(-(eta + lambda_e) s_e))
-    k   ~ Poisson(nu * W_new)               (labs whose first open release was recent)
+    b_e ~ Normal(mu_b + beta_c(e), tau_b),  beta_c ~ Normal(0, tau_c),  k ~ Normal(0, 1)
+    mu_b = b_c + delta,  delta ~ Normal(0, 0.25)
+
+``beta_c`` is the pace shared by the labs of one country (one pool of talent, compute and
+rules; it is what tells a country whose labs keep leapfrogging each other from one with a single
+fast lab).
+
+A lab-level ``k_e`` was tried and dropped: with one to four jumps per lab it read a single big
+release as a lasting trait (DeepSeek's and Microsoft's offsets came out at +20 and +15 ECI points
+a release).
+
+where ``b_c`` is the closed frontier's slope: one pace of progress for everyone, with a pooled
+catch-up ``delta`` of open labs. Release timing, with ``lambda_e`` the lab's rate at the as-of
+date and ``rho`` a pooled trend of release rates (the recent past weighs as much as the evidence
+for a change of pace says):
+
+    events after the first:  Poisson process of intensity lambda_e exp(rho t) over [f_e, l_e]
+    log lambda_e ~ Normal(mu_l, tau_l),  rho ~ Normal(0, 0.5)
+    silence s_e since the last release:  P = exp(-(eta_e + lambda_e) s_e)
+                                             + eta_e / (eta_e + lambda_e) (1 - exp(-(eta_e + lambda_e) s_e))
 
 The silence term is a lab that stops for good at hazard ``eta_e = eta0 exp(-gamma m_e)`` (an
-exit; labs with a longer record of releases leave less often): a lab silent for long compared
-with its own release rate has most likely left the race, which is what keeps labs that led in
-2023 and released nothing since from being forecast to lead again. A lab's standing is pooled
-where it was measured (``a_e`` at ``tbar_e``), so a lab that released weak models in 2023 is not
-lifted to today's pack.
+exit; labs with a longer record of ``m_e`` releases leave less often): a lab silent for long
+compared with its own pace has most likely left the race. New labs arrive at rate ``nu``
+(``k ~ Poisson(nu W)`` for the labs first seen in the last ``W`` years) and enter at the open
+record plus an offset ``Normal(mu_0, sigma_0)`` learned from past entries.
 
-The closed-weight releases of all labs form one more series with its own ``a_c, b_c, omega_c,
-alpha_c, lambda_c``. Open labs' mean slope is the closed slope plus a catch-up
-``delta ~ Normal(0, 0.25)``: one pace of progress. Without the tie, labs that started with small
-models gave slopes about twice the frontier's, and the backtest had open models overtaking closed
-ones within a year.
+The closed-weight releases of all labs form one series under a rising envelope,
+``z = SkewNormal(a_c + b_c t, omega_c, alpha_c)``, released at rate ``lambda_c``: the frontier
+against which the open-closed gap is measured, from the same draws.
 
-The model is a plain function of the data; `sample` hands it to `forecast.sampling`, the one
-place that calls ``pm.sample``.
-PyMC is imported inside the functions.
+Hyperpriors are weakly informative on the standardised scale (`HYPERPRIORS`). The model is a plain
+function of the data; `sample` hands it to `forecast.sampling`, the one place that calls
+``pm.sample``. PyMC is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -44,20 +55,34 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from forecast.errors import SamplingError
-from forecast.sampling import SamplerConfig
-from forecast.sampling import sample as run_sampler
 from forecast.rankings.data import RankingData
+from forecast.sampling import Diagnostics, SamplerConfig, diagnose
+from forecast.sampling import sample as run_sampler
 
 if TYPE_CHECKING:
     import pymc as pm
 
 #: Posterior variables kept for simulation.
-KEPT = ("mu_a", "tau_a", "mu_b", "tau_b", "mu_l", "tau_l", "a", "b", "lam", "eta", "eta0", "omega", "alpha",
-        "nu", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
+KEPT = ("mu_b", "tau_b", "beta", "mu_k", "mu_l", "tau_l", "b", "lam", "eta", "eta0", "omega", "alpha",
+        "nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
+#: Variables whose r_hat and ESS are reported (the population and closed-series parameters).
+DIAGNOSED = ("mu_b", "tau_b", "tau_c", "mu_k", "mu_l", "tau_l", "rho", "omega", "alpha", "eta0", "gamma",
+             "nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
 
+#: Hyperpriors (name: distribution and parameters) on the standardised scale, z per year for
+#: paces and events per year for rates: wide against the spread of the data (sd 1 by construction).
+HYPERPRIORS = {
+    "b_c": ("Normal", 0.0, 1.0), "catch_up": ("Normal", 0.0, 0.25), "tau_b": ("HalfNormal", 0.25), "tau_c": ("HalfNormal", 0.25),
+    "mu_k": ("Normal", 0.0, 1.0), "omega": ("HalfNormal", 1.0),
+    "alpha": ("Normal", -2.0, 2.0), "mu_l": ("Normal", 0.0, 1.5), "tau_l": ("HalfNormal", 1.0),
+    "rho": ("Normal", 0.0, 0.5), "eta0": ("Gamma", 2.0, 4.0), "gamma": ("HalfNormal", 1.0),
+    "nu": ("Gamma", 1.0, 1.0), "mu_0": ("Normal", -1.0, 1.0), "sigma_0": ("HalfNormal", 1.0),
+    "a_c": ("Normal", 0.0, 2.0), "omega_c": ("HalfNormal", 1.0), "alpha_c": ("Normal", -2.0, 2.0),
+    "lam_c": ("Gamma", 1.0, 0.05),
+}
 
 #: NUTS settings of a rankings fit: small, so a fit takes seconds once compiled.
-DEFAULT_SAMPLER = SamplerConfig(draws=400, tune=400, chains=2, target_accept=0.9)
+DEFAULT_SAMPLER = SamplerConfig(draws=300, tune=300, chains=2, target_accept=0.9)
 
 
 @dataclass(frozen=True)
@@ -66,63 +91,83 @@ class RankingsFit:
 
     data: RankingData
     draws: dict[str, np.ndarray]
-    divergences: int
+    diagnostics: Diagnostics
 
     @property
     def n_draws(self) -> int:
-        return int(self.draws["mu_a"].shape[0])
+        return int(self.draws["mu_b"].shape[0])
+
+    @property
+    def divergences(self) -> int:
+        return self.diagnostics.divergences
+
+
+def _prior(name: str, **kwargs: object):
+    """The PyMC variable of hyperprior `name`."""
+    import pymc as pm
+
+    kind, *params = HYPERPRIORS[name]
+    if kind == "Normal":
+        return pm.Normal(name, params[0], params[1], **kwargs)
+    if kind == "HalfNormal":
+        return pm.HalfNormal(name, params[0], **kwargs)
+    return pm.Gamma(name, alpha=params[0], beta=params[1], **kwargs)
+
+
+def _timing(data: RankingData, gaps: object, silence: object, first: object, last: object,
+            ev_lab: object, ev_t: object) -> object:
+    """Release rates with a pooled trend and exits: the rate `lam` per lab (at the as-of date)."""
+    import pymc as pm
+
+    mu_l, tau_l, rho = _prior("mu_l"), _prior("tau_l"), _prior("rho")
+    lam = pm.Deterministic("lam", pm.math.exp(mu_l + tau_l * pm.Normal("l_raw", 0.0, 1.0, dims="lab")), dims="lab")
+    small = pm.math.abs(rho) < 1e-4
+    safe = pm.math.switch(small, 1.0, rho)
+    integral = pm.math.switch(small, last - first, (pm.math.exp(safe * last) - pm.math.exp(safe * first)) / safe)
+    pm.Potential("events_lp", pm.math.sum(pm.math.log(lam[ev_lab]) + rho * ev_t) - pm.math.sum(lam * integral))
+    eta0, gamma = _prior("eta0"), _prior("gamma")
+    eta = pm.Deterministic("eta", eta0 * pm.math.exp(-gamma * gaps), dims="lab")
+    rate = eta + lam
+    stay = pm.math.exp(-rate * silence)
+    pm.Potential("silence_lp", pm.math.sum(pm.math.log(stay + eta / rate * (1.0 - stay))))
+    return lam
 
 
 def build_model(data: RankingData) -> pm.Model:
     """The PyMC model of `data` (see the module docstring for the formula)."""
     import pymc as pm
 
-    coords = {"lab": list(data.labs)}
-    with pm.Model(coords=coords) as model:
+    countries = sorted(set(data.lab_country))
+    with pm.Model(coords={"lab": list(data.labs), "country": countries}) as model:
         # Every array is pm.Data so the compiled graph is the same for any data (PyTensor's
-        # cache then saves the ~15 s compilation on later fits).
-        obs_lab = pm.Data("obs_lab", data.obs_lab.astype("int64"))
-        obs_t, obs_z = pm.Data("obs_t", data.obs_t), pm.Data("obs_z", data.obs_z)
-        tbar, span = pm.Data("tbar", data.lab_tbar), pm.Data("span", data.lab_span)
+        # cache then saves the compilation on later fits).
+        jl = pm.Data("jump_lab", data.jump_lab)
+        jd, jdt = pm.Data("jump_d", data.jump_d), pm.Data("jump_dt", data.jump_dt)
         gaps, silence = pm.Data("gaps", data.lab_gaps.astype("int64")), pm.Data("silence", data.lab_silence)
+        first, last = pm.Data("first", data.lab_first), pm.Data("last", -data.lab_silence)
+        ev_lab, ev_t = pm.Data("event_lab", data.event_lab), pm.Data("event_t", data.event_t)
+        entry = pm.Data("entry_off", data.entry_off)
         closed_t, closed_z = pm.Data("closed_t", data.closed_t), pm.Data("closed_z", data.closed_z)
         counts = pm.Data("counts", np.array([data.n_entrants, data.n_closed_releases], dtype="int64"))
         windows = pm.Data("windows", np.array([data.entrant_window, data.window]))
 
-        mu_a = pm.Normal("mu_a", 0.0, 2.0)
-        tau_a = pm.HalfNormal("tau_a", 1.0)
-        # One pace of progress: the closed frontier's slope, plus a pooled catch-up of open labs.
-        b_c = pm.Normal("b_c", 0.0, 1.0)
-        mu_b = pm.Deterministic("mu_b", b_c + pm.Normal("catch_up", 0.0, 0.25))
-        tau_b = pm.HalfNormal("tau_b", 0.25)
-        a_raw = pm.Normal("a_raw", 0.0, 1.0, dims="lab")
-        a = pm.Deterministic("a", mu_a + mu_b * tbar + tau_a * a_raw, dims="lab")
-        b = pm.Deterministic("b", mu_b + tau_b * pm.Normal("b_raw", 0.0, 1.0, dims="lab"), dims="lab")
-        omega = pm.HalfNormal("omega", 1.0)
-        alpha = pm.Normal("alpha", -2.0, 2.0)
-        mean = a[obs_lab] + b[obs_lab] * (obs_t - tbar[obs_lab])
-        pm.SkewNormal("z", mu=mean, sigma=omega, alpha=alpha, observed=obs_z)
+        b_c = _prior("b_c")
+        mu_b = pm.Deterministic("mu_b", b_c + _prior("catch_up"))
+        tau_b, mu_k = _prior("tau_b"), _prior("mu_k")
+        country = pm.Data("country_idx", np.array([countries.index(c) for c in data.lab_country], dtype="int64"))
+        beta = pm.Deterministic("beta", _prior("tau_c") * pm.Normal("c_raw", 0.0, 1.0, dims="country"),
+                                dims="country")
+        b = pm.Deterministic("b", mu_b + beta[country] + tau_b * pm.Normal("b_raw", 0.0, 1.0, dims="lab"),
+                             dims="lab")
+        omega, alpha = _prior("omega"), _prior("alpha")
+        pm.SkewNormal("jump", mu=mu_k + b[jl] * jdt, sigma=omega, alpha=alpha, observed=jd)
+        _timing(data, gaps, silence, first, last, ev_lab, ev_t)
+        pm.Normal("entry", _prior("mu_0"), _prior("sigma_0"), observed=entry)
 
-        mu_l = pm.Normal("mu_l", 0.0, 1.5)
-        tau_l = pm.HalfNormal("tau_l", 1.0)
-        log_lam = mu_l + tau_l * pm.Normal("l_raw", 0.0, 1.0, dims="lab")
-        lam = pm.Deterministic("lam", pm.math.exp(log_lam), dims="lab")
-        pm.Poisson("m", lam * (span + 1e-3), observed=gaps)
-        eta0 = pm.Gamma("eta0", alpha=2.0, beta=4.0)
-        gamma = pm.HalfNormal("gamma", 1.0)
-        eta = pm.Deterministic("eta", eta0 * pm.math.exp(-gamma * gaps), dims="lab")
-        rate = eta + lam
-        stay = pm.math.exp(-rate * silence)
-        pm.Potential("silence_lp", pm.math.log(stay + eta / rate * (1.0 - stay)))
-        nu = pm.Gamma("nu", alpha=1.0, beta=1.0)
-
-        a_c = pm.Normal("a_c", 0.0, 2.0)
-        omega_c = pm.HalfNormal("omega_c", 1.0)
-        alpha_c = pm.Normal("alpha_c", -2.0, 2.0)
+        a_c, omega_c, alpha_c = _prior("a_c"), _prior("omega_c"), _prior("alpha_c")
         pm.SkewNormal("z_c", mu=a_c + b_c * closed_t, sigma=omega_c, alpha=alpha_c, observed=closed_z)
-        lam_c = pm.Gamma("lam_c", alpha=1.0, beta=0.05)
-        rates = pm.math.stack([nu, lam_c]) * windows
-        pm.Poisson("k", rates, observed=counts)
+        rates = pm.math.stack([_prior("nu"), _prior("lam_c")]) * windows
+        pm.Poisson("k_counts", rates, observed=counts)
     return model
 
 
@@ -132,7 +177,7 @@ def sample(data: RankingData, config: SamplerConfig | None = None, seed: int = 0
     Raises
     ------
     SamplingError
-        if the sampler fails outright (divergences are counted, not raised).
+        if the sampler fails outright (divergences are counted and reported, not raised).
     """
     config = (config or DEFAULT_SAMPLER).with_overrides(seed=seed)
     try:
@@ -141,5 +186,4 @@ def sample(data: RankingData, config: SamplerConfig | None = None, seed: int = 0
         raise SamplingError(f"sampling the rankings model of {data.metric} failed: {exc}") from exc
     post = idata.posterior
     draws = {name: post[name].values.reshape(-1, *post[name].shape[2:]) for name in KEPT}
-    divergences = int(idata.sample_stats["diverging"].values.sum())
-    return RankingsFit(data=data, draws=draws, divergences=divergences)
+    return RankingsFit(data=data, draws=draws, diagnostics=diagnose(idata, list(DIAGNOSED)))

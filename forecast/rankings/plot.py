@@ -72,3 +72,37 @@ def plot_rankings(frame: pd.DataFrame, result: RankingsForecast, path: str | Pat
     fig.savefig(out, dpi=100)
     plt.close(fig)
     return out
+
+
+def plot_reliability(rows: list, path: str | Path, bins: int = 5) -> Path:
+    """Write a PNG reliability diagram of the backtest's leader probabilities: per bin of forecast
+    probability, the share of entries that did lead, for the model and the three baselines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from forecast.rankings.backtest import METHODS, reliability
+
+    if not rows:
+        raise InvalidQuery("the backtest scored no question; nothing to plot")
+    fig, ax = plt.subplots(figsize=(6, 6))
+    ax.plot([0, 1], [0, 1], color="k", ls=":", lw=1, label="perfect calibration")
+    for method, marker in zip(METHODS, ("o", "s", "^", "v")):
+        rel = reliability(rows, method, bins)
+        lw = 2.0 if method == "model" else 1.0
+        ax.plot(rel["mean_p"], rel["observed"], marker=marker, lw=lw, label=method)
+        if method == "model":
+            for r in rel.itertuples(index=False):
+                ax.annotate(str(r.n), (r.mean_p, r.observed), textcoords="offset points", xytext=(5, -10), fontsize=7)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("forecast probability that an entry leads")
+    ax.set_ylabel("share that did lead")
+    ax.set_title(f"Leader forecasts: reliability over {len(rows)} questions (n per bin)")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    out = Path(path)
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+    return out

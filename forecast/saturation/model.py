@@ -40,6 +40,8 @@ Z_CENTER = 3.0  # 2023-01-01 in years since 2020
 Z_SCALE = 2.0
 MIN_CENTRED = 6  # records from which a benchmark's parameters are sampled centred
 T0 = Z_CENTER  # calendar time at which k is the rate (acceleration pivots here)
+#: Free variables of the single-benchmark model (for diagnostics).
+FREE = ("log_rate_now", "e_gap_sigma", "pivot", "e_offset", "e_acc")
 HYPER = ("a_k", "b_k", "s_k", "a_d", "b_d", "s_d", "a_g", "s_g", "a_s", "s_s", "m_off", "s_off", "g_acc")
 
 
@@ -169,6 +171,37 @@ def build_population_model(datas: list[BenchmarkData], curve: str = "logistic", 
     return model
 
 
+def pivot_time(data: BenchmarkData) -> float:
+    """The pivot ``t*`` of the single-benchmark model: the first record of the primary series
+    at or above half its frontier, where the curve is steepest in the data and its level and
+    slope are pinned down apart (the mean record time without primary records; the release
+    date without any)."""
+    prim = data.series == 0
+    if prim.any():
+        t, y = data.t[prim], data.y[prim]
+        return float(t[np.argmax(y >= 0.5 * y.max())])
+    return float(data.t.mean()) if data.n_records else float(data.released)
+
+
+def pivot_prior(mean: np.ndarray, cov: np.ndarray) -> dict[str, np.ndarray]:
+    """The population's ``MvNormal(mean, cov)`` over theta, factorised in the order
+    (log_rate, (logit_gap, log_sigma) | log_rate, delay | the rest), as the single-benchmark
+    model uses it (see `build_benchmark_model`)."""
+    cov = np.asarray(cov, dtype=float) + 1e-9 * np.eye(len(mean))
+    a = [0, 2, 3]  # log_rate, logit_gap, log_sigma
+    b = [2, 3]
+    beta = cov[b, 0] / cov[0, 0]
+    cond_b = cov[np.ix_(b, b)] - np.outer(cov[b, 0], cov[0, b]) / cov[0, 0]
+    w = np.linalg.solve(cov[np.ix_(a, a)], cov[a, 1])
+    s_delay = np.sqrt(max(cov[1, 1] - cov[1, a] @ w, 1e-12))
+    return {
+        "rate": np.array([mean[0], np.sqrt(cov[0, 0])]),
+        "gap_sigma": np.concatenate([mean[b], beta]),
+        "gap_sigma_chol": np.linalg.cholesky(cond_b),
+        "delay": np.concatenate([mean[[0, 2, 3, 1]], w, [s_delay]]),
+    }
+
+
 def build_benchmark_model(
     data: BenchmarkData,
     mean: np.ndarray,
@@ -180,30 +213,54 @@ def build_benchmark_model(
 ) -> Any:
     """One benchmark, its theta drawn from the population's predictive ``MvNormal(mean, cov)``.
 
-    `ceiling` (normalised, in (0, 1]) fixes the ceiling instead of learning it.
+    The same model as ``theta = mean + chol(cov) z`` (`forecast.saturation.reference`), in
+    coordinates the data pin down separately, so NUTS takes few steps. With ``t*`` the pivot
+    (`pivot_time`), ``c = t* - 2023`` and ``g`` the acceleration:
+
+    * ``log_rate_now = log_rate + g c``: the log of the local rate at ``t*`` (centred);
+    * ``(logit_gap, log_sigma) = m(log_rate) + L e``, ``e ~ Normal(0, I)`` (non-centred: the
+      data say little about the ceiling and, with few records, the noise);
+    * ``pivot = k_now (t* - t_mid)``, ``k_now = exp(log_rate_now)``: about the curve's logit
+      level at ``t*`` (centred), instead of the delay to a midpoint that may lie years away.
+
+    Each is declared with its exact conditional prior, so PyMC applies the change of variables
+    (``delay = t* - released - pivot / k_now`` has Jacobian ``1 / k_now``) and the posterior of
+    theta is unchanged. `ceiling` (normalised, in (0, 1]) fixes the ceiling instead of
+    learning it (the latent logit_gap then only enters the prior, as before).
     """
     import pymc as pm
     import pytensor.tensor as pt
 
     check_curve(curve)
-    chol = np.linalg.cholesky(cov + 1e-9 * np.eye(len(mean)))
+    parts = pivot_prior(np.asarray(mean, dtype=float), cov)
     n_off = max(len(data.series_names) - 1, 0)
-    # Data enter as shared variables, so one compiled graph serves every benchmark
-    # (pytensor caches the C code): only the structure (offsets or not, fixed ceiling or not)
-    # changes the graph.
+    # Data enter as shared variables of fixed shapes, so one compiled graph serves every
+    # benchmark: only the structure (offsets or not, fixed ceiling or not) changes the graph.
     with pm.Model(coords={"param": list(PARAMS)}) as model:
         t = pm.Data("t", data.t)
         logit_y = pm.Data("logit_y", np.log(data.y) - np.log1p(-data.y))
         released = pm.Data("released", np.float64(data.released))
-        mean_ = pm.Data("prior_mean", mean)
-        chol_ = pm.Data("prior_chol", chol)
-        zz = pm.Normal("z", 0.0, 1.0, dims="param")
-        theta = mean_ + pt.dot(chol_, zz)
+        t_star = pm.Data("t_star", np.float64(pivot_time(data)))
+        rate = pm.Data("prior_rate", parts["rate"])
+        gs = pm.Data("prior_gap_sigma", parts["gap_sigma"])
+        gs_chol = pm.Data("prior_gap_sigma_chol", parts["gap_sigma_chol"])
+        dl = pm.Data("prior_delay", parts["delay"])
+        acc = pm.Data("accel_prior", np.asarray(accel_prior, dtype=float))
+        g_acc = pm.Deterministic("g_acc", acc[0] + acc[1] * pm.Normal("e_acc", 0.0, 1.0))
+        shift = g_acc * (t_star - T0)
+        log_rate_now = pm.Normal("log_rate_now", rate[0] + shift, rate[1])
+        log_rate = log_rate_now - shift
+        gap_sigma = gs[:2] + gs[2:] * (log_rate - rate[0]) + pt.dot(gs_chol, pm.Normal("e_gap_sigma", 0.0, 1.0, shape=2))
+        rest = pt.stack([log_rate, gap_sigma[0], gap_sigma[1]])
+        delay_mean = dl[3] + pt.dot(dl[4:7], rest - dl[:3])
+        k_now = pt.exp(log_rate_now)
+        pivot = pm.Normal("pivot", k_now * (t_star - released - delay_mean), k_now * dl[7])
+        delay = t_star - released - pivot / k_now
+        logit_gap = gap_sigma[0]
         if ceiling is not None:
             gap = max(1.0 - ceiling, 1e-6)
-            fixed = pm.Data("fixed_logit_gap", np.float64(np.log(gap) - np.log1p(-gap)))
-            theta = pt.set_subtensor(theta[2], fixed)
-        theta = pm.Deterministic("theta", theta, dims="param")
+            logit_gap = pm.Data("fixed_logit_gap", np.float64(np.log(gap) - np.log1p(-gap)))
+        theta = pm.Deterministic("theta", pt.stack([log_rate, delay, logit_gap, gap_sigma[1]]), dims="param")
         off_obs = 0.0
         if n_off:
             series = pm.Data("series", data.series)
@@ -211,9 +268,7 @@ def build_benchmark_model(
             e_off = pm.Normal("e_offset", 0.0, 1.0, shape=n_off)
             off = pm.Deterministic("offset", off_prior[0] + off_prior[1] * e_off)
             off_obs = pt.concatenate([pt.zeros(1), off])[series]
-        acc = pm.Data("accel_prior", np.asarray(accel_prior, dtype=float))
-        g_acc = pm.Deterministic("g_acc", acc[0] + acc[1] * pm.Normal("e_acc", 0.0, 1.0))
-        log_c = -pt.softplus(theta[2])
-        mu = _logit_mu(pt, curve, t, pt.exp(theta[0]), released + theta[1], log_c, g_acc)
+        log_c = -pt.softplus(logit_gap)
+        mu = _logit_mu(pt, curve, t, pt.exp(log_rate), released + delay, log_c, g_acc)
         pm.Normal("obs", mu + off_obs, pt.exp(theta[3]), observed=logit_y, shape=t.shape)
     return model

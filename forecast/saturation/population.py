@@ -16,6 +16,7 @@ benchmark.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -28,7 +29,7 @@ from forecast.activity import DEFAULT as ACTIVITY_DEFAULT
 from forecast.activity import Activity, fit_activity
 from forecast.errors import NotEnoughData
 from forecast.saturation.model import HYPER, Z_CENTER, Z_SCALE, build_population_model, check_curve
-from forecast.sampling import SamplerConfig, diagnose, sample
+from forecast.sampling import SamplerConfig, diagnose, sample_model
 from forecast.series import BenchmarkData, prepare, to_years
 from priors.errors import PriorFileError
 from priors.history import BenchmarkInfo, data_path
@@ -153,16 +154,23 @@ def build_prior(
     curve: str = "logistic",
     config: SamplerConfig | None = None,
     log_likelihood: bool = False,
+    workers: int | None = 1,
+    dask: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[PopulationPrior, Any]:
     """Fit the population model to every benchmark known at `as_of`.
 
-    Returns the prior and the full InferenceData (for model comparison and checks).
+    Returns the prior and the full InferenceData (for model comparison and checks). The
+    chains run in `workers` local processes (None: one per core) or on the Dask cluster at
+    `dask` (see `forecast.sampling.sample_model`); ``progress(done, total, chain)`` hears of
+    each finished chain.
     """
     config = config or SamplerConfig(draws=1000, tune=1000, chains=2, target_accept=0.95)
     datas = population_data(results, meta, as_of)
     if len(datas) < 3:
         raise NotEnoughData(f"only {len(datas)} benchmarks have {MIN_RESULTS}+ results by {as_of}; need 3")
-    idata = sample(build_population_model(datas, curve), config, log_likelihood=log_likelihood)
+    idata = sample_model(build_population_model, (datas, curve), config, log_likelihood=log_likelihood,
+                         workers=workers, dask=dask, progress=progress)
     post = idata.posterior
     flat = {k: post[k].values.reshape(-1) for k in HYPER if k in post}
     if "m_off" not in post or "e_off" not in post:  # no benchmark had a second series

@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from benchcast.cli.main import app
+from priors.history import data_path
 
 
 def test_backtest_json_contract(tmp_path: Path) -> None:
@@ -18,7 +19,9 @@ def test_backtest_json_contract(tmp_path: Path) -> None:
     out = json.loads(res.stdout)
     assert out["cutoffs"] == ["2024-07-01"] and out["horizons_months"] == [6, 12]
     models = out["models"]
-    assert set(models) == {"benchcast", "persistence", "logit_trend", "independent_logistic", "reference_class"}
+    methods = {"saturation", "reference", "trend"} | ({"ensemble"} if data_path("ensemble.json").is_file() else set())
+    assert set(models) == {"benchcast", "persistence", "logit_trend", "independent_logistic", "reference_class"} | methods
+    assert models["benchcast"] == models[out["default"]]
     for m in models.values():
         assert set(m) >= {"crps", "rmse", "coverage", "brier", "log_score", "n"}
         assert set(m["coverage"]) == {"0.5", "0.8", "0.9"}
@@ -32,3 +35,18 @@ def test_backtest_json_contract(tmp_path: Path) -> None:
 def test_backtest_rejects_bad_horizons() -> None:
     res = CliRunner().invoke(app, ["backtest", "--horizon", "6m,soon"])
     assert res.exit_code == 2 and "horizon 'soon' is not a number of months" in res.stderr
+
+
+def test_held_out_backtest_json_contract(tmp_path: Path) -> None:
+    weights = tmp_path / "ensemble.json"
+    res = CliRunner().invoke(app, ["backtest", "--held-out", "--json", "--cutoff", "2025-01-01", "--horizon", "6m",
+                                   "--methods", "reference", "--folds", "3", "--workers", "1", "--seed", "2"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert set(out) >= {"cutoffs", "horizons_months", "models", "by_cutoff", "per_benchmark", "seconds", "default"}
+    assert out["default"] == "reference" and out["folds"] == 3 and out["methods"] == ["reference"]
+    assert set(out["models"]) == {"benchcast", "reference", "persistence", "logit_trend", "reference_class"}
+    assert out["models"]["benchcast"] == out["models"]["reference"]
+    assert out["by_cutoff"]["2025-01-01"]["reference"]["n"] == out["models"]["reference"]["n"] == 18
+    bad = CliRunner().invoke(app, ["backtest", "--save-weights", str(weights)])
+    assert bad.exit_code == 2 and "--save-weights needs --held-out" in bad.stderr and not weights.exists()

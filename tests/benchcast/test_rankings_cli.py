@@ -13,29 +13,32 @@ from typer.testing import CliRunner
 from benchcast.cli.main import app
 from forecast.rankings import forecast as rankings_forecast
 from forecast.rankings.model import RankingsFit
+from forecast.sampling import Diagnostics
 
 runner = CliRunner()
+ROOT = Path(__file__).parents[2]
 
 
 def _fixed_fit(data, config=None, seed=0) -> RankingsFit:
     """Posterior-like draws: every lab alike, modest rates; no MCMC."""
     rng = np.random.default_rng(seed)
-    n, labs = 300, len(data.labs)
+    n, labs, countries = 300, len(data.labs), len(set(data.lab_country))
     draws = {
-        "mu_a": rng.normal(1.5, 0.1, n), "tau_a": np.full(n, 0.3), "mu_b": np.full(n, 0.8),
-        "tau_b": np.full(n, 0.1), "mu_l": np.zeros(n), "tau_l": np.full(n, 0.5),
-        "a": rng.normal(1.5, 0.3, (n, labs)) + 0.8 * data.lab_tbar, "b": np.full((n, labs), 0.8),
-        "lam": np.full((n, labs), 2.0), "eta": np.full((n, labs), 0.2), "eta0": np.full(n, 0.5),
-        "omega": np.full(n, 0.4), "alpha": np.full(n, -3.0), "nu": np.full(n, 1.0),
-        "a_c": np.full(n, 2.0), "b_c": np.full(n, 0.7), "omega_c": np.full(n, 0.3),
-        "alpha_c": np.full(n, -1.0), "lam_c": np.full(n, 25.0),
+        "mu_b": np.full(n, 0.8), "tau_b": np.full(n, 0.1), "beta": np.zeros((n, countries)),
+        "mu_k": rng.normal(0.2, 0.05, n), "mu_l": np.zeros(n), "tau_l": np.full(n, 0.5),
+        "b": np.full((n, labs), 0.8), "lam": np.full((n, labs), 2.0), "eta": np.full((n, labs), 0.2),
+        "eta0": np.full(n, 0.5), "omega": np.full(n, 0.4), "alpha": np.full(n, -3.0), "nu": np.full(n, 1.0),
+        "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.5), "a_c": np.full(n, 2.0), "b_c": np.full(n, 0.7),
+        "omega_c": np.full(n, 0.3), "alpha_c": np.full(n, -1.0), "lam_c": np.full(n, 25.0),
     }
-    return RankingsFit(data=data, draws=draws, divergences=0)
+    diag = Diagnostics(r_hat_max=1.02, ess_bulk_min=350.0, divergences=3, draws=150, chains=2)
+    return RankingsFit(data=data, draws=draws, diagnostics=diag)
 
 
 @pytest.fixture
-def fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+def fixed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(rankings_forecast, "sample", _fixed_fit)
+    monkeypatch.setenv("BENCHCAST_HOME", str(tmp_path / "home"))  # fixed fits never reach a real cache
 
 
 def invoke(*args: str):
@@ -58,6 +61,49 @@ def test_json_contract(fixed: None) -> None:
         assert at["gap_months"]["0.1"] <= at["gap_months"]["0.5"] <= at["gap_months"]["0.9"]
         assert list(at["gap_score"]) == ["0.1", "0.5", "0.9"]
     assert out["now"]["leader"] == "CN"
+    assert out["diagnostics"] == {"r_hat_max": 1.02, "ess_bulk_min": 350.0, "divergences": 3, "chains": 2,
+                                  "draws": 150, "warnings": [
+                                      "r_hat 1.020 > 1.01: chains disagree",
+                                      "bulk ESS 350 < 400: few effective draws",
+                                      "3 divergent transitions: the posterior may be biased"]}
+
+
+def test_default_dates_follow_today(fixed: None) -> None:
+    """Without --as-of the data end before today: the default dates are 6 and 12 months from today."""
+    from datetime import date, timedelta
+
+    out = json.loads(invoke("--json").stdout)
+    today = date.today()
+    assert [a["date"] for a in out["at"]] == [(today + timedelta(days=d)).isoformat() for d in (182, 365)]
+    assert out["as_of"] < today.isoformat()
+
+
+def test_user_results_change_the_leader(fixed: None) -> None:
+    """Hunyuan-Large from docs/data/hunyuan_large.csv: Tencent leads at 2024-11-30, and takes odds."""
+    csv = ROOT / "docs" / "data" / "hunyuan_large.csv"
+    args = ("--json", "--by", "organization", "--as-of", "2024-11-30", "--at", "2025-06-30")
+    base = json.loads(invoke(*args).stdout)
+    mine = json.loads(invoke(*args, "--data", str(csv)).stdout)
+    assert base["now"]["leader"] == "Alibaba" and mine["now"]["leader"] == "Tencent"
+    assert "Tencent" not in base["at"][0]["leader_probabilities"]
+    assert mine["at"][0]["leader_probabilities"]["Tencent"] > 0.1
+    assert sum(mine["at"][0]["leader_probabilities"].values()) == pytest.approx(1.0)
+
+
+def test_backtest_json_and_reliability_plot(fixed: None, tmp_path: Path) -> None:
+    png = tmp_path / "rel.png"
+    res = invoke("--backtest", "--json", "--plot", str(png), "--workers", "1")  # fixed draws live in this process
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    cells = {(r["by"], r["horizon"]): r for r in out["scores"]}
+    assert {(by, h) for by in ("country", "organization") for h in (3, 6, 12)} <= set(cells)
+    assert cells[("country", 3)]["n"] == 29 and cells[("country", 12)]["n"] == 20
+    for r in out["scores"]:
+        for m in ("model", "persistence", "frequency", "recency"):
+            assert r[f"log_{m}"] < 0 and 0 <= r[f"brier_{m}"] <= 2
+    assert sum(b["n"] for b in out["reliability"]) > 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert res.stderr == ""  # quiet with --json
 
 
 def test_same_seed_same_output(fixed: None) -> None:
@@ -71,6 +117,7 @@ def test_human_output_and_plot(fixed: None, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "open-weight leader by organization" in res.stdout
     assert "2026-01-01  leader:" in res.stdout and "gap:" in res.stdout
+    assert "diagnostics: r_hat max 1.020, bulk ESS min 350, 3 divergences (2 chains x 150 draws)" in res.stdout
     assert png.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -78,6 +125,7 @@ def test_human_output_and_plot(fixed: None, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (("--by", "lab"), "--by 'lab' is not one of country, organization"),
+        (("--data", str(ROOT / "docs" / "rankings.md")), "unknown column"),
         (("--metric", "HLE"), "unknown metric 'HLE'"),
         (("--metric", "BBH"), "names no organization or country"),
         (("--as-of", "yesterday"), "--as-of 'yesterday' is not a date"),

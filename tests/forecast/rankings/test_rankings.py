@@ -12,16 +12,17 @@ from forecast.errors import InvalidQuery, NotEnoughData
 from forecast.rankings.forecast import (
     OTHER,
     check_dates,
+    fit_rankings,
     forecast_rankings,
     simulate,
     summarize,
 )
 from forecast.rankings.data import leader_at, prepare
 from forecast.rankings.model import RankingsFit
-from forecast.sampling import SamplerConfig
+from forecast.sampling import Diagnostics, SamplerConfig
 from priors.open_weight import read_open_weight
 
-TINY = SamplerConfig(draws=100, tune=100, chains=2, target_accept=0.8)
+TINY = SamplerConfig(draws=100, tune=100, chains=2, target_accept=0.9)
 AS_OF = date(2025, 1, 1)
 ECI = "ECI (Epoch Capabilities Index)"
 
@@ -40,19 +41,23 @@ def synthetic_frame(rng: np.random.Generator) -> pd.DataFrame:
     return read_open_weight(frame)
 
 
+DIAG = Diagnostics(r_hat_max=1.0, ess_bulk_min=800.0, divergences=0, draws=200, chains=2)
+
+
 def fake_fit(data, n: int = 400, **over: np.ndarray) -> RankingsFit:
-    """Draws that make lab 0 far better than the others, no exits, no newcomers."""
+    """Draws with lab 0 far ahead (its record as it is), four releases a year, no exits, no newcomers."""
     labs = len(data.labs)
     draws = {
-        "mu_a": np.zeros(n), "tau_a": np.full(n, 0.1), "mu_b": np.full(n, 0.5), "tau_b": np.full(n, 0.01),
-        "mu_l": np.zeros(n), "tau_l": np.full(n, 0.1), "a": np.tile(np.r_[5.0, np.zeros(labs - 1)], (n, 1)),
-        "b": np.full((n, labs), 0.5), "lam": np.full((n, labs), 4.0), "eta": np.full((n, labs), 1e-6),
-        "eta0": np.full(n, 1e-6), "omega": np.full(n, 0.1), "alpha": np.full(n, -1.0), "nu": np.full(n, 1e-9),
+        "mu_b": np.full(n, 0.5), "tau_b": np.full(n, 0.01),
+        "beta": np.zeros((n, len(set(data.lab_country)))), "mu_k": np.zeros(n), "mu_l": np.zeros(n),
+        "tau_l": np.full(n, 0.1), "b": np.full((n, labs), 0.5), "lam": np.full((n, labs), 4.0),
+        "eta": np.full((n, labs), 1e-6), "eta0": np.full(n, 1e-6), "omega": np.full(n, 0.1),
+        "alpha": np.full(n, -1.0), "nu": np.full(n, 1e-9), "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.1),
         "a_c": np.full(n, 8.0), "b_c": np.full(n, 0.5), "omega_c": np.full(n, 0.1), "alpha_c": np.full(n, -1.0),
         "lam_c": np.full(n, 20.0),
     }
     draws.update(over)
-    return RankingsFit(data=data, draws=draws, divergences=0)
+    return RankingsFit(data=data, draws=draws, diagnostics=DIAG)
 
 
 def test_prepare_cuts_at_as_of(rng: np.random.Generator) -> None:
@@ -97,7 +102,7 @@ def test_simulation_known_leader_and_sums(rng: np.random.Generator) -> None:
 
 def test_simulation_is_seeded(rng: np.random.Generator) -> None:
     data = prepare(synthetic_frame(rng), "ECI", AS_OF)
-    fit = fake_fit(data, a=np.tile([0.0, 0.1, 0.0], (400, 1)))
+    fit = fake_fit(data, omega=np.full(400, 3.0))
     one = summarize(simulate(fit, [date(2025, 6, 1)], seed=5), "organization")
     two = summarize(simulate(fit, [date(2025, 6, 1)], seed=5), "organization")
     assert one == two
@@ -106,13 +111,15 @@ def test_simulation_is_seeded(rng: np.random.Generator) -> None:
 def test_newcomers_go_to_other(rng: np.random.Generator) -> None:
     data = prepare(synthetic_frame(rng), "ECI", AS_OF)
     n = 400
-    fit = fake_fit(data, a=np.tile([-9.0, -9.0, -9.0], (n, 1)), nu=np.full(n, 50.0), mu_a=np.full(n, 9.0))
+    fit = fake_fit(data, nu=np.full(n, 50.0), mu_0=np.full(n, 3.0))
     at = summarize(simulate(fit, [date(2026, 1, 1)], seed=1), "organization")[0]
     assert at.leader_probabilities[OTHER] > 0.9
 
 
 def test_check_dates() -> None:
     assert check_dates(AS_OF, None) == [date(2025, 7, 2), date(2026, 1, 1)]
+    # data that end before today: the default dates count from today, never in the past
+    assert check_dates(AS_OF, None, start=date(2026, 12, 2)) == [date(2027, 6, 2), date(2027, 12, 2)]
     with pytest.raises(InvalidQuery, match="not after the as-of date"):
         check_dates(AS_OF, [date(2024, 1, 1)])
     with pytest.raises(InvalidQuery, match="more than 5 years"):
@@ -120,20 +127,8 @@ def test_check_dates() -> None:
 
 
 def test_bad_by() -> None:
-    with pytest.raises(InvalidQuery, match="--by 'lab'"):
+    with pytest.raises(InvalidQuery, match="by 'lab' is not one of country, organization"):
         forecast_rankings(by="lab")
-
-
-def test_real_sampling_synthetic_known_leader(rng: np.random.Generator) -> None:
-    frame = synthetic_frame(rng)
-    result = forecast_rankings(frame, metric="ECI", by="organization", as_of=AS_OF,
-                               at=[date(2025, 7, 1)], seed=1, config=TINY)
-    probs = result.at[0].leader_probabilities
-    assert sum(probs.values()) == pytest.approx(1.0)
-    assert max(probs, key=probs.get) == "A"
-    assert probs["A"] > 0.6
-    assert result.now_leader == "A"
-    assert result.at[0].gap_months["0.5"] > 0  # closed stays ahead
 
 
 def _changed_after(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -188,3 +183,51 @@ def test_leader_probabilities_for_markets(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(InvalidQuery):
         rankings.leader_probabilities(by="lab")
 
+
+
+RATES = {"A": 6.0, "B": 3.0, "C": 1.5}
+
+
+def labs_with_known_rates(rng: np.random.Generator) -> pd.DataFrame:
+    """Three labs releasing every 1/rate years (jittered) from 2022 to 2024 at one pace (10 points
+    a year); A releases most often and starts 15 points ahead: a settled leader."""
+    rows = []
+    for lab, country, offset in (("A", "US", 15.0), ("B", "CN", 0.0), ("C", "FR", 0.0)):
+        gap = 365.25 / RATES[lab]
+        for i in range(int(3 * RATES[lab])):
+            day = pd.Timestamp("2022-01-10") + pd.Timedelta(days=round(i * gap + rng.uniform(-8, 8)))
+            years = (day - pd.Timestamp("2022-01-01")).days / 365.25
+            rows.append(("ECI", lab, country, day, True, 100 + offset + 10 * years - abs(rng.normal(0, 2))))
+    for day in pd.date_range("2022-01-05", "2024-12-20", freq="25D"):
+        years = (day - pd.Timestamp("2022-01-01")).days / 365.25
+        rows.append(("ECI", "Closed", "US", day, False, 125 + 10 * years + rng.normal(0, 1)))
+    frame = pd.DataFrame(rows, columns=["metric", "organization", "country", "date", "open_weights", "score"])
+    return read_open_weight(frame)
+
+
+@pytest.fixture(scope="module")
+def known_rates_fit() -> tuple[pd.DataFrame, RankingsFit]:
+    """The one real sampling run of the default suite (small: 2 x 150 draws)."""
+    frame = labs_with_known_rates(np.random.default_rng(3))
+    return frame, fit_rankings(frame, "ECI", date(2025, 1, 1), seed=1,
+                               config=SamplerConfig(draws=150, tune=150, chains=2, target_accept=0.9))
+
+
+def test_recovers_known_release_rates(known_rates_fit: tuple[pd.DataFrame, RankingsFit]) -> None:
+    _, fit = known_rates_fit
+    lam = dict(zip(fit.data.labs, np.median(fit.draws["lam"], axis=0)))
+    for lab, rate in RATES.items():
+        assert lam[lab] == pytest.approx(rate, rel=0.35), (lab, lam)
+    assert lam["A"] > lam["B"] > lam["C"]
+    assert fit.diagnostics.r_hat_max < 1.1 and fit.diagnostics.ess_bulk_min > 50
+
+
+def test_settled_leader_keeps_the_lead(known_rates_fit: tuple[pd.DataFrame, RankingsFit]) -> None:
+    """Far ahead and releasing most often: P(A leads in 6 months) >= 0.8; the probabilities of
+    every grouping sum to 1."""
+    _, fit = known_rates_fit
+    sim = simulate(fit, [date(2025, 7, 1)], seed=2)
+    org, country = summarize(sim, "organization")[0], summarize(sim, "country")[0]
+    assert org.leader_probabilities["A"] >= 0.8 and country.leader_probabilities["US"] >= 0.8
+    for at in (org, country):
+        assert sum(at.leader_probabilities.values()) == pytest.approx(1.0)

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from forecast.saturation.model import build_benchmark_model
+from forecast.saturation.model import FREE, build_benchmark_model
 from forecast.sampling import SamplerConfig, diagnose, sample
 from forecast.series import BenchmarkData
 
@@ -32,7 +32,7 @@ def test_posterior_recovers_known_parameters(rng: np.random.Generator) -> None:
     model = build_benchmark_model(data, mean, cov, (0.0, 0.3), "logistic")
     idata = sample(model, SamplerConfig(draws=400, tune=500, chains=2, seed=3))
     theta = idata.posterior["theta"].values.reshape(-1, 4)
-    diag = diagnose(idata, ["z"])
+    diag = diagnose(idata, [*FREE, "theta"])
     assert diag.r_hat_max < 1.05 and diag.divergences == 0
     for i, (name, truth) in enumerate(TRUE.items()):
         lo, hi = np.quantile(theta[:, i], [0.02, 0.98])

@@ -2,9 +2,16 @@
 
 At each cut-off C, using only results known by C (known-at dates, see `forecast.series`):
 
-* benchcast: the hierarchical model fitted to every benchmark known by C; each benchmark's
+* saturation: the hierarchical model fitted to every benchmark known by C; each benchmark's
   timeline comes from its posterior draws (the joint fit that `benchcast forecast`
   approximates with the saved population prior);
+* reference: the reference-class gain model (`forecast.reference`) learned from every
+  benchmark's history known by C; trend: the benchmark's own logit trend spread by the
+  rule's past errors on the other benchmarks (`forecast.reference.trend`);
+* ensemble: the members combined with the shipped ensemble's stacking weights and recalibration,
+  cross-fitted: a benchmark is combined by the spec learned without its fold's held-out
+  forecasts (`forecast.backtest.heldout`);
+* benchcast: the default method's forecasts again (the one `benchcast forecast` uses);
 * independent logistic: the same curve and noise, each benchmark alone with a fixed prior;
 * persistence, logit trend, reference class: `forecast.baselines`.
 
@@ -20,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +45,7 @@ DEFAULT_CUTOFFS = tuple(date.fromisoformat(d) for d in
                         ("2023-07-01", "2024-01-01", "2024-07-01", "2025-01-01", "2025-07-01"))
 DEFAULT_HORIZONS = (6, 12, 18)
 EVENTS = (50.0, 80.0, 90.0)
-MODELS = ("benchcast", "persistence", "logit_trend", "independent_logistic", "reference_class")
+BASELINE_MODELS = ("persistence", "logit_trend", "independent_logistic", "reference_class")
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class BacktestConfig:
     curve: str = "logistic"
     activity: bool = True
     tau: float = TAU
+    ensemble: Any = None  # an EnsembleSpec with cross-fitted fold specs (see forecast.backtest.heldout)
+    default: str = "saturation"  # the method reported again as "benchcast"
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,44 @@ def _theta_by_benchmark(idata, names: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
+def _ensemble_spec_for(config: BacktestConfig, name: str):
+    """The ensemble spec for `name`: the one cross-fitted without its fold's held-out forecasts
+    (the overall spec for a benchmark that had none)."""
+    from forecast.ensemble.spec import EnsembleSpec
+
+    info = config.ensemble.folds
+    fold = info.get("assignment", {}).get(name)
+    return config.ensemble if fold is None else EnsembleSpec.from_json(info["specs"][str(fold)])
+
+
+def _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng) -> dict[str, dict[str, np.ndarray]]:
+    """Per benchmark: each method's paths (n, horizons) at the cut-off."""
+    from forecast.query import context_for, training_table
+    from forecast.reference.member import ReferenceMember
+    from forecast.reference.trend import TrendMember
+
+    t_c = to_years(cutoff)
+    times = np.array([to_years(add_months(cutoff, h)) for h in config.horizons])
+    known = results[results["date"].dt.date <= cutoff]
+    reference = ReferenceMember().prepare(known, meta, cutoff)
+    trend = TrendMember().prepare(known, meta, cutoff)
+    n = config.sampler.draws * config.sampler.chains
+    out = {}
+    for d in datas:
+        now = float(d.normalise(d.frontier.score))
+        paths = {}
+        for model, theta in thetas.items():
+            p = Paths.from_theta(config.curve, theta[d.name], d.released, t_c, now, rng, tau=config.tau)
+            if config.activity and model == "saturation":
+                p = p.with_activity(prior.activity, d.staleness, rng)
+            paths[model] = p.frontier_at(times)
+        ctx = context_for(results, meta[d.name], cutoff, train=training_table(known, d.name, cutoff), meta=meta)
+        paths["reference"] = reference.predict(ctx, times, n, rng)
+        paths["trend"] = trend.predict(ctx, times, n, rng)
+        out[d.name] = paths
+    return out
+
+
 def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: date,
                     config: BacktestConfig, progress: Callable[[str], None] = lambda s: None,
                     fits: dict | None = None) -> list[Score]:
@@ -142,35 +190,34 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
         unpooled = sample(build_population_model(datas, config.curve, pooled=False), config.sampler)
         if fits is not None:
             fits[cutoff] = (prior, pooled, unpooled)
-    thetas = {"benchcast": _theta_by_benchmark(pooled, names),
+    thetas = {"saturation": _theta_by_benchmark(pooled, names),
               "independent_logistic": _theta_by_benchmark(unpooled, names)}
     t_c = to_years(cutoff)
     snap = snapshots(results)
     histories = {d.name: _history(results, meta[d.name], d, cutoff) for d in datas}
     n = config.sampler.draws * config.sampler.chains
-    out: list[Score] = []
     progress(f"{cutoff}: scoring")
-    for h in config.horizons:
-        pairs: Pairs = past_pairs(list(histories.values()), t_c, h / 12)
-        target = add_months(cutoff, h)
-        t_d = to_years(target)
-        for d in datas:
-            if config.benchmarks and d.name not in config.benchmarks:
-                continue
-            truth = realised(results, d, target, snap)
+    datas = [d for d in datas if not config.benchmarks or d.name in config.benchmarks]
+    members = _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng)
+    out: list[Score] = []
+    for d in datas:
+        now = float(d.normalise(d.frontier.score))
+        paths = members[d.name]
+        if config.ensemble is not None:
+            spec = _ensemble_spec_for(config, d.name)
+            paths["ensemble"] = spec.combine(paths, np.asarray(config.horizons, dtype=float), rng, now)
+        if config.default in paths:
+            paths = {"benchcast": paths[config.default], **paths}
+        for j, h in enumerate(config.horizons):
+            truth = realised(results, d, add_months(cutoff, h), snap)
             if truth is None:
                 continue
-            now = float(d.normalise(d.frontier.score))
-            samples = {}
-            for model, theta in thetas.items():
-                paths = Paths.from_theta(config.curve, theta[d.name], d.released, t_c, now, rng, tau=config.tau)
-                if config.activity and model == "benchcast":
-                    paths = paths.with_activity(prior.activity, d.staleness, rng)
-                samples[model] = paths.frontier_at(np.array([t_d]))[:, 0]
+            pairs: Pairs = past_pairs(list(histories.values()), t_c, h / 12)
+            samples = {m: p[:, j] for m, p in paths.items()}
             samples["persistence"] = persistence(now, pairs, n, rng)
             samples["logit_trend"] = logit_trend(histories[d.name], t_c, h / 12, pairs, n, rng)
             samples["reference_class"] = reference_class(now, pairs, n, rng)
-            out += [_score(m, d, cutoff, h, truth, now, samples[m], rng) for m in MODELS]
+            out += [_score(m, d, cutoff, h, truth, now, s, rng) for m, s in samples.items()]
     if config.include_new:
         out += _new_benchmarks(results, meta, cutoff, config, pooled, rng)
     return out
@@ -204,16 +251,32 @@ def _new_benchmarks(results, meta, cutoff, config, pooled, rng) -> list[Score]:
             if truth is None:
                 continue
             s = paths.frontier_at(np.array([to_years(target)]))[:, 0]
-            out.append(_score("benchcast_new_benchmarks", d, cutoff, h, truth, 0.0, s, rng))
+            out.append(_score("saturation_new_benchmarks", d, cutoff, h, truth, 0.0, s, rng))
     return out
 
 
+def _cutoff_task(task: tuple) -> list[Score]:
+    """One cut-off, in a worker process (`forecast.parallel.map_tasks`)."""
+    results, meta, cutoff, config = task
+    return backtest_cutoff(results, meta, cutoff, config)
+
+
 def run_backtest(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], config: BacktestConfig,
-                 progress: Callable[[str], None] = lambda s: None) -> list[Score]:
-    scores: list[Score] = []
-    for cutoff in config.cutoffs:
-        scores += backtest_cutoff(results, meta, cutoff, config, progress)
-    return scores
+                 progress: Callable[[str], None] = lambda s: None, *, workers: int | None = 1,
+                 dask: str | None = None) -> list[Score]:
+    """Every cut-off's scores; the cut-offs are independent fits, spread over `workers`
+    processes or a Dask scheduler at `dask` (see `forecast.parallel`)."""
+    from forecast.parallel import map_tasks
+
+    if workers == 1 and dask is None:
+        scores: list[Score] = []
+        for cutoff in config.cutoffs:
+            scores += backtest_cutoff(results, meta, cutoff, config, progress)
+        return scores
+    tasks = [(results, meta, c, config) for c in config.cutoffs]
+    done = map_tasks(_cutoff_task, tasks, workers=workers, dask=dask, label=lambda t: f"cut-off {t[2]}",
+                     progress=lambda i, n, name: progress(f"{name} done ({i}/{n})"))
+    return [s for part in done for s in part]
 
 
 def summarize(scores: list[Score]) -> dict[str, dict]:

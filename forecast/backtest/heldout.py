@@ -1,0 +1,237 @@
+"""The held-out backtest: leave-one-benchmark-out in K folds.
+
+At each cut-off C the benchmarks are dealt into K folds (`forecast.backtest.folds`). For fold
+k, every method is prepared (`forecast.members`: the saturation population prior, the
+reference gain model, ...) on the *other* folds' results known at C, and each benchmark of
+fold k is forecast through `forecast.query.context_for` from its own results known at C: the
+path of a user's CSV (`benchcast forecast --data`). The baselines learn their pairs from the
+other folds too. Nothing dated after C and nothing of the held-out benchmark's fold reaches a
+fit.
+
+The ensemble is cross-fitted over folds: the stacking weights and recalibration map used for
+fold k are learned from the held-out forecasts of the other folds (all cut-offs); the spec
+that ships (`--save-weights`) is learned from all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from forecast.backtest.folds import assign_folds
+from forecast.backtest.ordinary import (
+    DEFAULT_CUTOFFS,
+    DEFAULT_HORIZONS,
+    Score,
+    _history,
+    _score,
+    add_months,
+    realised,
+    snapshots,
+)
+from forecast.baselines import logit_trend, past_pairs, persistence, reference_class
+from forecast.members import Member, get_member
+from forecast.query import context_for, training_table
+from forecast.sampling import SamplerConfig
+from forecast.saturation.population import population_data
+from forecast.series import BenchmarkData, to_years
+from priors.history import BenchmarkInfo
+
+HELD_OUT_FOLDS = 3
+BASELINES = ("persistence", "logit_trend", "reference_class")
+
+
+@dataclass(frozen=True)
+class HeldOutConfig:
+    cutoffs: tuple[date, ...] = DEFAULT_CUTOFFS
+    horizons: tuple[int, ...] = DEFAULT_HORIZONS
+    folds: int = HELD_OUT_FOLDS
+    methods: tuple[str, ...] = ("reference", "trend")
+    benchmarks: tuple[str, ...] | None = None
+    n: int = 1000
+    seed: int = 0
+    cache_dir: Path | None = None
+    # Small samplers: 3 folds x 5 cut-offs population fits (minutes each on 2 shared cores).
+    population_sampler: SamplerConfig = SamplerConfig(draws=100, tune=200, chains=2, target_accept=0.95)
+    benchmark_sampler: SamplerConfig = SamplerConfig(draws=60, tune=150, chains=2, target_accept=0.95)
+
+
+@dataclass(frozen=True)
+class HeldOutForecast:
+    """One benchmark at one cut-off: every method's and baseline's draws at each horizon."""
+
+    data: BenchmarkData = field(repr=False)
+    cutoff: date
+    fold: int
+    horizons: tuple[int, ...]
+    truths: tuple[float | None, ...]
+    now: float
+    paths: dict[str, np.ndarray] = field(repr=False)  # name -> (n, len(horizons))
+
+    @property
+    def benchmark(self) -> str:
+        return self.data.name
+
+
+def build_members(config: HeldOutConfig) -> dict[str, Member]:
+    out: dict[str, Member] = {}
+    for name in config.methods:
+        if name == "saturation":
+            out[name] = get_member(name, population_sampler=config.population_sampler,
+                                   benchmark_sampler=config.benchmark_sampler.with_overrides(seed=config.seed),
+                                   cache_dir=config.cache_dir)
+        elif name == "capability":
+            out[name] = get_member(name, seed=config.seed)
+        else:
+            out[name] = get_member(name)
+    return out
+
+
+def _baselines(d: BenchmarkData, hist, train_hists: list, t_c: float, horizons: Sequence[int], n: int,
+               rng: np.random.Generator) -> dict[str, np.ndarray]:
+    now = float(d.normalise(d.frontier.score))
+    cols: dict[str, list[np.ndarray]] = {b: [] for b in BASELINES}
+    for h in horizons:
+        pairs = past_pairs(train_hists + [hist], t_c, h / 12)
+        cols["persistence"].append(persistence(now, pairs, n, rng))
+        cols["logit_trend"].append(logit_trend(hist, t_c, h / 12, pairs, n, rng))
+        cols["reference_class"].append(reference_class(now, pairs, n, rng))
+    return {b: np.column_stack(v) for b, v in cols.items()}
+
+
+def heldout_fold(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: date, k: int,
+                 config: HeldOutConfig, members: dict[str, Member] | None = None,
+                 progress: Callable[[str], None] = lambda s: None) -> list[HeldOutForecast]:
+    """The forecasts of fold k's benchmarks at one cut-off, from fits on the other folds."""
+    members = members if members is not None else build_members(config)
+    folds = assign_folds(set(results["benchmark"]), config.folds)
+    snap = snapshots(results)
+    targets = [add_months(cutoff, h) for h in config.horizons]
+    datas = population_data(results, meta, cutoff)
+    test = [d for d in datas if folds[d.name] == k and (not config.benchmarks or d.name in config.benchmarks)]
+    truths = {d.name: tuple(realised(results, d, tg, snap) for tg in targets) for d in test}
+    test = [d for d in test if any(v is not None for v in truths[d.name])]
+    if not test:
+        return []
+    train = results[results["benchmark"].map(folds) != k]
+    known = train[train["date"].dt.date <= cutoff]
+    fitted = {}
+    for name, member in members.items():
+        progress(f"{cutoff} fold {k + 1}/{config.folds}: {name}")
+        fitted[name] = member.prepare(known, meta, cutoff)
+    train_hists = [_history(train, meta[d.name], d, cutoff) for d in population_data(train, meta, cutoff)]
+    out = []
+    for d in test:
+        ctx = context_for(results, meta[d.name], cutoff, train=training_table(train, d.name, cutoff), meta=meta)
+        rng = np.random.default_rng([config.seed, cutoff.toordinal(), sum(map(ord, d.name))])
+        paths = {m: f.predict(ctx, targets, config.n, rng) for m, f in fitted.items()}
+        hist = _history(results, meta[d.name], d, cutoff)
+        paths.update(_baselines(d, hist, train_hists, to_years(cutoff), config.horizons, config.n, rng))
+        out.append(HeldOutForecast(d, cutoff, k, tuple(config.horizons), truths[d.name],
+                                   float(d.normalise(d.frontier.score)), paths))
+    return out
+
+
+def heldout_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: date, config: HeldOutConfig,
+                   members: dict[str, Member], progress: Callable[[str], None] = lambda s: None) -> list[HeldOutForecast]:
+    """Every held-out benchmark's forecasts at one cut-off."""
+    return [f for k in range(config.folds) for f in heldout_fold(results, meta, cutoff, k, config, members, progress)]
+
+
+def _fold_task(task: tuple) -> list[HeldOutForecast]:
+    results, meta, cutoff, k, config = task
+    return heldout_fold(results, meta, cutoff, k, config)
+
+
+def run_heldout(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], config: HeldOutConfig,
+                progress: Callable[[str], None] = lambda s: None, *, workers: int | None = 1,
+                dask: str | None = None) -> list[HeldOutForecast]:
+    """Every (cut-off, fold): independent fits, spread over `workers` processes or a Dask
+    scheduler at `dask` (see `forecast.parallel`)."""
+    from forecast.parallel import map_tasks
+
+    if workers == 1 and dask is None:
+        members = build_members(config)
+        return [f for c in config.cutoffs for f in heldout_cutoff(results, meta, c, config, members, progress)]
+    tasks = [(results, meta, c, k, config) for c in config.cutoffs for k in range(config.folds)]
+    done = map_tasks(_fold_task, tasks, workers=workers, dask=dask, label=lambda t: f"{t[2]} fold {t[3] + 1}",
+                     progress=lambda i, n, name: progress(f"{name} done ({i}/{n})"))
+    return [f for part in done for f in part]
+
+
+def score_forecasts(forecasts: list[HeldOutForecast], specs: dict[int, object] | None, default: str,
+                    seed: int = 0) -> list[Score]:
+    """Scores of every method, baseline and (with `specs`, one per fold) the ensemble; the
+    default method's scores once more as ``benchcast``."""
+    out: list[Score] = []
+    for f in forecasts:
+        rng = np.random.default_rng([seed, f.cutoff.toordinal(), f.fold, sum(map(ord, f.benchmark))])
+        paths = dict(f.paths)
+        if specs is not None:
+            paths["ensemble"] = specs[f.fold].combine(f.paths, np.asarray(f.horizons, dtype=float), rng, f.now)
+        if default in paths:
+            paths = {"benchcast": paths[default], **paths}
+        for j, (h, truth) in enumerate(zip(f.horizons, f.truths)):
+            if truth is None:
+                continue
+            out += [_score(m, f.data, f.cutoff, h, truth, f.now, p[:, j], rng) for m, p in paths.items()]
+    return out
+
+
+@dataclass(frozen=True)
+class HeldOutResult:
+    """Scores of every method, baseline and the cross-fitted ensemble; the default method
+    (lowest held-out CRPS); the ensemble spec learned from every held-out forecast, with the
+    per-fold specs the ordinary backtest uses."""
+
+    scores: list[Score]
+    default: str
+    spec: object
+
+
+def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOutResult:
+    """Cross-fit the ensemble (with and without recalibration: the one with the lower
+    out-of-fold CRPS is kept), score everything, pick the default, learn the spec to ship."""
+    from dataclasses import replace as dc_replace
+
+    from forecast.ensemble.fit import cross_fit, fit_spec
+
+    members = tuple(m for m in config.methods if all(m in f.paths for f in forecasts))
+    specs, recal, scores = None, False, score_forecasts(forecasts, None, default="", seed=config.seed)
+    if len(members) > 1:
+        tried = {}
+        for recal in (True, False):
+            fold_specs = cross_fit(forecasts, members, config.folds, config.seed, recalibrate=recal)
+            sc = score_forecasts(forecasts, fold_specs, default="", seed=config.seed)
+            tried[recal] = (float(np.mean([s.crps for s in sc if s.model == "ensemble"])), fold_specs, sc)
+        recal = min(tried, key=lambda r: tried[r][0])
+        _, specs, scores = tried[recal]
+    candidates = list(config.methods) + (["ensemble"] if specs else [])
+    crps = {m: float(np.mean([s.crps for s in scores if s.model == m])) for m in candidates}
+    default = min(crps, key=crps.get)
+    scores = [replace_model(s, "benchcast") for s in scores if s.model == default] + scores
+    spec = None
+    if specs:
+        assignment = {f.benchmark: f.fold for f in sorted(forecasts, key=lambda f: f.benchmark)}
+        prov = {"default_method": default, "held_out_crps": {m: round(v, 5) for m, v in crps.items()},
+                "cutoffs": sorted({f.cutoff.isoformat() for f in forecasts}),
+                "horizons_months": list(config.horizons), "folds": config.folds, "seed": config.seed,
+                "written_by": "benchcast backtest --held-out --save-weights",
+                "method": "stacking by CRPS (Yao et al. 2018) per horizon band, pulled towards equal weights; "
+                          "recalibration by the empirical PIT (Kuleshov et al. 2018) when it lowers the "
+                          "out-of-fold CRPS; leave-one-benchmark-out in K folds"}
+        spec = fit_spec(forecasts, members, seed=config.seed, provenance=prov, recalibrate=recal)
+        spec = dc_replace(spec, folds={"k": config.folds, "assignment": assignment,
+                                       "specs": {str(k): v.to_json() for k, v in specs.items()}})
+    return HeldOutResult(scores, default, spec)
+
+
+def replace_model(score: Score, model: str) -> Score:
+    from dataclasses import replace as dc_replace
+
+    return dc_replace(score, model=model)

@@ -1,0 +1,121 @@
+"""The ensemble as data: member names, stacking weights by horizon band, a recalibration map
+and their provenance, saved as JSON (``priors/data/ensemble.json`` ships the default one,
+written by ``benchcast backtest --held-out --save-weights``).
+
+Combining: each path draws one uniform ``u``; at a target h months ahead it takes the member
+whose cumulative weight (in h's band) first passes ``u``. Each date's draws are then re-paired
+comonotonically (ranked by the path's mean rank over the dates: members and bands never make
+a path jump), recalibrated rank by rank, and the running maximum keeps the path a frontier.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from forecast.ensemble.recalibration import Recalibration
+from forecast.errors import InvalidQuery
+from forecast.members import as_paths
+from priors.errors import PriorFileError
+from priors.history import data_path
+
+SHIPPED_FILE = "ensemble.json"
+FORMAT = "benchcast-ensemble/1"
+
+
+@dataclass(frozen=True)
+class Band:
+    """Weights for horizons up to `max_months` (the last band: any longer horizon)."""
+
+    max_months: float
+    weights: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class EnsembleSpec:
+    members: tuple[str, ...]
+    bands: tuple[Band, ...]
+    recalibration: Recalibration = field(default_factory=Recalibration.identity)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    folds: dict[str, Any] = field(default_factory=dict)  # per-fold cross-fit specs, as JSON
+
+    def weights_at(self, months: float) -> np.ndarray:
+        for band in self.bands:
+            if months <= band.max_months:
+                return np.asarray(band.weights, dtype=float)
+        return np.asarray(self.bands[-1].weights, dtype=float)
+
+    def combine(self, paths: dict[str, np.ndarray], months: np.ndarray, rng: np.random.Generator,
+                now: float) -> np.ndarray:
+        """The ensemble's paths from each member's paths (n, K) at horizons `months` (K)."""
+        missing = [m for m in self.members if m not in paths]
+        if missing:
+            raise InvalidQuery(f"the ensemble needs member(s) {', '.join(missing)}")
+        n = paths[self.members[0]].shape[0]
+        u, tiebreak = rng.uniform(size=n), rng.uniform(size=n)
+        stacked = np.stack([paths[m] for m in self.members])  # (M, n, K)
+        out = np.empty(stacked.shape[1:])
+        for k, h in enumerate(np.atleast_1d(months)):
+            cum = np.cumsum(self.weights_at(float(h)))
+            pick = np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(self.members) - 1)
+            out[:, k] = stacked[pick, np.arange(n), k]
+        # Comonotone paths: each date's mixture draws, ranked by the path's mean rank over the
+        # dates, so a path does not jump between members (and quantiles agree with crossings).
+        score = np.argsort(np.argsort(out, axis=0), axis=0).mean(axis=1)
+        order = np.lexsort((tiebreak, score))
+        out[order] = np.sort(out, axis=0)
+        return as_paths(self.recalibration.apply(out, tiebreak), now)
+
+    def describe(self) -> dict[str, Any]:
+        """The `weights` object of `benchcast forecast --json`."""
+        return {"members": list(self.members),
+                "bands": [{"max_months": b.max_months if np.isfinite(b.max_months) else None,
+                           "weights": dict(zip(self.members, [round(w, 4) for w in b.weights]))}
+                          for b in self.bands],
+                "recalibrated": bool(np.abs(self.recalibration.cdf - np.linspace(0, 1, self.recalibration.cdf.size)).max() > 1e-9)}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": FORMAT, "members": list(self.members),
+                "bands": [{"max_months": b.max_months if np.isfinite(b.max_months) else None,
+                           "weights": [round(w, 6) for w in b.weights]} for b in self.bands],
+                "recalibration": self.recalibration.as_list(), "provenance": self.provenance,
+                "folds": self.folds}
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any], label: str = "ensemble") -> EnsembleSpec:
+        try:
+            if obj.get("format") != FORMAT:
+                raise ValueError(f"format {obj.get('format')!r}, expected {FORMAT}")
+            members = tuple(obj["members"])
+            bands = tuple(Band(float("inf") if b["max_months"] is None else float(b["max_months"]),
+                               tuple(float(w) for w in b["weights"])) for b in obj["bands"])
+            if not bands or any(len(b.weights) != len(members) for b in bands):
+                raise ValueError("every band needs one weight per member")
+            return cls(members, bands, Recalibration(np.asarray(obj["recalibration"], dtype=float)),
+                       dict(obj.get("provenance", {})), dict(obj.get("folds", {})))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PriorFileError(f"{label}: not a benchcast ensemble ({exc})") from None
+
+    def save(self, path: Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=1))
+        tmp.replace(path)
+        return path
+
+
+def load_ensemble(path: Path | None = None) -> EnsembleSpec:
+    """Read an ensemble spec (default: the one shipped with the package)."""
+    path = Path(path) if path is not None else data_path(SHIPPED_FILE)
+    if not path.is_file():
+        raise PriorFileError(f"{path}: no ensemble weights there; run `benchcast backtest --held-out --save-weights`")
+    try:
+        obj = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise PriorFileError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    return EnsembleSpec.from_json(obj, str(path))

@@ -1,0 +1,81 @@
+"""The reference-class model as an ensemble member (see `forecast.members`).
+
+``prepare`` learns the gain model from every training benchmark's history known at the as-of
+date (under a second); ``predict`` draws, per path, the parameters (Laplace posterior), the
+benchmark's own effect (its conjugate posterior from its own past gains), one Student-t
+deviate and one uniform for "a new record by then": all before looking at the targets, so a
+path is one coherent future. At a horizon h the path's frontier is::
+
+    F(t0 + h) = sigmoid(logit F(t0) + g(h)),  g(h) = 0 unless the path has moved by h
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from forecast.members import MemberContext, Targets, as_paths, target_years
+from forecast.reference.model import MOVED, GainModel, fit_gain_model, move_features, size_features
+from forecast.reference.pairs import DATE_PIVOT, History, gain_pairs, histories, logit
+from forecast.series import to_years
+from priors.history import BenchmarkInfo
+
+#: Shortest horizon used in the features (one day), so log h stays finite at the as-of date.
+MIN_H = 1.0 / 365.25
+
+
+def own_history(ctx: MemberContext) -> History:
+    t = np.array([to_years(d) for d in ctx.results["date"]], dtype=float)
+    y = np.clip(ctx.results["y"].to_numpy(dtype=float), 0.0, 1.0)
+    return History(ctx.benchmark, to_years(ctx.released), t, y, t)
+
+
+@dataclass(frozen=True)
+class ReferenceFit:
+    """A fitted gain model, ready to draw frontier paths."""
+
+    model: GainModel
+
+    def own_effects(self, hist: History, t0: float) -> tuple[float, float, float]:
+        """The benchmark's move shift and its size effect (mean, variance), from its own past."""
+        pairs = gain_pairs([hist], t0) if hist.t.size else None
+        if pairs is None or pairs.size == 0:
+            return 0.0, 0.0, self.model.tau**2
+        moved = pairs.gain > MOVED
+        shift = self.model.move_effect(move_features(pairs.h, pairs.staleness, pairs.level, pairs.date),
+                                       moved.astype(float), pairs.weight)
+        x = size_features(pairs.h, pairs.level, pairs.age, pairs.date)[moved]
+        return (shift, *self.model.effect(x, np.log(pairs.gain[moved]), pairs.weight[moved]))
+
+    def predict(self, ctx: MemberContext, targets: Targets, n: int, rng: np.random.Generator) -> np.ndarray:
+        m = self.model
+        hist = own_history(ctx)
+        t0, now = ctx.t0, ctx.now
+        shift, u_mean, u_var = self.own_effects(hist, t0)
+        v = rng.uniform(size=n)
+        dev = m.deviations(n, rng)
+        u = u_mean + np.sqrt(u_var) * rng.standard_normal(n)
+        beta = rng.multivariate_normal(m.beta, m.beta_cov, size=n)
+        h = np.maximum(target_years(targets) - t0, MIN_H)
+        level = float(logit(now))
+        stale = float(t0 - hist.result_t.max()) if hist.result_t.size else 0.0
+        age = max(t0 - to_years(ctx.released), 0.0)
+        p = m.p_move(h, stale, level, t0 - DATE_PIVOT, shift)
+        x = size_features(h, level, age, t0 - DATE_PIVOT)  # (K, p)
+        log_g = beta @ x.T + (u + dev)[:, None]
+        g = np.where(v[:, None] < p[None, :], np.exp(np.minimum(log_g, 10.0)), 0.0)
+        return as_paths(1.0 / (1.0 + np.exp(-(level + g))), now)
+
+
+@dataclass(frozen=True)
+class ReferenceMember:
+    """Learns the gain model at `prepare` (no sampler: Laplace/EM)."""
+
+    name: str = "reference"
+
+    def prepare(self, train: pd.DataFrame, meta: dict[str, BenchmarkInfo], as_of: date) -> ReferenceFit:
+        hists = histories(train, meta, as_of)
+        return ReferenceFit(fit_gain_model(gain_pairs(hists, to_years(as_of))))

@@ -1,0 +1,67 @@
+"""`benchcast data ...`: import, status, add, undo; bad input gets one line per problem."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+from typer.testing import CliRunner
+
+from benchcast.cli.main import app
+from tests.priors.epoch_fixture import write_epoch_zip
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("BENCHCAST_HOME", str(tmp_path / "home"))
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(app, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_import_status_add_undo(tmp_path):
+    zip_path = str(write_epoch_zip(tmp_path / "benchmark_data.zip"))
+    code, out, _ = run("data", "import", zip_path, "--dry-run")
+    assert code == 0 and out.startswith("would import 4 results, 2 open-weight scores")
+    code, out, _ = run("data", "import", zip_path)
+    assert code == 0 and out.startswith("import 1: 4 results, 2 open-weight scores") and "1 already known" in out
+    code, out, _ = run("data", "add", "gpqa diamond", "Hunyuan-Large-2", "61.5", "--date", "2025-03-01", "--country", "CN", "--open-weights")
+    assert code == 0 and out.startswith("import 2: 1 results")
+    code, out, _ = run("data", "status")
+    assert code == 0 and "import 1" in out and "import 2" in out and "data: shipped + 5 imported results" in out
+    assert "GPQA Diamond: 3 imported (1 newer); best 98.6 by gpt-7-preview (2027-01-20)" in out and "NEW RECORD" in out
+    code, out, _ = run("benchmarks")
+    assert out.rstrip().endswith("(data: shipped + 5 imported results)")
+    code, out, _ = run("benchmarks", "--shipped-only", "--json")
+    gpqa = [b for b in json.loads(out)["benchmarks"] if b["benchmark"] == "GPQA Diamond"][0]
+    assert gpqa["best"] == 94.6
+    code, out, _ = run("data", "undo", "1")
+    assert code == 0 and out.startswith("import 1 undone: 4 results removed")
+    code, out, _ = run("data", "status", "--json")
+    assert json.loads(out)["imported_results"] == 1
+
+
+def test_bad_rows_one_line_each(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("benchmark,model,date,score\nGPQA Diamond,a,2026-11-02,198.4\nGPQA Diamond,b,2026-11-02,oops\n")
+    code, out, err = run("data", "import", str(path))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [f"error: {path}, line 2: score 198.4 for GPQA Diamond on 2026-11-02 is outside 0-100",
+                                f"error: {path}, line 3: score 'oops' is not a number",
+                                "error: nothing imported: 2 bad rows"]
+    code, _, err = run("data", "add", "gpqa-diamnd", "m", "50", "--date", "2025-01-01")
+    assert code == 1 and err == "error: unknown benchmark 'gpqa-diamnd'; did you mean 'GPQA Diamond'? (or pass --new-benchmark to add one of your own)\n"
+    code, _, err = run("data", "undo", "7")
+    assert code == 1 and err == "error: no import 7; active imports: none\n"
+
+
+def test_url_without_network_is_one_line():
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code, out, err = run("data", "import", f"http://127.0.0.1:{port}/benchmark_data.zip")
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith(f"error: cannot download http://127.0.0.1:{port}/benchmark_data.zip: no network or server unreachable")

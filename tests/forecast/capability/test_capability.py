@@ -1,0 +1,140 @@
+"""The capability index: recovery from synthetic data, the density, no peeking, the member's paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import spearmanr
+
+from forecast.capability.data import prepare_items
+from forecast.capability.forecast import fit_for_members
+from forecast.capability.frontier import fit_frontier
+from forecast.capability.model import build_model, fit_laplace, neg_log_posterior, _start, _unpack
+from forecast.series import from_years, to_years
+from priors.history import BenchmarkInfo, read_results
+
+
+def synthetic(rng: np.random.Generator, n_models: int = 60, n_bench: int = 8, accel: float = 2.0):
+    """Results of models whose capability rises with their release date (faster after 2024),
+    scored on benchmarks of known difficulty and slope, each model on a random 5 of them."""
+    t = np.sort(rng.uniform(0.0, 6.0, n_models))               # years since 2020
+    trend = np.where(t < 4, 0.25 * t, 1.0 + 0.25 * accel * (t - 4))
+    cap = trend - 0.8 + rng.normal(0, 0.3, n_models)
+    diff = np.linspace(-1.0, 1.5, n_bench)
+    slope = rng.uniform(1.5, 4.0, n_bench)
+    rows = []
+    for m in range(n_models):
+        for b in rng.choice(n_bench, size=5, replace=False):
+            y = 1 / (1 + np.exp(-slope[b] * (cap[m] - diff[b]))) + rng.normal(0, 0.02)
+            rows.append({"benchmark": f"B{b}", "model": f"model-{m}", "date": pd.Timestamp(from_years(t[m])),
+                         "score": float(np.clip(100 * y, 0, 100)), "provenance": "epoch_run", "score_column": ""})
+    meta = {f"B{b}": BenchmarkInfo(f"B{b}", 0.0, date(2019, 1, 1)) for b in range(n_bench)}
+    return pd.DataFrame(rows), meta, cap, diff, slope
+
+
+def test_recovers_capabilities_difficulties_and_slopes(rng: np.random.Generator) -> None:
+    frame, meta, cap, diff, slope = synthetic(rng)
+    data = prepare_items(frame, meta)
+    post = fit_laplace(data, seed=1, draws=400)
+    order = [int(m.split("-")[1]) for m in data.models]
+    c_hat = post.C.mean(0)
+    assert spearmanr(c_hat, cap[order]).statistic > 0.95
+    b_order = [int(i[1]) for i in data.item_benchmark]
+    # the latent scale is free: map it with the true capabilities' mean and spread
+    a, b = np.polyfit(c_hat, cap[order], 1)
+    assert np.allclose(a * post.D.mean(0) + b, diff[b_order], atol=0.25)
+    assert np.corrcoef(post.alpha.mean(0) / a, slope[b_order])[0, 1] > 0.8
+    lo, hi = np.quantile(a * post.C + b, [0.05, 0.95], axis=0)
+    inside = np.mean((cap[order] >= lo) & (cap[order] <= hi))
+    assert 0.8 <= inside <= 1.0
+
+
+def test_numpy_density_matches_pymc(rng: np.random.Generator) -> None:
+    frame, meta, *_ = synthetic(rng, n_models=20, n_bench=6)
+    data = prepare_items(frame, meta)
+    logp = build_model(data).compile_logp(jacobian=False)
+    x1 = _start(data) + rng.normal(0, 0.1, _start(data).size)
+    x2 = x1 + rng.normal(0, 0.05, x1.size)
+    pymc_diff = float(logp(_unpack(x1, data)) - logp(_unpack(x2, data)))
+    ours = -(neg_log_posterior(x1, data)[0] - neg_log_posterior(x2, data)[0])
+    assert ours == pytest.approx(pymc_diff, rel=1e-9)
+
+
+def test_frontier_trend_sees_acceleration(rng: np.random.Generator) -> None:
+    frame, meta, *_ = synthetic(rng, n_models=120, accel=3.0)
+    data = prepare_items(frame, meta)
+    post = fit_laplace(data, seed=2, draws=300)
+    trend = fit_frontier(post.C, data.model_dates, from_years(6.0), n_items=data.items_per_model(), seed=2)
+    assert np.median(trend.ratio) > 1.5
+    paths = trend.sample(np.array([6.5, 7.0, 8.0]), 500, np.random.default_rng(0))
+    assert np.all(np.diff(paths, axis=1) >= 0)
+    spread = np.percentile(paths, 95, 0) - np.percentile(paths, 5, 0)
+    assert spread[2] > spread[0]
+
+
+def test_no_peeking_later_results_do_not_change_an_as_of_fit(rng: np.random.Generator) -> None:
+    frame, meta, *_ = synthetic(rng)
+    cut = date(2024, 6, 30)
+    later = frame["date"].dt.date > cut
+    scrambled = frame.copy()
+    scrambled.loc[later, "score"] = rng.uniform(0, 100, int(later.sum()))
+    a = fit_laplace(prepare_items(frame, meta, cut), seed=3, draws=50)
+    b = fit_laplace(prepare_items(scrambled, meta, cut), seed=3, draws=50)
+    assert np.array_equal(a.C, b.C) and np.array_equal(a.D, b.D)
+
+
+@dataclass
+class Ctx:
+    """The attributes of forecast.members.MemberContext that the member reads."""
+
+    benchmark: str
+    floor: float
+    released: date
+    as_of: date
+    results: pd.DataFrame
+    train: pd.DataFrame
+    meta: dict
+
+    def normalise(self, score):
+        return (np.asarray(score, dtype=float) - self.floor) / (100.0 - self.floor)
+
+
+def test_member_paths_on_a_held_out_synthetic_benchmark(rng: np.random.Generator) -> None:
+    frame, meta, *_ = synthetic(rng, n_models=120, accel=1.0)
+    as_of = from_years(5.0)
+    held = frame[frame["benchmark"] == "B5"]
+    train = frame[frame["benchmark"] != "B5"]
+    fit = fit_for_members(train, {k: v for k, v in meta.items() if k != "B5"}, as_of, seed=0)
+    known = held[held["date"].dt.date <= as_of].assign(y=lambda d: d["score"] / 100)
+    ctx = Ctx("B5", 0.0, date(2019, 1, 1), as_of, known[["date", "score", "model", "y"]], train, meta)
+    targets = [as_of + timedelta(days=365), as_of + timedelta(days=730)]
+    paths = fit.predict(ctx, targets, 2000, np.random.default_rng(0))
+    assert paths.shape == (2000, 2)
+    assert np.all(paths >= known["y"].max() - 1e-12) and np.all(paths[:, 1] >= paths[:, 0])
+    truth = [held[held["date"].dt.date <= t]["score"].max() / 100 for t in targets]
+    for j, v in enumerate(truth):
+        lo, hi = np.percentile(paths[:, j], [2.5, 97.5])
+        assert lo <= v <= hi
+    # same rng state, other targets: the same paths (the ensemble's contract)
+    again = fit.predict(ctx, targets[:1], 2000, np.random.default_rng(0))
+    assert np.array_equal(again[:, 0], paths[:, 0])
+
+
+def test_index_over_shipped_data_json_contract() -> None:
+    from forecast import capability_index
+
+    ci = capability_index(read_results(), as_of=date(2025, 9, 1), seed=0, draws=200)
+    out = ci.to_json()
+    assert set(out) >= {"models", "benchmarks", "frontier", "as_of", "scale"}
+    assert out["scale"] == "eci"
+    row = out["models"][0]
+    assert set(row) >= {"model", "index", "lo", "hi", "date"}
+    assert row["lo"] <= row["index"] <= row["hi"]
+    anchor = next(r for r in out["models"] if r["model"] == "gpt-5-2025-08-07")
+    assert anchor["index"] == pytest.approx(150.0, abs=1.0)
+    assert set(out["frontier"]) >= {"trend", "ratio", "earlier_trend"}
+    assert all(pd.Timestamp(r["date"]).date() <= date(2025, 9, 1) for r in out["models"])

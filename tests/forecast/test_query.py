@@ -1,0 +1,93 @@
+"""The query object: JSON contracts per method, errors that name values (not CLI flags), and
+no peeking past the as-of date for each method and the ensemble."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.ensemble.recalibration import Recalibration
+from forecast.ensemble.spec import Band, EnsembleSpec
+from forecast.errors import InvalidQuery
+from forecast.query import ForecastQuery
+from forecast.reference.member import ReferenceMember
+from priors.history import load_metadata, read_results
+
+AS_OF = date(2025, 1, 1)
+NAME = "GPQA Diamond"
+KEYS = {"benchmark", "as_of", "method", "frontier", "at", "thresholds", "crossing", "diagnostics"}
+
+
+def scrambled_after(results: pd.DataFrame, day: date, seed: int = 5) -> pd.DataFrame:
+    """Every score dated after `day` replaced, a third of those rows dropped, a fake record added."""
+    late = results["date"].dt.date > day
+    out = results.copy()
+    out.loc[late, "score"] = np.random.default_rng(seed).uniform(0, 100, late.sum()).round(1)
+    out = out.drop(index=out.index[late.to_numpy()][::3])
+    fake = out[out["benchmark"] == NAME].iloc[[0]].assign(model="future", date=pd.Timestamp("2025-03-01"), score=99.0)
+    return pd.concat([out, fake], ignore_index=True)
+
+
+def test_reference_json_contract() -> None:
+    fc = ForecastQuery(benchmark="gpqa diamond", as_of=AS_OF, method="reference", draws=400, seed=2).run()
+    out = fc.to_json([date(2025, 7, 1), date(2026, 1, 1)], [(80.0, date(2026, 1, 1))], [80.0])
+    assert set(out) == KEYS
+    assert out["method"] == "reference" and out["diagnostics"] is None and out["benchmark"] == NAME
+    front = out["frontier"]["score"]
+    for row in out["at"]:
+        qs = list(row["quantiles"].values())
+        assert qs == sorted(qs) and qs[0] >= front - 1e-9 and qs[-1] <= 100
+    assert out["at"][0]["quantiles"]["0.5"] <= out["at"][1]["quantiles"]["0.5"]
+    p = out["thresholds"][0]["probability"]
+    (cr,) = out["crossing"]
+    # crossing dates and threshold odds come from the same paths
+    assert (cr["quantiles"]["0.1"] is not None and cr["quantiles"]["0.1"] <= "2026-01-01") == (p >= 0.1)
+
+
+def test_ensemble_json_has_weights() -> None:
+    spec = EnsembleSpec(("reference",), (Band(float("inf"), (1.0,)),), Recalibration.identity(), {})
+    fc = ForecastQuery(benchmark=NAME, as_of=AS_OF, method="ensemble", ensemble=spec, draws=300).run()
+    out = fc.to_json([date(2025, 7, 1)], [], [])
+    assert set(out) == KEYS | {"weights"} and out["method"] == "ensemble"
+    assert out["weights"] == {"members": ["reference"], "bands": [{"max_months": None, "weights": {"reference": 1.0}}],
+                              "recalibrated": False}
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"method": "oracle"}, "method 'oracle' is not one of saturation, reference, trend, ensemble, capability"),
+    ({"draws": 5}, "draws 5 must be between 20 and 200000"),
+    ({"ceiling": 20.0}, "ceiling 20 must be above the floor 25 and at most 100"),
+    ({"as_of": "2025-13-01"}, "as-of date '2025-13-01' is not a date like 2027-12-31"),
+])
+def test_errors_name_the_value_not_a_flag(options: dict, message: str) -> None:
+    with pytest.raises(InvalidQuery) as err:
+        ForecastQuery(benchmark=NAME if "ceiling" not in options else "MMLU", **options).run()
+    assert str(err.value) == message
+
+
+def test_dates_before_the_as_of_date_are_rejected() -> None:
+    with pytest.raises(InvalidQuery, match="date 2024-06-30 is before the as-of date 2025-01-01"):
+        ForecastQuery(benchmark=NAME, as_of=AS_OF).check_dates([date(2024, 6, 30)], [])
+
+
+@pytest.mark.parametrize("method", ["reference", "ensemble"])
+def test_later_results_cannot_change_an_as_of_forecast(method: str) -> None:
+    spec = EnsembleSpec(("reference",), (Band(9.0, (1.0,)), Band(float("inf"), (1.0,))),
+                        Recalibration.fit(np.random.default_rng(0).beta(2, 2, 200)), {})
+    results = read_results().drop(columns=["line"])
+    runs = [ForecastQuery(data, NAME, as_of=AS_OF, method=method, ensemble=spec, draws=300, seed=4).run()
+            for data in (results, scrambled_after(results, AS_OF))]
+    for when in ("2025-07-01", "2026-01-01"):
+        np.testing.assert_array_equal(runs[0].samples(when), runs[1].samples(when))
+    assert runs[0].frontier == runs[1].frontier
+
+
+def test_reference_training_ignores_later_results() -> None:
+    results, meta = read_results(), load_metadata()
+    a = ReferenceMember().prepare(results, meta, AS_OF).model
+    b = ReferenceMember().prepare(scrambled_after(results, AS_OF), meta, AS_OF).model
+    np.testing.assert_array_equal(a.beta, b.beta)
+    np.testing.assert_array_equal(a.move, b.move)
