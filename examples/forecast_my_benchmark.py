@@ -32,7 +32,8 @@ def main() -> None:
     print(f"  P(best >= 50% by 2027-12-31) = {fc.probability(50, by='2027-12-31'):.2f}")
     dates, p_not = fc.crossing(50)
     print(f"  first date >= 50%: median {dates[0.5]}, P(not within 10 years) = {p_not:.2f}")
-    print(f"  draws: {fc.paths.n}; diagnostics: {fc.diagnostics.as_dict()}")
+    diag = fc.diagnostics.as_dict() if fc.diagnostics else "no MCMC in this method"
+    print(f"  method: {fc.method}; draws: {fc.paths.n}; diagnostics: {diag}")
     print(f"  wrote {fc.plot(args.out, until=fc.as_of.replace(year=fc.as_of.year + 2), thresholds=[50])}")
 
 

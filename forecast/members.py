@@ -17,8 +17,8 @@ sorted, and ``>= ctx.now``. The randomness of a path is drawn before looking at 
 so the same `rng` state gives the same paths at any set of targets (crossing dates and
 quantiles at single dates agree).
 
-The registry maps names to members: ``saturation``, ``reference`` and ``capability`` (when
-`forecast.capability.forecast` is importable).
+The registry maps names to members: ``saturation``, ``reference``, ``trend`` and
+``capability`` (when `forecast.capability.forecast` is importable).
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ class CapabilityMember:
 _REGISTRY: dict[str, tuple[str, str, str]] = {
     "saturation": ("forecast.saturation.model", "forecast.saturation_member", "SaturationMember"),
     "reference": ("forecast.reference", "forecast.reference.member", "ReferenceMember"),
+    "trend": ("forecast.reference", "forecast.reference.trend", "TrendMember"),
     "capability": ("forecast.capability.forecast", "forecast.members", "CapabilityMember"),
 }
 

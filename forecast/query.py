@@ -31,7 +31,7 @@ from forecast.series import EPS, from_years, known_results, prepare
 from priors.errors import PriorFileError
 from priors.history import BenchmarkInfo, load_metadata, match_benchmark, read_results
 
-METHODS = ("saturation", "reference", "ensemble", "capability")
+METHODS = ("saturation", "reference", "trend", "ensemble", "capability")
 FALLBACK_METHOD = "saturation"
 
 

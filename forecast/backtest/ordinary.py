@@ -6,8 +6,9 @@ At each cut-off C, using only results known by C (known-at dates, see `forecast.
   timeline comes from its posterior draws (the joint fit that `benchcast forecast`
   approximates with the saved population prior);
 * reference: the reference-class gain model (`forecast.reference`) learned from every
-  benchmark's history known by C;
-* ensemble: the two combined with the shipped ensemble's stacking weights and recalibration,
+  benchmark's history known by C; trend: the benchmark's own logit trend spread by the
+  rule's past errors on the other benchmarks (`forecast.reference.trend`);
+* ensemble: the members combined with the shipped ensemble's stacking weights and recalibration,
   cross-fitted: a benchmark is combined by the spec learned without its fold's held-out
   forecasts (`forecast.backtest.heldout`);
 * benchcast: the default method's forecasts again (the one `benchcast forecast` uses);
@@ -147,11 +148,13 @@ def _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng) -> d
     """Per benchmark: each method's paths (n, horizons) at the cut-off."""
     from forecast.query import context_for, training_table
     from forecast.reference.member import ReferenceMember
+    from forecast.reference.trend import TrendMember
 
     t_c = to_years(cutoff)
     times = np.array([to_years(add_months(cutoff, h)) for h in config.horizons])
     known = results[results["date"].dt.date <= cutoff]
     reference = ReferenceMember().prepare(known, meta, cutoff)
+    trend = TrendMember().prepare(known, meta, cutoff)
     n = config.sampler.draws * config.sampler.chains
     out = {}
     for d in datas:
@@ -164,6 +167,7 @@ def _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng) -> d
             paths[model] = p.frontier_at(times)
         ctx = context_for(results, meta[d.name], cutoff, train=training_table(known, d.name, cutoff), meta=meta)
         paths["reference"] = reference.predict(ctx, times, n, rng)
+        paths["trend"] = trend.predict(ctx, times, n, rng)
         out[d.name] = paths
     return out
 

@@ -3,9 +3,9 @@ and their provenance, saved as JSON (``priors/data/ensemble.json`` ships the def
 written by ``benchcast backtest --held-out --save-weights``).
 
 Combining: each path draws one uniform ``u``; at a target h months ahead it takes the member
-whose cumulative weight (in h's band) first passes ``u`` (one member per path when the bands
-agree), then each date's draws are recalibrated rank by rank, and the running maximum keeps
-the path a frontier.
+whose cumulative weight (in h's band) first passes ``u``. Each date's draws are then re-paired
+comonotonically (ranked by the path's mean rank over the dates: members and bands never make
+a path jump), recalibrated rank by rank, and the running maximum keeps the path a frontier.
 """
 
 from __future__ import annotations
@@ -63,6 +63,11 @@ class EnsembleSpec:
             cum = np.cumsum(self.weights_at(float(h)))
             pick = np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(self.members) - 1)
             out[:, k] = stacked[pick, np.arange(n), k]
+        # Comonotone paths: each date's mixture draws, ranked by the path's mean rank over the
+        # dates, so a path does not jump between members (and quantiles agree with crossings).
+        score = np.argsort(np.argsort(out, axis=0), axis=0).mean(axis=1)
+        order = np.lexsort((tiebreak, score))
+        out[order] = np.sort(out, axis=0)
         return as_paths(self.recalibration.apply(out, tiebreak), now)
 
     def describe(self) -> dict[str, Any]:

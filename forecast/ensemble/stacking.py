@@ -18,6 +18,10 @@ from scipy.optimize import minimize
 
 #: Samples per member used for the pairwise terms (their error is far below the spread of scores).
 SUBSAMPLE = 400
+#: Strength of the pull of the weights towards `toward` (equal weights by default), in CRPS
+#: units: with a few dozen benchmarks the held-out optimum swings from fold to fold (one fold
+#: gave 1.0 / 0.0, another 0.29 / 0.71), and out of fold the pulled weights score better.
+SHRINK = 0.05
 
 
 def mean_abs_diff(x: np.ndarray, y: np.ndarray) -> float:
@@ -58,12 +62,14 @@ def stacking_terms(samples: list[list[np.ndarray]], truths: np.ndarray, rng: np.
     return StackingTerms(a, b)
 
 
-def stack(terms: StackingTerms) -> np.ndarray:
-    """Weights on the simplex minimising the mean mixture CRPS."""
+def stack(terms: StackingTerms, shrink: float = 0.0, toward: np.ndarray | None = None) -> np.ndarray:
+    """Weights on the simplex minimising the mean mixture CRPS plus
+    ``shrink * |w - toward|^2`` (a Gaussian prior on the weights; 0: plain stacking)."""
     k = terms.a.shape[1]
     a, b = terms.a.mean(axis=0), terms.b.mean(axis=0)
-    fun = lambda w: float(a @ w - 0.5 * w @ b @ w)  # noqa: E731
-    jac = lambda w: a - b @ w  # noqa: E731
+    w0 = np.full(k, 1.0 / k) if toward is None else np.asarray(toward, dtype=float)
+    fun = lambda w: float(a @ w - 0.5 * w @ b @ w + shrink * np.sum((w - w0) ** 2))  # noqa: E731
+    jac = lambda w: a - b @ w + 2 * shrink * (w - w0)  # noqa: E731
     res = minimize(fun, np.full(k, 1.0 / k), jac=jac, method="SLSQP", bounds=[(0.0, 1.0)] * k,
                    constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
                    options={"ftol": 1e-12, "maxiter": 200})

@@ -19,7 +19,7 @@ def test_backtest_json_contract(tmp_path: Path) -> None:
     out = json.loads(res.stdout)
     assert out["cutoffs"] == ["2024-07-01"] and out["horizons_months"] == [6, 12]
     models = out["models"]
-    methods = {"saturation", "reference"} | ({"ensemble"} if data_path("ensemble.json").is_file() else set())
+    methods = {"saturation", "reference", "trend"} | ({"ensemble"} if data_path("ensemble.json").is_file() else set())
     assert set(models) == {"benchcast", "persistence", "logit_trend", "independent_logistic", "reference_class"} | methods
     assert models["benchcast"] == models[out["default"]]
     for m in models.values():

@@ -25,10 +25,11 @@ def invoke(*args: str):
 
 
 def test_forecast_json_contract_on_a_real_fit(tmp_path: Path) -> None:
-    res = invoke("forecast", "mmlu", "--json", "--draws", "400", "--seed", "3",
+    res = invoke("forecast", "mmlu", "--json", "--draws", "400", "--seed", "3", "--method", "saturation",
                  "--threshold", "90", "--by", "2027-12-31", "--at", "2027-06-30", "--plot", str(tmp_path / "fan.png"))
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
+    assert out["method"] == "saturation"
     assert set(out) == {"benchmark", "as_of", "method", "frontier", "at", "thresholds", "crossing", "diagnostics"}
     assert out["benchmark"] == "MMLU" and out["as_of"] == date.today().isoformat()
     assert out["frontier"] == {"score": 88.1, "date": "2024-11-20", "model": "gpt-4o-2024-11-20"}
@@ -45,9 +46,22 @@ def test_forecast_json_contract_on_a_real_fit(tmp_path: Path) -> None:
     assert out["diagnostics"]["r_hat_max"] < 1.1
     assert (tmp_path / "fan.png").stat().st_size > 10_000
     # the same seed gives the same forecast, read back from the fit cache
-    again = invoke("forecast", "MMLU", "--json", "--draws", "400", "--seed", "3",
+    again = invoke("forecast", "MMLU", "--json", "--draws", "400", "--seed", "3", "--method", "saturation",
                    "--threshold", "90", "--by", "2027-12-31", "--at", "2027-06-30")
     assert json.loads(again.stdout) == out
+
+
+def test_default_method_is_the_shipped_ensemble_with_its_weights() -> None:
+    from forecast.ensemble.spec import load_ensemble
+
+    spec = load_ensemble()
+    res = invoke("forecast", "GPQA Diamond", "--json", "--draws", "300", "--as-of", "2025-06-01", "--no-save")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["method"] == spec.provenance["default_method"]
+    if out["method"] == "ensemble":
+        assert out["weights"] == spec.describe()
+        assert sum(out["weights"]["bands"][0]["weights"].values()) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_already_crossed_and_impossible_thresholds(tmp_path: Path) -> None:

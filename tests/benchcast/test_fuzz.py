@@ -12,7 +12,7 @@ from hypothesis.errors import Unsatisfiable  # noqa: E402
 
 TOKEN = "host-token-fuzz-test-0123456789"
 #: What people must never see in an error: micro-units, ledger keys or trader ids, Python reprs.
-INTERNALS = re.compile(r"micro|\buser[: ]?\d|\btrader\b|\b\d+'s\b|<\w+ object|\bNone\b|\{'|\['|Traceback")
+INTERNALS = re.compile(r"micro|\buser[: ]?\d|\btrader\b|\b\d+'s\b|<\w+ object|\bNone\b|\{'\w+': |\['[^']*'(, |\])|Traceback")
 EXAMPLES = 40  # per operation and mode (valid and invalid inputs)
 
 

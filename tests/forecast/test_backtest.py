@@ -10,6 +10,8 @@ import pytest
 
 from forecast.backtest import BacktestConfig, add_months, backtest_cutoff, summarize
 from forecast.backtest.folds import assign_folds
+from forecast.ensemble.recalibration import Recalibration
+from forecast.ensemble.spec import Band, EnsembleSpec
 from forecast.backtest.heldout import HeldOutConfig, build_members, heldout_cutoff
 from forecast.reference.member import ReferenceMember
 from forecast.sampling import SamplerConfig
@@ -17,8 +19,10 @@ from priors.history import load_metadata, read_results
 
 CUTOFF = date(2024, 7, 1)
 BENCHES = ["GPQA Diamond", "MMLU", "MATH Level 5", "GSM8K", "HellaSwag", "OTIS Mock AIME 2024-2025"]
+SPEC = EnsembleSpec(("saturation", "reference", "trend"), (Band(9.0, (0.2, 0.5, 0.3)), Band(float("inf"), (0.4, 0.3, 0.3))),
+                    Recalibration.fit(np.random.default_rng(1).beta(1.5, 1.5, 300)), {})
 CONFIG = BacktestConfig(cutoffs=(CUTOFF,), horizons=(6, 12),
-                        sampler=SamplerConfig(draws=60, tune=80, chains=2, seed=11))
+                        sampler=SamplerConfig(draws=60, tune=80, chains=2, seed=11), ensemble=SPEC, default="ensemble")
 
 
 def small_history() -> pd.DataFrame:
@@ -34,8 +38,9 @@ def test_post_cutoff_data_cannot_change_a_forecast() -> None:
     meta = load_metadata()
     res = small_history()
     base = keyed(backtest_cutoff(res, meta, CUTOFF, CONFIG))
-    assert {k[0] for k in base} == {"benchcast", "saturation", "reference", "persistence", "logit_trend",
-                                    "independent_logistic", "reference_class"}
+    methods = {"saturation", "reference", "trend"} | ({"ensemble"} if CONFIG.ensemble else set())
+    assert {k[0] for k in base} == {"benchcast", "persistence", "logit_trend", "independent_logistic",
+                                    "reference_class"} | methods
     # after the cut-off: scramble every score, drop a third of the rows, add a fake record
     late = res["date"].dt.date > CUTOFF
     rng = np.random.default_rng(5)

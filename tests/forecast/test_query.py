@@ -57,7 +57,7 @@ def test_ensemble_json_has_weights() -> None:
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"method": "oracle"}, "method 'oracle' is not one of saturation, reference, ensemble, capability"),
+    ({"method": "oracle"}, "method 'oracle' is not one of saturation, reference, trend, ensemble, capability"),
     ({"draws": 5}, "draws 5 must be between 20 and 200000"),
     ({"ceiling": 20.0}, "ceiling 20 must be above the floor 25 and at most 100"),
     ({"as_of": "2025-13-01"}, "as-of date '2025-13-01' is not a date like 2027-12-31"),
