@@ -68,6 +68,7 @@ class FrontierTrend:
     k: float = 0.0
     t_now: float = 0.0
     n_records: int = 0
+    start: float = 0.0  # first time of the earlier segment, years
 
     @property
     def slope_early(self) -> np.ndarray:
@@ -155,7 +156,10 @@ def fit_frontier(C: np.ndarray, model_dates: np.ndarray, as_of: date, *, n_items
     cand = np.flatnonzero(eligible)
     rec = cand[records(model_dates[cand], C[:, cand].mean(0))]
     now_idx = rec
-    rec = rec[model_dates[rec] >= t_now - WINDOW_YEARS]
+    early = rec[model_dates[rec] < k]
+    # the earlier segment reaches back WINDOW_YEARS, or further to hold two records
+    start = min(t_now - WINDOW_YEARS, model_dates[early[-2]]) if early.size >= 2 else t_now - WINDOW_YEARS
+    rec = rec[model_dates[rec] >= start]
     t = model_dates[rec]
     if (t < k).sum() < 2 or (t >= k).sum() < 2:
         raise NotEnoughData(
@@ -178,4 +182,4 @@ def fit_frontier(C: np.ndarray, model_dates: np.ndarray, as_of: date, *, n_items
         s.append(np.sqrt(s2_draw))
         tau.append(abs(b[2]) / np.sqrt(gap))
         now.append(C[d, now_idx[-1]])  # today's record holder (a max over draws would be biased up)
-    return FrontierTrend(np.array(beta), np.array(s), np.array(tau), np.array(now), k, t_now, len(rec))
+    return FrontierTrend(np.array(beta), np.array(s), np.array(tau), np.array(now), k, t_now, len(rec), float(start))
