@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from datetime import date
+from pathlib import Path
+
+# benchmarks/forecast.py would shadow the forecast package
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 
 def timed(fn, repeats: int) -> float:

@@ -92,7 +92,7 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
         echo(f"Diagnostics (saturation fit): max r_hat {dg.r_hat_max:.3f}, min bulk ESS {dg.ess_bulk_min:.0f}, "
              f"{dg.divergences} divergences ({status})")
     else:
-        echo("Diagnostics: no MCMC in this method (the reference model is fitted by Laplace/EM)")
+        echo(f"Diagnostics: no MCMC in {fc.method} (reference: Laplace/EM; trend: error quantiles)")
     prior = f"population prior: data known by {fc.prior_cutoff}; " if fc.prior_cutoff else ""
     echo(f"{prior[:1].upper() + prior[1:]}draws {fc.paths.n}")
 
