@@ -53,10 +53,11 @@ def fan_chart(fc: Forecast, path: str | Path, *, until: date | None = None,
             ys = d.denormalise(np.append(d.y[sel], d.y[sel][-1]))
             ax.step(_dates(ts), ys, where="post", lw=2 if i == 0 else 1,
                     color="black" if i == 0 else "grey", label=f"frontier ({name})")
-    past = np.linspace(t_start, t0, 80)
-    cp = d.denormalise(np.quantile(fc.paths.curve_at(past), [0.1, 0.5, 0.9], axis=0))
-    ax.fill_between(_dates(past), cp[0], cp[2], color="tab:blue", alpha=0.12, lw=0)
-    ax.plot(_dates(past), cp[1], color="tab:blue", lw=1, ls=":", label="fitted curve (past)")
+    if hasattr(fc.paths, "curve_at"):  # the saturation model has a fitted curve to draw over the past
+        past = np.linspace(t_start, t0, 80)
+        cp = d.denormalise(np.quantile(fc.paths.curve_at(past), [0.1, 0.5, 0.9], axis=0))
+        ax.fill_between(_dates(past), cp[0], cp[2], color="tab:blue", alpha=0.12, lw=0)
+        ax.plot(_dates(past), cp[1], color="tab:blue", lw=1, ls=":", label="fitted curve (past)")
     fut = np.linspace(t0, t_end, 120)
     fr = d.denormalise(fc.paths.frontier_at(fut))
     for lo, hi, alpha in ((0.025, 0.975, 0.15), (0.1, 0.9, 0.25), (0.25, 0.75, 0.4)):
@@ -72,7 +73,7 @@ def fan_chart(fc: Forecast, path: str | Path, *, until: date | None = None,
     ax.axhline(fc.floor, color="grey", lw=0.8, ls=":")
     ax.set_ylim(max(fc.floor - 5, -2), 104)
     ax.set_ylabel("best score (%)")
-    ax.set_title(f"{fc.benchmark}: frontier forecast")
+    ax.set_title(f"{fc.benchmark}: frontier forecast ({getattr(fc, 'method', 'saturation')})")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", ncols=2)
     fig.autofmt_xdate()
