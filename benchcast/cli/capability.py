@@ -45,6 +45,7 @@ def capability(
     seed: int = typer.Option(0, "--seed", help="Seed of the posterior draws."),
     draws: int = typer.Option(1000, "--draws", min=100, help="Posterior draws (Laplace approximation)."),
     data: Path = typer.Option(None, "--data", help="A results CSV of your own instead of the shipped history."),
+    shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Place every model and benchmark series on one capability scale, with the frontier trend."""
     from forecast.capability import capability_index
@@ -53,7 +54,11 @@ def capability(
         raise fail(f"--plot {str(plot)!r} must end in .png")
     if not as_json:
         typer.echo("fitting the capability index ...", err=True)
-    ci = capability_index(data, as_of=as_of, seed=seed, draws=draws)
+    from priors.store import data_note, load_all
+
+    ci = capability_index(data if data is not None else load_all(shipped_only), as_of=as_of, seed=seed, draws=draws)
+    if data is None:
+        typer.echo(data_note(shipped_only), err=True)  # shipped + imported results
     if plot is not None:
         ci.plot(plot)
     if as_json:

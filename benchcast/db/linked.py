@@ -82,6 +82,8 @@ def parse_link(raw: dict) -> Link:
     except UnknownBenchmark as exc:
         raise InvalidRequest(f"link.benchmark: {exc}") from None
     t = raw.get("threshold")
+    if t is None:
+        raise InvalidRequest("link.threshold is missing: the score in percent to reach, such as 98")
     if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t <= 100:
         raise InvalidRequest(f"link.threshold {t!r} must be a score in percent, above 0 and at most 100")
     for field, allowed in (("series", SERIES), ("settings", SETTINGS)):

@@ -2,7 +2,7 @@
 and the security headers of every answer.
 
 Rates are counted by the `limits` library (a sliding-window counter in memory): `RateLimiter`
-allows `burst` requests in any second and `rate` a second on average over ten seconds.
+allows `rate` requests a second on average, in bursts of up to `burst`.
 `EdgeGuard` is a pure ASGI middleware; before the app sees a request it
 
 1. refuses headers larger than `max_header_bytes` with 431 (uvicorn's parser is held to the
@@ -37,16 +37,21 @@ CSP_HEADER = (b"content-security-policy", CSP.encode())
 
 
 class RateLimiter:
-    """`burst` requests in any second and `rate` a second over ten seconds, per key (0: no limit)."""
+    """`rate` requests a second per key on average, in bursts of up to `burst` (0: no limit).
+
+    One sliding window of ``burst / rate`` seconds that admits `burst` requests: a burst spends
+    the window, which then refills at `rate` a second.
+    """
 
     def __init__(self, rate: float, burst: float) -> None:
         self.is_on = rate > 0
+        amount = max(1, int(burst))
+        self._item = RateLimitItemPerSecond(amount, max(1, round(amount / rate)) if self.is_on else 1)
         self._limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
-        self._items = [RateLimitItemPerSecond(max(1, int(burst)), 1), RateLimitItemPerSecond(max(1, int(rate * 10)), 10)]
 
     def allow(self, key: str) -> bool:
-        """Count one request of `key`; False when it is over a limit."""
-        return not self.is_on or all(self._limiter.hit(item, key) for item in self._items)
+        """Count one request of `key`; False when it is over the limit."""
+        return not self.is_on or self._limiter.hit(self._item, key)
 
 
 class EdgeGuard:

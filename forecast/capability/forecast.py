@@ -17,9 +17,14 @@ slopes (pooled), ``d`` flat: the posterior of ``log a`` is computed on a grid wi
 integrated out exactly, then ``d | a`` is Normal. A benchmark with no result yet gets one
 pseudo-record, `START_SCORE` at its release date, with a wide offset.
 
-A path is ``sigmoid(a (F(t) - d) + e)`` with ``F(t)`` a frontier-capability path and ``e`` a
-persistent offset of the benchmark's frontier from its curve, made a running maximum at or
-above today's frontier (`forecast.members.as_paths`).
+A path is ``sigmoid(a (C(t) - d) + e)`` with ``C(t)`` a frontier-capability path (from today's
+record holder) and ``e ~ Normal(0, TAU)`` a persistent offset of the benchmark's frontier from
+its curve, made a running maximum at or above today's frontier. A benchmark only moves when
+someone reports a new result: each path waits for its first new result as the activity model
+fitted to the training series says (`forecast.activity`; abandoned benchmarks such as MMLU
+rarely get one), and stays at today's frontier until then. It is not anchored at today's
+frontier on purpose: a benchmark's best result often lags the frontier (the newest models have
+not all been run on it), and the curve says how far it should catch up.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.capability.data import ItemData, prepare_items
+from forecast.capability.data import ItemData, known_rows, prepare_items
 from forecast.capability.frontier import FrontierTrend, fit_frontier, interpolate
+from forecast.activity import Activity, fit_activity
 from forecast.capability.model import Posterior, fit_laplace
 from forecast.series import EPS, to_years
 from priors.history import BenchmarkInfo
@@ -57,6 +63,7 @@ class CapabilityFit:
     trend: FrontierTrend = field(repr=False)
     as_of: date
     log_slope: tuple[float, float] = (0.0, 1.0)
+    activity: Activity | None = None
     seed: int = 0
 
     def capability(self, model: str, day: date | pd.Timestamp, draws: np.ndarray) -> np.ndarray:
@@ -107,8 +114,13 @@ class CapabilityFit:
         t = _years(targets)
         a, d, e = self.curve(ctx, n, rng)
         grid, cap = self.trend.paths(n, rng)
-        y = 1.0 / (1.0 + np.exp(-(a[:, None] * (cap - d[:, None]) + e[:, None])))
         now = float(max(np.max(ctx.results["y"]) if "y" in ctx.results and len(ctx.results) else 0.0, 0.0))
+        y = 1.0 / (1.0 + np.exp(-(a[:, None] * (cap - d[:, None]) + e[:, None])))
+        if self.activity is not None and len(ctx.results):
+            # abandoned benchmarks stop moving: nothing changes before the path's next result
+            stale = max(to_years(ctx.as_of) - to_years(pd.Timestamp(ctx.results["date"].max())), 0.0)
+            wait = self.activity.first_result_after(stale, rng.uniform(size=n))
+            y = np.where(grid[None, :] - grid[0] < wait[:, None], now, y)
         y = np.maximum.accumulate(np.maximum(y, now), axis=1)
         out = interpolate(grid, y, t)
         order = np.argsort(t, kind="stable")
@@ -141,4 +153,7 @@ def fit_for_members(train: pd.DataFrame, meta: dict[str, BenchmarkInfo], as_of: 
     post = fit_laplace(data, seed=seed, draws=MEMBER_DRAWS)
     trend = fit_frontier(post.C, data.model_dates, as_of, n_items=data.items_per_model(), seed=seed)
     la = post.log_alpha.mean(axis=0)
-    return CapabilityFit(data, post, trend, as_of, (float(np.mean(la)), float(np.std(la) + 0.1)), seed)
+    rows = known_rows(train, meta, as_of)
+    times = [np.array([to_years(d) for d in g["date"]]) for _, g in rows.groupby(["benchmark", "provenance"])]
+    activity = fit_activity(times, to_years(as_of))
+    return CapabilityFit(data, post, trend, as_of, (float(np.mean(la)), float(np.std(la) + 0.1)), activity, seed)

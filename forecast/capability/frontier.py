@@ -11,7 +11,8 @@ Coefficients are drawn from their conjugate posterior (flat prior: ``beta ~ Norm
 s^2 (X'X)^-1)``, ``s^2 ~ scaled inverse chi-square``), once per capability draw, so the
 interval holds both the index's and the trend's uncertainty.
 
-Future paths continue the recent slope with a slope that wanders: an integrated random walk
+Future paths start at today's record holder's capability (in each draw) and continue the
+recent slope, with a slope that wanders: an integrated random walk
 with innovation scale ``tau = |b2| / sqrt(gap)`` per sqrt-year, where ``gap`` is the time between
 the two segments' midpoints, i.e. the slope may change as fast again as it did between them.
 The level's spread then grows like ``h^1.5`` with the horizon ``h`` on top of the slope's
@@ -67,6 +68,7 @@ class FrontierTrend:
     k: float = 0.0
     t_now: float = 0.0
     n_records: int = 0
+    start: float = 0.0  # first time of the earlier segment, years
 
     @property
     def slope_early(self) -> np.ndarray:
@@ -93,9 +95,8 @@ class FrontierTrend:
         record. All randomness is drawn here, whatever dates are asked later."""
         grid = self.t_now + np.arange(0, HORIZON_YEARS * 12 + 1) / 12.0
         j = rng.integers(0, self.beta.shape[0], size=n)
-        z = rng.standard_normal((3, n, grid.size))
-        slope, tau = self.slope_recent[j], self.tau[j]
-        base = self.level(self.t_now)[j, 0]
+        z = rng.standard_normal((2, n, grid.size))
+        slope, tau, base = self.slope_recent[j], self.tau[j], self.now[j]
         dt = 1.0 / 12.0
         walk = np.zeros(n)
         level = np.zeros(n)
@@ -104,13 +105,17 @@ class FrontierTrend:
             if c:
                 level = level + walk * dt + tau * dt**1.5 * (z[0, :, c] / 2 + z[1, :, c] / (2 * np.sqrt(3)))
                 walk = walk + tau * np.sqrt(dt) * z[0, :, c]
-            out[:, c] = base + slope * (grid[c] - self.t_now) + level + self.s[j] * z[2, :, c]
-        return grid, np.maximum.accumulate(np.maximum(out, self.now[j][:, None]), axis=1)
+            out[:, c] = base + slope * (grid[c] - self.t_now) + level
+        return grid, np.maximum.accumulate(np.maximum(out, base[:, None]), axis=1)
 
     def sample(self, t: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
         """`n` paths at times `t` (years, any order; clamped to the grid). Shape (n, len(t))."""
         grid, values = self.paths(n, rng)
-        return interpolate(grid, values, np.asarray(t, dtype=float))
+        t = np.asarray(t, dtype=float)
+        out = interpolate(grid, values, t)
+        order = np.argsort(t, kind="stable")
+        out[:, order] = np.maximum.accumulate(out[:, order], axis=1)  # exact, despite rounding
+        return out
 
 
 def interpolate(grid: np.ndarray, values: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -151,7 +156,10 @@ def fit_frontier(C: np.ndarray, model_dates: np.ndarray, as_of: date, *, n_items
     cand = np.flatnonzero(eligible)
     rec = cand[records(model_dates[cand], C[:, cand].mean(0))]
     now_idx = rec
-    rec = rec[model_dates[rec] >= t_now - WINDOW_YEARS]
+    early = rec[model_dates[rec] < k]
+    # the earlier segment reaches back WINDOW_YEARS, or further to hold two records
+    start = min(t_now - WINDOW_YEARS, model_dates[early[-2]]) if early.size >= 2 else t_now - WINDOW_YEARS
+    rec = rec[model_dates[rec] >= start]
     t = model_dates[rec]
     if (t < k).sum() < 2 or (t >= k).sum() < 2:
         raise NotEnoughData(
@@ -173,5 +181,5 @@ def fit_frontier(C: np.ndarray, model_dates: np.ndarray, as_of: date, *, n_items
         beta.append(b)
         s.append(np.sqrt(s2_draw))
         tau.append(abs(b[2]) / np.sqrt(gap))
-        now.append(C[d, now_idx].max())
-    return FrontierTrend(np.array(beta), np.array(s), np.array(tau), np.array(now), k, t_now, len(rec))
+        now.append(C[d, now_idx[-1]])  # today's record holder (a max over draws would be biased up)
+    return FrontierTrend(np.array(beta), np.array(s), np.array(tau), np.array(now), k, t_now, len(rec), float(start))

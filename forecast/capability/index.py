@@ -142,7 +142,7 @@ def summarize_frontier(trend: FrontierTrend, scale: Scale) -> dict[str, Any]:
         "ratio": q(trend.ratio),
         "p_faster": round(float(np.mean(trend.ratio > 1)), 3),
         "recent_from": from_years(trend.k).isoformat(),
-        "earlier_from": from_years(trend.k - (trend.t_now - trend.k)).isoformat(),
+        "earlier_from": from_years(trend.start).isoformat(),
         "records": trend.n_records,
         "level": LEVEL,
         "units": "index points per year",

@@ -108,6 +108,8 @@ def test_leader_link_and_bad_links(client, host_headers, engine):
     assert bad.status_code == 400 and bad.json()["detail"] == "link.benchmark: unknown benchmark 'GPQA Diamnd'; did you mean 'GPQA Diamond'?"
     bad = client.post("/api/questions", json={"link": GPQA_LINK | {"threshold": 120}}, headers=host_headers)
     assert bad.status_code == 400 and bad.json()["detail"] == "link.threshold 120.0 must be a score in percent, above 0 and at most 100"
+    bad = client.post("/api/questions", json={"link": {"benchmark": "GPQA Diamond", "by": "2026-12-31"}}, headers=host_headers)
+    assert bad.status_code == 400 and bad.json()["detail"] == "link.threshold is missing: the score in percent to reach, such as 98"
     bad = client.post("/api/questions", json={"link": GPQA_LINK | {"by": "2026-13-01"}}, headers=host_headers)
     assert bad.status_code == 400 and bad.json()["detail"] == "link.by '2026-13-01' is not a date such as 2027-12-31"
     assert len(client.get("/api/questions").json()) == 1  # rejected requests created nothing
