@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import typer
 
 from benchcast.cli.common import cli_errors, echo_json, fail
+from benchcast.cli.progress import Progress
 
 
 def _horizons(text: str) -> tuple[int, ...]:
@@ -88,11 +88,11 @@ def backtest(
                                   seed, save_weights, as_json, (workers, dask))
     else:
         scores, extra = _ordinary(results, meta, cutoffs, _horizons(horizon), names, include_new, seed, draws, tune,
-                                  (workers, dask))
+                                  (workers, dask), as_json)
     _report(scores, cutoffs, time.monotonic() - start, plot, as_json, extra)
 
 
-def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune, parallel):
+def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune, parallel, as_json):
     from forecast.backtest import BacktestConfig, run_backtest
     from forecast.ensemble.spec import load_ensemble
     from forecast.query import default_method
@@ -107,9 +107,8 @@ def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws,
                             sampler=SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed),
                             ensemble=spec, default=default_method())
     workers, dask = parallel
-    serial = workers == 1 and dask is None
-    with typer.progressbar(length=(3 if serial else 1) * len(cutoffs), label="backtest", file=sys.stderr) as bar:
-        scores = run_backtest(results, meta, config, progress=lambda _: bar.update(1), workers=workers, dask=dask)
+    with Progress(f"backtest of {len(cutoffs)} cut-offs", enabled=not as_json) as bar:
+        scores = run_backtest(results, meta, config, progress=bar.update, workers=workers, dask=dask)
     return scores, {"default": config.default}
 
 
@@ -120,10 +119,8 @@ def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, sav
     config = HeldOutConfig(cutoffs=cutoffs, horizons=horizons, folds=folds, methods=methods, benchmarks=names,
                            seed=seed, cache_dir=cache_dir() / "heldout")
     workers, dask = parallel
-    serial = workers == 1 and dask is None
-    steps = len(cutoffs) * folds * (len(methods) if serial else 1)
-    with typer.progressbar(length=steps, label="held-out backtest", file=sys.stderr) as bar:
-        forecasts = run_heldout(results, meta, config, progress=lambda _: bar.update(1), workers=workers, dask=dask)
+    with Progress(f"held-out backtest of {len(cutoffs)} cut-offs x {folds} folds", enabled=not as_json) as bar:
+        forecasts = run_heldout(results, meta, config, progress=bar.update, workers=workers, dask=dask)
     out = evaluate(forecasts, config)
     extra = {"default": out.default, "folds": folds, "methods": list(methods)}
     if out.spec is not None:
