@@ -10,7 +10,6 @@ a path jump), recalibrated rank by rank, and the running maximum keeps the path 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from forecast.errors import InvalidQuery
 from forecast.members import as_paths
 from priors.errors import PriorFileError
 from priors.history import data_path
+from priors.jsonfile import read_json, write_json
 
 SHIPPED_FILE = "ensemble.json"
 FORMAT = "benchcast-ensemble/1"
@@ -101,21 +101,11 @@ class EnsembleSpec:
             raise PriorFileError(f"{label}: not a benchcast ensemble ({exc})") from None
 
     def save(self, path: Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=1))
-        tmp.replace(path)
-        return path
+        return write_json(path, self.to_json())
 
 
 def load_ensemble(path: Path | None = None) -> EnsembleSpec:
     """Read an ensemble spec (default: the one shipped with the package)."""
     path = Path(path) if path is not None else data_path(SHIPPED_FILE)
-    if not path.is_file():
-        raise PriorFileError(f"{path}: no ensemble weights there; run `benchcast backtest --held-out --save-weights`")
-    try:
-        obj = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise PriorFileError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    obj = read_json(path, what="ensemble weights", how_to_make="benchcast backtest --held-out --save-weights")
     return EnsembleSpec.from_json(obj, str(path))

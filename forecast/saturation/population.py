@@ -15,7 +15,6 @@ benchmark.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -33,6 +32,7 @@ from forecast.sampling import SamplerConfig, diagnose, sample_model
 from forecast.series import BenchmarkData, prepare, to_years
 from priors.errors import PriorFileError
 from priors.history import BenchmarkInfo, data_path
+from priors.jsonfile import read_json, write_json
 
 SHIPPED_FILE = "population.json"
 #: Benchmarks need at least this many results known at the cut-off to join the population.
@@ -111,23 +111,13 @@ class PopulationPrior:
             raise PriorFileError(f"{label}: not a benchcast population prior ({exc})") from None
 
     def save(self, path: Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=1))
-        tmp.replace(path)
-        return path
+        return write_json(path, self.to_json())
 
 
 def load_prior(path: Path | None = None) -> PopulationPrior:
     """Read a saved population prior (default: the one shipped with the package)."""
     path = Path(path) if path is not None else data_path(SHIPPED_FILE)
-    if not path.is_file():
-        raise PriorFileError(f"{path}: no population prior there; run `benchcast priors build`")
-    try:
-        obj = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise PriorFileError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    obj = read_json(path, what="population prior", how_to_make="benchcast priors build")
     return PopulationPrior.from_json(obj, str(path))
 
 
