@@ -4,9 +4,12 @@ CRPS (Gneiting and Raftery 2007), for samples ``x_1..x_n`` of X and an outcome y
 
     CRPS = E|X - y| - 1/2 E|X - X'|,   E|X - X'| = 2 / n^2 * sum_i (2i - n - 1) x_(i)
 
-Coverage of the central interval of level a: share of outcomes inside the (1-a)/2 and
-(1+a)/2 sample quantiles. PIT: ``P(X < y) + U * P(X = y)`` with U uniform, so point masses
-(a frontier that does not move) still give a uniform PIT when calibrated. Brier score
+PIT: ``P(X < y) + U * P(X = y)`` with U uniform, so point masses (a frontier that does not
+move) still give a uniform PIT when calibrated. Coverage of the central interval of level a:
+the share of outcomes whose randomised PIT lies in ``[(1-a)/2, (1+a)/2]`` (`covered_pit`).
+Counting "inside the sample quantiles" (`covered`) is biased upwards for forecasts with an
+atom: an outcome equal to a frontier that did not move is "inside" every interval whose lower
+end is that frontier, so a forecast with a 40% "no change" mass would cover it at every level. Brier score
 ``(p - o)^2`` and log score ``-ln p(o)`` (lower is better; p clipped to [0.001, 0.999]).
 """
 
@@ -30,6 +33,11 @@ def covered(samples: np.ndarray, y: float, level: float) -> bool:
     """Is `y` inside the central `level` interval of the samples?"""
     lo, hi = np.quantile(samples, [(1 - level) / 2, (1 + level) / 2])
     return bool(lo - 1e-12 <= y <= hi + 1e-12)
+
+
+def covered_pit(pit_value: float, level: float) -> bool:
+    """Is the randomised PIT inside the central `level` band (the honest coverage with atoms)?"""
+    return bool((1 - level) / 2 <= pit_value <= (1 + level) / 2)
 
 
 def pit(samples: np.ndarray, y: float, rng: np.random.Generator) -> float:

@@ -93,6 +93,7 @@ def backtest(
 
 
 def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune, parallel, as_json):
+    from benchcast.cli.forecast import cache_dir
     from forecast.backtest import BacktestConfig, run_backtest
     from forecast.ensemble.spec import load_ensemble
     from forecast.query import default_method
@@ -105,7 +106,7 @@ def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws,
         spec = None
     config = BacktestConfig(cutoffs=cutoffs, horizons=horizons, benchmarks=names, include_new=include_new,
                             sampler=SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed),
-                            ensemble=spec, default=default_method())
+                            ensemble=spec, default=default_method(), cache_dir=cache_dir() / "backtest")
     workers, dask = parallel
     with Progress(f"backtest of {len(cutoffs)} cut-offs", enabled=not as_json) as bar:
         scores = run_backtest(results, meta, config, progress=bar.update, workers=workers, dask=dask)

@@ -8,6 +8,9 @@ path of a user's CSV (`benchcast forecast --data`). The baselines learn their pa
 other folds too. Nothing dated after C and nothing of the held-out benchmark's fold reaches a
 fit.
 
+A member that cannot be fitted at a (cut-off, fold) (`NotEnoughData`) is skipped there; the
+ensemble then pools the others.
+
 The ensemble is cross-fitted over folds: the stacking weights and recalibration map used for
 fold k are learned from the held-out forecasts of the other folds (all cut-offs); the spec
 that ships (`--save-weights`) is learned from all of them.
@@ -35,6 +38,7 @@ from forecast.backtest.ordinary import (
     snapshots,
 )
 from forecast.baselines import logit_trend, past_pairs, persistence, reference_class
+from forecast.errors import NotEnoughData
 from forecast.members import Member, get_member
 from forecast.query import context_for, training_table
 from forecast.sampling import SamplerConfig
@@ -44,6 +48,8 @@ from priors.history import BenchmarkInfo
 
 HELD_OUT_FOLDS = 3
 BASELINES = ("persistence", "logit_trend", "reference_class")
+#: 80% coverage counted as calibrated when choosing the recalibration.
+COVERAGE_BAND = (0.75, 0.85)
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,10 @@ def heldout_fold(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutoff: 
     fitted = {}
     for name, member in members.items():
         progress(f"{cutoff} fold {k + 1}/{config.folds}: {name}")
-        fitted[name] = member.prepare(known, meta, cutoff)
+        try:
+            fitted[name] = member.prepare(known, meta, cutoff)
+        except NotEnoughData as exc:  # e.g. no capability trend before enough record models exist
+            progress(f"{cutoff} fold {k + 1}/{config.folds}: {name} skipped ({exc})")
     train_hists = [_history(train, meta[d.name], d, cutoff) for d in population_data(train, meta, cutoff)]
     out = []
     for d in test:
@@ -194,24 +203,36 @@ class HeldOutResult:
     spec: object
 
 
+def choose_recalibration(tried: dict[str, tuple[float, float]]) -> str:
+    """The recalibration to keep, from its out-of-fold (CRPS, 80% coverage): the sharpest
+    calibrated one (Gneiting, Balabdaoui and Raftery 2007): the lowest CRPS among those whose
+    80% intervals hold 75-85% of outcomes, or the lowest CRPS when none does."""
+    calibrated = [k for k, (_, cov) in tried.items() if COVERAGE_BAND[0] <= cov <= COVERAGE_BAND[1]]
+    return min(calibrated or list(tried), key=lambda k: tried[k][0])
+
+
 def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOutResult:
-    """Cross-fit the ensemble (with and without recalibration: the one with the lower
-    out-of-fold CRPS is kept), score everything, pick the default, learn the spec to ship."""
+    """Cross-fit the ensemble under each recalibration (none, empirical PIT, beta transform;
+    `choose_recalibration` keeps one), score everything, pick the default (the lowest
+    held-out CRPS), learn the spec to ship."""
     from dataclasses import replace as dc_replace
 
-    from forecast.ensemble.fit import cross_fit, fit_spec
+    from forecast.ensemble.fit import RECALIBRATIONS, cross_fit, fit_spec
 
-    members = tuple(m for m in config.methods if all(m in f.paths for f in forecasts))
-    specs, recal, scores = None, False, score_forecasts(forecasts, None, default="", seed=config.seed)
+    members = tuple(m for m in config.methods if any(m in f.paths for f in forecasts))
+    specs, recal, scores = None, "none", score_forecasts(forecasts, None, default="", seed=config.seed)
+    tried: dict[str, tuple[float, float]] = {}
     if len(members) > 1:
-        tried = {}
-        for recal in (True, False):
-            fold_specs = cross_fit(forecasts, members, config.folds, config.seed, recalibrate=recal)
+        runs = {}
+        for kind in RECALIBRATIONS:
+            fold_specs = cross_fit(forecasts, members, config.folds, config.seed, recalibrate=kind)
             sc = score_forecasts(forecasts, fold_specs, default="", seed=config.seed)
-            tried[recal] = (float(np.mean([s.crps for s in sc if s.model == "ensemble"])), fold_specs, sc)
-        recal = min(tried, key=lambda r: tried[r][0])
-        _, specs, scores = tried[recal]
-    candidates = list(config.methods) + (["ensemble"] if specs else [])
+            ens = [s for s in sc if s.model == "ensemble"]
+            tried[kind] = (float(np.mean([s.crps for s in ens])), float(np.mean([s.covered[0.8] for s in ens])))
+            runs[kind] = (fold_specs, sc)
+        recal = choose_recalibration(tried)
+        specs, scores = runs[recal]
+    candidates = list(members) + (["ensemble"] if specs else [])
     crps = {m: float(np.mean([s.crps for s in scores if s.model == m])) for m in candidates}
     default = min(crps, key=crps.get)
     scores = [replace_model(s, "benchcast") for s in scores if s.model == default] + scores
@@ -219,12 +240,15 @@ def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOut
     if specs:
         assignment = {f.benchmark: f.fold for f in sorted(forecasts, key=lambda f: f.benchmark)}
         prov = {"default_method": default, "held_out_crps": {m: round(v, 5) for m, v in crps.items()},
+                "recalibrations_tried": {k: {"crps": round(c, 5), "coverage_80": round(v, 3)}
+                                         for k, (c, v) in tried.items()},
                 "cutoffs": sorted({f.cutoff.isoformat() for f in forecasts}),
                 "horizons_months": list(config.horizons), "folds": config.folds, "seed": config.seed,
                 "written_by": "benchcast backtest --held-out --save-weights",
                 "method": "stacking by CRPS (Yao et al. 2018) per horizon band, pulled towards equal weights; "
-                          "recalibration by the empirical PIT (Kuleshov et al. 2018) when it lowers the "
-                          "out-of-fold CRPS; leave-one-benchmark-out in K folds"}
+                          "recalibration of the pool (none, empirical PIT of Kuleshov et al. 2018, or the "
+                          "beta transform of Gneiting and Ranjan 2013): the lowest out-of-fold CRPS among "
+                          "those with 80% coverage 0.75-0.85; leave-one-benchmark-out in K folds"}
         spec = fit_spec(forecasts, members, seed=config.seed, provenance=prov, recalibrate=recal)
         spec = dc_replace(spec, folds={"k": config.folds, "assignment": assignment,
                                        "specs": {str(k): v.to_json() for k, v in specs.items()}})

@@ -7,7 +7,8 @@ At each cut-off C, using only results known by C (known-at dates, see `forecast.
   approximates with the saved population prior);
 * reference: the reference-class gain model (`forecast.reference`) learned from every
   benchmark's history known by C; trend: the benchmark's own logit trend spread by the
-  rule's past errors on the other benchmarks (`forecast.reference.trend`);
+  rule's past errors on the other benchmarks (`forecast.reference.trend`); capability: the
+  two-step capability forecaster (`forecast.capability`), where it can be fitted at C;
 * ensemble: the members combined with the shipped ensemble's stacking weights and recalibration,
   cross-fitted: a benchmark is combined by the spec learned without its fold's held-out
   forecasts (`forecast.backtest.heldout`);
@@ -18,15 +19,17 @@ At each cut-off C, using only results known by C (known-at dates, see `forecast.
 Each is scored at C + h for every horizon h that the collection of the benchmark's primary
 series covers (its provenance has results on or after C + h anywhere in the data; a benchmark
 nobody reported on since keeps its frontier), on the normalised scale: CRPS, RMSE of the
-mean, coverage of 50/80/90% central intervals, PIT, and for the events "frontier >= 50, 80,
+mean, coverage of 50/80/90% central intervals (from the randomised PIT: `forecast.scoring`), PIT, and for the events "frontier >= 50, 80,
 90%" not yet reached at C, Brier and log scores. Nothing dated after C reaches a forecast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+import pickle
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,7 +39,7 @@ from forecast.baselines import History, Pairs, logit_trend, past_pairs, persiste
 from forecast.saturation.model import build_population_model
 from forecast.saturation.population import build_prior, population_data
 from forecast.sampling import SamplerConfig, sample
-from forecast.scoring import LEVELS, brier, covered, crps, log_score, pit
+from forecast.scoring import LEVELS, brier, covered_pit, crps, log_score, pit
 from forecast.series import BenchmarkData, known_results, to_years
 from forecast.saturation.timeline import TAU, Paths
 from priors.history import BenchmarkInfo, is_single_attempt
@@ -61,6 +64,15 @@ class BacktestConfig:
     tau: float = TAU
     ensemble: Any = None  # an EnsembleSpec with cross-fitted fold specs (see forecast.backtest.heldout)
     default: str = "saturation"  # the method reported again as "benchcast"
+    methods: tuple[str, ...] = ("reference", "trend", "capability")  # members besides saturation
+    cache_dir: Path | None = None  # the MCMC fits per cut-off are kept here (they do not depend on the members)
+
+    def fits_file(self, cutoff: date, n_results: int) -> Path | None:
+        """Where the fits of one cut-off are cached: keyed by everything that decides them."""
+        if self.cache_dir is None:
+            return None
+        key = "-".join(str(v) for v in (cutoff, self.curve, n_results, *self.sampler.as_dict().values()))
+        return Path(self.cache_dir) / f"ordinary-{key}.pkl"
 
 
 @dataclass(frozen=True)
@@ -118,9 +130,9 @@ def _score(model: str, d: BenchmarkData, cutoff: date, h: int, truth: float, now
         level = float(d.normalise(thr))
         if now < level:
             events.append((thr, float(np.mean(samples >= level - 1e-12)), bool(truth >= level - 1e-12)))
+    u = pit(samples, truth, rng)
     return Score(model, d.name, cutoff, h, truth, now, float(samples.mean()), crps(samples, truth),
-                 {lv: covered(samples, truth, lv) for lv in LEVELS}, pit(samples, truth, rng),
-                 tuple(events), samples)
+                 {lv: covered_pit(u, lv) for lv in LEVELS}, u, tuple(events), samples)
 
 
 def _theta_by_benchmark(idata, names: list[str]) -> dict[str, np.ndarray]:
@@ -146,28 +158,32 @@ def _ensemble_spec_for(config: BacktestConfig, name: str):
 
 def _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng) -> dict[str, dict[str, np.ndarray]]:
     """Per benchmark: each method's paths (n, horizons) at the cut-off."""
+    from forecast.errors import NotEnoughData
+    from forecast.members import available, get_member
     from forecast.query import context_for, training_table
-    from forecast.reference.member import ReferenceMember
-    from forecast.reference.trend import TrendMember
 
-    t_c = to_years(cutoff)
     times = np.array([to_years(add_months(cutoff, h)) for h in config.horizons])
     known = results[results["date"].dt.date <= cutoff]
-    reference = ReferenceMember().prepare(known, meta, cutoff)
-    trend = TrendMember().prepare(known, meta, cutoff)
+    fitted = {}
+    for name in (m for m in config.methods if m in available() and m != "saturation"):
+        try:
+            fitted[name] = get_member(name, **({"seed": config.sampler.seed} if name == "capability" else {})
+                                      ).prepare(known, meta, cutoff)
+        except NotEnoughData:  # e.g. too few record models for a capability trend
+            continue
     n = config.sampler.draws * config.sampler.chains
     out = {}
     for d in datas:
         now = float(d.normalise(d.frontier.score))
         paths = {}
         for model, theta in thetas.items():
-            p = Paths.from_theta(config.curve, theta[d.name], d.released, t_c, now, rng, tau=config.tau)
+            p = Paths.from_theta(config.curve, theta[d.name], d.released, to_years(cutoff), now, rng, tau=config.tau)
             if config.activity and model == "saturation":
                 p = p.with_activity(prior.activity, d.staleness, rng)
             paths[model] = p.frontier_at(times)
         ctx = context_for(results, meta[d.name], cutoff, train=training_table(known, d.name, cutoff), meta=meta)
-        paths["reference"] = reference.predict(ctx, times, n, rng)
-        paths["trend"] = trend.predict(ctx, times, n, rng)
+        for name, fit in fitted.items():
+            paths[name] = fit.predict(ctx, times, n, rng)
         out[d.name] = paths
     return out
 
@@ -179,17 +195,25 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
     rng = np.random.default_rng([config.sampler.seed, cutoff.toordinal()])
     datas = population_data(results, meta, cutoff)
     names = [d.name for d in datas]
+    path = config.fits_file(cutoff, len(results))
     if fits is not None and cutoff in fits:
         prior, pooled, unpooled = fits[cutoff]
         progress("cached fits")
-        progress("cached fits")
+    elif path is not None and path.exists():
+        prior, pooled, unpooled = pickle.loads(path.read_bytes())
+        progress(f"{cutoff}: cached fits")
     else:
         progress(f"{cutoff}: hierarchical fit of {len(datas)} benchmarks")
         prior, pooled = build_prior(results, meta, cutoff, curve=config.curve, config=config.sampler)
         progress(f"{cutoff}: independent fits")
         unpooled = sample(build_population_model(datas, config.curve, pooled=False), config.sampler)
-        if fits is not None:
-            fits[cutoff] = (prior, pooled, unpooled)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps((prior, pooled, unpooled)))
+            tmp.replace(path)
+    if fits is not None:
+        fits[cutoff] = (prior, pooled, unpooled)
     thetas = {"saturation": _theta_by_benchmark(pooled, names),
               "independent_logistic": _theta_by_benchmark(unpooled, names)}
     t_c = to_years(cutoff)

@@ -2,6 +2,9 @@
 and their provenance, saved as JSON (``priors/data/ensemble.json`` ships the default one,
 written by ``benchcast backtest --held-out --save-weights``).
 
+Recalibration: none, the empirical PIT map or the beta transform of the pooled CDF
+(`forecast.ensemble.recalibration`), whichever the held-out backtest favours.
+
 Combining: each path draws one uniform ``u``; at a target h months ahead it takes the member
 whose cumulative weight (in h's band) first passes ``u``. Each date's draws are then re-paired
 comonotonically (ranked by the path's mean rank over the dates: members and bands never make
@@ -51,17 +54,22 @@ class EnsembleSpec:
 
     def combine(self, paths: dict[str, np.ndarray], months: np.ndarray, rng: np.random.Generator,
                 now: float) -> np.ndarray:
-        """The ensemble's paths from each member's paths (n, K) at horizons `months` (K)."""
-        missing = [m for m in self.members if m not in paths]
-        if missing:
-            raise InvalidQuery(f"the ensemble needs member(s) {', '.join(missing)}")
-        n = paths[self.members[0]].shape[0]
+        """The ensemble's paths from each member's paths (n, K) at horizons `months` (K).
+
+        A member missing from `paths` (it could not be fitted, e.g. too little history at an
+        early cut-off) gives its weight to the others in proportion."""
+        present = [m for m in self.members if m in paths]
+        if not present:
+            raise InvalidQuery(f"the ensemble needs at least one of the members {', '.join(self.members)}")
+        keep = np.array([m in paths for m in self.members])
+        n = paths[present[0]].shape[0]
         u, tiebreak = rng.uniform(size=n), rng.uniform(size=n)
-        stacked = np.stack([paths[m] for m in self.members])  # (M, n, K)
+        stacked = np.stack([paths[m] for m in present])  # (M, n, K)
         out = np.empty(stacked.shape[1:])
         for k, h in enumerate(np.atleast_1d(months)):
-            cum = np.cumsum(self.weights_at(float(h)))
-            pick = np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(self.members) - 1)
+            w = self.weights_at(float(h))[keep]
+            cum = np.cumsum(w) if w.sum() > 0 else np.cumsum(np.ones_like(w))
+            pick = np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(present) - 1)
             out[:, k] = stacked[pick, np.arange(n), k]
         # Comonotone paths: each date's mixture draws, ranked by the path's mean rank over the
         # dates, so a path does not jump between members (and quantiles agree with crossings).
@@ -76,13 +84,20 @@ class EnsembleSpec:
                 "bands": [{"max_months": b.max_months if np.isfinite(b.max_months) else None,
                            "weights": dict(zip(self.members, [round(w, 4) for w in b.weights]))}
                           for b in self.bands],
-                "recalibrated": bool(np.abs(self.recalibration.cdf - np.linspace(0, 1, self.recalibration.cdf.size)).max() > 1e-9)}
+                "recalibrated": not self.recalibration.is_identity,
+                "recalibration": self._recalibration_json()}
+
+    def _recalibration_json(self) -> dict[str, Any]:
+        r = self.recalibration
+        return {"kind": r.kind, **({"a": round(r.beta[0], 4), "b": round(r.beta[1], 4)} if r.beta else {})}
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "members": list(self.members),
                 "bands": [{"max_months": b.max_months if np.isfinite(b.max_months) else None,
                            "weights": [round(w, 6) for w in b.weights]} for b in self.bands],
-                "recalibration": self.recalibration.as_list(), "provenance": self.provenance,
+                "recalibration": self.recalibration.as_list(),
+                "recalibration_beta": list(self.recalibration.beta) if self.recalibration.beta else None,
+                "provenance": self.provenance,
                 "folds": self.folds}
 
     @classmethod
@@ -95,7 +110,10 @@ class EnsembleSpec:
                                tuple(float(w) for w in b["weights"])) for b in obj["bands"])
             if not bands or any(len(b.weights) != len(members) for b in bands):
                 raise ValueError("every band needs one weight per member")
-            return cls(members, bands, Recalibration(np.asarray(obj["recalibration"], dtype=float)),
+            ab = obj.get("recalibration_beta")
+            recal = (Recalibration.from_beta(*map(float, ab)) if ab else
+                     Recalibration(np.asarray(obj["recalibration"], dtype=float)))
+            return cls(members, bands, recal,
                        dict(obj.get("provenance", {})), dict(obj.get("folds", {})))
         except (KeyError, TypeError, ValueError) as exc:
             raise PriorFileError(f"{label}: not a benchcast ensemble ({exc})") from None

@@ -56,6 +56,10 @@ class History:
         idx = np.searchsorted(self.t[order], s, side="right") - 1
         return np.where(idx >= 0, run[np.maximum(idx, 0)], np.nan)
 
+    def scaled(self, c: float) -> History:
+        """The same history as shares of the way to a ceiling c (``y / c``)."""
+        return History(self.name, self.released, self.t, np.minimum(self.y / c, 1.0), self.result_t)
+
     def staleness(self, s: np.ndarray) -> np.ndarray:
         rt = np.sort(self.result_t)
         idx = np.searchsorted(rt, s, side="right") - 1

@@ -7,6 +7,15 @@ today's frontier; its spread at horizon h is the distribution of ``logit F(s + h
 trend_point(s, h)`` over monthly starts s of every training benchmark (``s + h <= t0``). Each
 path takes one uniform u and reads every horizon's error quantile at u (comonotone paths), so
 a path is one coherent future. Horizons between the learned ones are interpolated.
+
+With a ceiling (`forecast.reference.ceiling`) the rule works on ``logit(F / c)``: each path
+draws its ceiling c above today's frontier, the line is drawn through the shares of the way
+to it, and the errors are learned on the training histories scaled by their own expected
+ceilings.
+
+Abandoned benchmarks stand still: each path draws when the benchmark's next result comes
+(`forecast.activity`, learned on the training histories' result dates); before it the
+frontier stays where it is.
 """
 
 from __future__ import annotations
@@ -17,8 +26,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from forecast.baselines import History, past_pairs
+from forecast.activity import Activity, fit_activity
+from forecast.baselines import MONTH, History, past_pairs
 from forecast.members import MemberContext, Targets, as_paths, target_years
+from forecast.reference.ceiling import Ceiling, fit_histories
 from forecast.reference.pairs import histories, logit
 from forecast.series import to_years
 from priors.history import BenchmarkInfo
@@ -28,39 +39,70 @@ HORIZONS = (0.25, 0.5, 1.0, 1.5, 2.0)
 LEVELS = np.linspace(0.0, 1.0, 101)
 
 
+def trend_points(hist: History, t0: float, h: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The rule's point forecasts on the share-of-ceiling logit scale, per path ceiling `c` (n)
+    and horizon `h` (K): ``logit(F(t0) / c) + max(slope_c * h, 0)`` with slope_c the least-squares
+    slope of ``logit(F / c)`` over the last 12 months (`forecast.baselines.History.trend_point`)."""
+    grid = t0 - np.arange(12, -1, -1) * MONTH
+    f = hist.frontier(grid)
+    ok = ~np.isnan(f)
+    now = float(hist.frontier(t0)[0])
+    z_now = logit(np.clip(now / c, 0.0, 1.0))
+    if ok.sum() < 2 or np.ptp(f[ok]) == 0:
+        return np.repeat(z_now[:, None], h.size, axis=1)
+    g = grid[ok] - grid[ok].mean()
+    z = logit(np.clip(f[ok][None, :] / c[:, None], 0.0, 1.0))
+    slope = (z - z.mean(axis=1, keepdims=True)) @ g / np.sum(g**2)
+    return z_now[:, None] + np.maximum(slope[:, None] * h[None, :], 0.0)
+
+
 @dataclass(frozen=True)
 class TrendFit:
     """Quantiles of the rule's past logit errors at each learned horizon."""
 
     horizons: np.ndarray = field(repr=False)
     quantiles: np.ndarray = field(repr=False)  # (len(horizons), len(LEVELS))
+    ceiling: Ceiling | None = None
+    activity: Activity | None = None
 
     def predict(self, ctx: MemberContext, targets: Targets, n: int, rng: np.random.Generator) -> np.ndarray:
         u = rng.uniform(size=n)
-        t = np.array([to_years(d) for d in ctx.results["date"]], dtype=float)
-        hist = History(t, np.clip(ctx.results["y"].to_numpy(dtype=float), 0.0, 1.0))
         now, t0 = ctx.now, ctx.t0
+        c = self.ceiling.draw(now, rng.uniform(size=n)) if self.ceiling is not None else np.ones(n)
+        t = np.array([to_years(d) for d in ctx.results["date"]], dtype=float)
+        first = np.full(n, 0.0)  # years until each path's first new result
+        if self.activity is not None and t.size:
+            first = self.activity.first_result_after(max(t0 - float(t.max()), 0.0), rng.uniform(size=n))
+        hist = History(t, np.clip(ctx.results["y"].to_numpy(dtype=float), 0.0, 1.0))
         h = np.maximum(target_years(targets) - t0, 1e-6)
+        point = trend_points(hist, t0, h, c) if t.size else np.repeat(logit(np.clip(now / c, 0, 1))[:, None], h.size, 1)
         out = np.empty((n, h.size))
         for k, hk in enumerate(h):
-            point = hist.trend_point(t0, float(hk)) if t.size else now
             q = np.array([np.interp(hk, self.horizons, self.quantiles[:, i]) for i in range(LEVELS.size)])
-            err = np.interp(u, LEVELS, q)
-            out[:, k] = 1.0 / (1.0 + np.exp(-(logit(point) + err)))
+            moved = c / (1.0 + np.exp(-(point[:, k] + np.interp(u, LEVELS, q))))
+            out[:, k] = np.where(first <= hk, moved, now)
         return as_paths(out, now)
 
 
 @dataclass(frozen=True)
 class TrendMember:
-    """Learns the rule's error distribution from the training histories at `prepare`."""
+    """Learns the ceiling and the rule's error distribution from the training histories at
+    `prepare` (`ceiling=False`: on the plain logit scale)."""
 
     name: str = "trend"
+    ceiling: bool = True
+    activity: bool = True
 
     def prepare(self, train: pd.DataFrame, meta: dict[str, BenchmarkInfo], as_of: date) -> TrendFit:
-        hists = [History(h.t, h.y) for h in histories(train, meta, as_of)]
         t0 = to_years(as_of)
+        raw = histories(train, meta, as_of)
+        ceiling = fit_histories(raw, t0) if self.ceiling else None
+        if ceiling is not None:
+            raw = [h.scaled(ceiling.point(float(h.y.max()))) if h.t.size else h for h in raw]
+        hists = [History(h.t, h.y) for h in raw]
         rows = []
         for h in HORIZONS:
             err = past_pairs(hists, t0, h).trend_error
             rows.append(np.quantile(err, LEVELS) if err.size else np.zeros(LEVELS.size))
-        return TrendFit(np.asarray(HORIZONS), np.asarray(rows))
+        activity = fit_activity([h.result_t for h in raw], t0) if self.activity else None
+        return TrendFit(np.asarray(HORIZONS), np.asarray(rows), ceiling, activity)
