@@ -50,6 +50,10 @@ HELD_OUT_FOLDS = 3
 BASELINES = ("persistence", "logit_trend", "reference_class")
 #: 80% coverage counted as calibrated when choosing the recalibration.
 COVERAGE_BAND = (0.75, 0.85)
+#: Candidate pulls of the stacking weights towards equal weights (CRPS units), chosen by the
+#: out-of-fold CRPS: a strong pull protects against fold-to-fold swings of the optimum, but
+#: keeps a poor member in the pool.
+SHRINKS = (0.0, 0.01, 0.05, 0.2, 1.0)
 
 
 @dataclass(frozen=True)
@@ -212,24 +216,27 @@ def choose_recalibration(tried: dict[str, tuple[float, float]]) -> str:
 
 
 def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOutResult:
-    """Cross-fit the ensemble under each recalibration (none, empirical PIT, beta transform;
-    `choose_recalibration` keeps one), score everything, pick the default (the lowest
-    held-out CRPS), learn the spec to ship."""
+    """Choose the pool's members and its pull towards equal weights (`SHRINKS`) by the
+    out-of-fold CRPS (`forecast.ensemble.fit.select_members`); cross-fit it under each
+    recalibration (none, empirical PIT, beta transform; `choose_recalibration` keeps one);
+    score everything; pick the default (the lowest held-out CRPS); learn the spec to ship."""
     from dataclasses import replace as dc_replace
 
-    from forecast.ensemble.fit import RECALIBRATIONS, cross_fit, fit_spec
+    from forecast.ensemble.fit import RECALIBRATIONS, cross_fit, fit_spec, select_members
 
     members = tuple(m for m in config.methods if any(m in f.paths for f in forecasts))
     specs, recal, scores = None, "none", score_forecasts(forecasts, None, default="", seed=config.seed)
     tried: dict[str, tuple[float, float]] = {}
     if len(members) > 1:
-        runs = {}
-        for kind in RECALIBRATIONS:
-            fold_specs = cross_fit(forecasts, members, config.folds, config.seed, recalibrate=kind)
-            sc = score_forecasts(forecasts, fold_specs, default="", seed=config.seed)
+        pool, shrink, pools_tried = select_members(forecasts, members, SHRINKS, config.seed)
+        fold_specs = cross_fit(forecasts, pool, config.folds, config.seed, shrink=shrink)
+        runs = {"none": (fold_specs, score_forecasts(forecasts, fold_specs, default="", seed=config.seed))}
+        for kind in RECALIBRATIONS[1:]:
+            fold_specs = cross_fit(forecasts, pool, config.folds, config.seed, shrink=shrink, recalibrate=kind)
+            runs[kind] = (fold_specs, score_forecasts(forecasts, fold_specs, default="", seed=config.seed))
+        for kind, (_, sc) in runs.items():
             ens = [s for s in sc if s.model == "ensemble"]
             tried[kind] = (float(np.mean([s.crps for s in ens])), float(np.mean([s.covered[0.8] for s in ens])))
-            runs[kind] = (fold_specs, sc)
         recal = choose_recalibration(tried)
         specs, scores = runs[recal]
     candidates = list(members) + (["ensemble"] if specs else [])
@@ -242,6 +249,7 @@ def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOut
         prov = {"default_method": default, "held_out_crps": {m: round(v, 5) for m, v in crps.items()},
                 "recalibrations_tried": {k: {"crps": round(c, 5), "coverage_80": round(v, 3)}
                                          for k, (c, v) in tried.items()},
+                "pools_tried": pools_tried, "pool": list(pool),
                 "cutoffs": sorted({f.cutoff.isoformat() for f in forecasts}),
                 "horizons_months": list(config.horizons), "folds": config.folds, "seed": config.seed,
                 "written_by": "benchcast backtest --held-out --save-weights",
@@ -249,7 +257,7 @@ def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOut
                           "recalibration of the pool (none, empirical PIT of Kuleshov et al. 2018, or the "
                           "beta transform of Gneiting and Ranjan 2013): the lowest out-of-fold CRPS among "
                           "those with 80% coverage 0.75-0.85; leave-one-benchmark-out in K folds"}
-        spec = fit_spec(forecasts, members, seed=config.seed, provenance=prov, recalibrate=recal)
+        spec = fit_spec(forecasts, pool, seed=config.seed, provenance=prov, shrink=shrink, recalibrate=recal)
         spec = dc_replace(spec, folds={"k": config.folds, "assignment": assignment,
                                        "specs": {str(k): v.to_json() for k, v in specs.items()}})
     return HeldOutResult(scores, default, spec)

@@ -46,7 +46,12 @@ class StackingTerms:
         return self.a @ w - 0.5 * np.einsum("ikl,k,l->i", self.b, w, w)
 
     def subset(self, mask: np.ndarray) -> StackingTerms:
+        """The terms of the forecasts in `mask`."""
         return StackingTerms(self.a[mask], self.b[mask])
+
+    def members(self, index: np.ndarray) -> StackingTerms:
+        """The terms of the members at `index` only."""
+        return StackingTerms(self.a[:, index], self.b[:, index][:, :, index])
 
 
 def stacking_terms(samples: list[list[np.ndarray]], truths: np.ndarray, rng: np.random.Generator) -> StackingTerms:
