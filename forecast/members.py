@@ -47,6 +47,7 @@ class MemberContext:
     columns ``date, score, model, y`` (``y`` normalised). `train` is every other benchmark's
     results known at `as_of` (the read_results columns). `data` is the prepared record data
     of every series (the saturation model uses the non-primary series with an offset).
+    `ceiling`, when the caller knows it, replaces the ceiling the members would draw.
     """
 
     benchmark: str
@@ -57,6 +58,7 @@ class MemberContext:
     train: pd.DataFrame = field(repr=False)
     meta: dict[str, BenchmarkInfo] = field(repr=False)
     data: BenchmarkData | None = field(default=None, repr=False)
+    ceiling: float | None = None  # a known normalised ceiling (the caller's), else members learn one
 
     @property
     def now(self) -> float:

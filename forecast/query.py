@@ -13,7 +13,7 @@ benchmarks known at the as-of date: the held-out backtest goes through the same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -169,6 +169,7 @@ class ForecastQuery:
         if info.released is None and rel is None:
             notes.append(f"release date taken as the first result's, {from_years(bdata.released)}")
         c_norm = float(bdata.normalise(self.ceiling)) if self.ceiling is not None else None
+        ctx = replace(ctx, ceiling=c_norm)
         fc = self._saturation(ctx, c_norm) if method == "saturation" else self._sampled(ctx, method, c_norm)
         if bdata.staleness > 1.0:
             notes.append(f"no {bdata.series_names[0]} result for {bdata.staleness:.1f} years: "

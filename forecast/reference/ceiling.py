@@ -108,3 +108,12 @@ def fit_ceiling(records: list[tuple[float, bool]]) -> Ceiling:
     res = optimize.minimize(loss, np.array([PRIOR_MU[0], PRIOR_LOG_S[0]]), method="Nelder-Mead",
                             options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 2000})
     return Ceiling(float(res.x[0]), float(np.exp(res.x[1])), int(flat.sum()), int((~flat).sum()))
+
+
+def ceilings(ceiling: Ceiling | None, ctx, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Each path's ceiling: the caller's (``ctx.ceiling``), else drawn above today's frontier
+    from `ceiling`, else 1. One uniform per path is drawn either way (paths stay reproducible)."""
+    u = rng.uniform(size=n)
+    if ctx.ceiling is not None:
+        return np.full(n, max(float(ctx.ceiling), ctx.now))
+    return ceiling.draw(ctx.now, u) if ceiling is not None else np.ones(n)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.members import MemberContext, Targets, as_paths, target_years
-from forecast.reference.ceiling import Ceiling, fit_histories
+from forecast.reference.ceiling import Ceiling, ceilings, fit_histories
 from forecast.reference.model import MOVED, GainModel, fit_gain_model, move_features, size_features
 from forecast.reference.pairs import DATE_PIVOT, History, gain_pairs, histories, logit
 from forecast.series import to_years
@@ -59,9 +59,9 @@ class ReferenceFit:
         m = self.model
         hist = own_history(ctx)
         t0, now = ctx.t0, ctx.now
-        c = self.ceiling.draw(now, rng.uniform(size=n)) if self.ceiling is not None else np.ones(n)
-        if self.ceiling is not None and hist.t.size:
-            hist = hist.scaled(self.ceiling.point(now))
+        c = ceilings(self.ceiling, ctx, n, rng)
+        if hist.t.size and (self.ceiling is not None or ctx.ceiling is not None):
+            hist = hist.scaled(max(ctx.ceiling, now) if ctx.ceiling is not None else self.ceiling.point(now))
         shift, u_mean, u_var = self.own_effects(hist, t0)
         v = rng.uniform(size=n)
         dev = m.deviations(n, rng)

@@ -29,7 +29,7 @@ import pandas as pd
 from forecast.activity import Activity, fit_activity
 from forecast.baselines import MONTH, History, past_pairs
 from forecast.members import MemberContext, Targets, as_paths, target_years
-from forecast.reference.ceiling import Ceiling, fit_histories
+from forecast.reference.ceiling import Ceiling, ceilings, fit_histories
 from forecast.reference.pairs import histories, logit
 from forecast.series import to_years
 from priors.history import BenchmarkInfo
@@ -68,7 +68,7 @@ class TrendFit:
     def predict(self, ctx: MemberContext, targets: Targets, n: int, rng: np.random.Generator) -> np.ndarray:
         u = rng.uniform(size=n)
         now, t0 = ctx.now, ctx.t0
-        c = self.ceiling.draw(now, rng.uniform(size=n)) if self.ceiling is not None else np.ones(n)
+        c = ceilings(self.ceiling, ctx, n, rng)
         t = np.array([to_years(d) for d in ctx.results["date"]], dtype=float)
         first = np.full(n, 0.0)  # years until each path's first new result
         if self.activity is not None and t.size:
