@@ -88,7 +88,7 @@ def backtest_chart(scores, path: str | Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from forecast.scoring import covered_pit
+    from forecast.scoring import coverage
 
     models = list(dict.fromkeys(s.model for s in scores))
     levels = np.linspace(0.1, 0.9, 9)
@@ -97,7 +97,7 @@ def backtest_chart(scores, path: str | Path) -> Path:
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="ideal")
     for m in models:
         mine = [s for s in scores if s.model == m]
-        cov = [np.mean([covered_pit(s.pit, lv) for s in mine]) for lv in levels]
+        cov = [np.mean([coverage(s.samples, s.truth, lv) for s in mine]) for lv in levels]
         ax.plot(levels, cov, marker="o", ms=3, label=f"{m} (n={len(mine)})", lw=2 if m == "benchcast" else 1)
     ax.set_xlabel("nominal central-interval level")
     ax.set_ylabel("share of outcomes inside")

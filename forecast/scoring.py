@@ -6,7 +6,9 @@ CRPS (Gneiting and Raftery 2007), for samples ``x_1..x_n`` of X and an outcome y
 
 PIT: ``P(X < y) + U * P(X = y)`` with U uniform, so point masses (a frontier that does not
 move) still give a uniform PIT when calibrated. Coverage of the central interval of level a:
-the share of outcomes whose randomised PIT lies in ``[(1-a)/2, (1+a)/2]`` (`covered_pit`).
+the probability that the randomised PIT lies in ``[(1-a)/2, (1+a)/2]`` (`coverage`): with
+``lo = P(X < y)`` and ``hi = P(X <= y)`` it is the share of ``[lo, hi]`` inside the band (1 or 0
+without an atom at y), i.e. the randomised PIT's coverage averaged over its tie-break.
 Counting "inside the sample quantiles" (`covered`) is biased upwards for forecasts with an
 atom: an outcome equal to a frontier that did not move is "inside" every interval whose lower
 end is that frontier, so a forecast with a 40% "no change" mass would cover it at every level. Brier score
@@ -33,6 +35,16 @@ def covered(samples: np.ndarray, y: float, level: float) -> bool:
     """Is `y` inside the central `level` interval of the samples?"""
     lo, hi = np.quantile(samples, [(1 - level) / 2, (1 + level) / 2])
     return bool(lo - 1e-12 <= y <= hi + 1e-12)
+
+
+def coverage(samples: np.ndarray, y: float, level: float) -> float:
+    """Probability that the randomised PIT of `y` is inside the central `level` band."""
+    x = np.asarray(samples, dtype=float)
+    lo, hi = float(np.mean(x < y - 1e-12)), float(np.mean(x <= y + 1e-12))
+    a, b = (1 - level) / 2, (1 + level) / 2
+    if hi - lo < 1e-12:
+        return float(a <= lo <= b)
+    return max(0.0, min(hi, b) - max(lo, a)) / (hi - lo)
 
 
 def covered_pit(pit_value: float, level: float) -> bool:

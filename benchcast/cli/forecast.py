@@ -85,14 +85,18 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
             span = f"<= {band['max_months']:g} months" if band["max_months"] is not None else "longer"
             cells = ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items())
             echo(f"Ensemble weights ({span}): {cells}")
-        echo(f"Recalibrated from held-out PIT: {'yes' if fc.weights['recalibrated'] else 'no'}")
+        recal = fc.weights.get("recalibration", {"kind": "pit" if fc.weights["recalibrated"] else "none"})
+        how = {"none": "no (the held-out backtest kept the plain pool)", "pit": "yes, empirical PIT map",
+               "beta": f"yes, beta transform a={recal.get('a')}, b={recal.get('b')}"}[recal["kind"]]
+        echo(f"Recalibrated: {how}")
     dg = fc.diagnostics
     if dg is not None:
         status = "POOR: " + "; ".join(dg.warnings) if dg.is_poor else ("ok" if not dg.warnings else "; ".join(dg.warnings))
         echo(f"Diagnostics (saturation fit): max r_hat {dg.r_hat_max:.3f}, min bulk ESS {dg.ess_bulk_min:.0f}, "
              f"{dg.divergences} divergences ({status})")
     else:
-        echo(f"Diagnostics: no MCMC in {fc.method} (reference: Laplace/EM; trend: error quantiles)")
+        echo(f"Diagnostics: no MCMC in {fc.method} (reference: Laplace/EM; trend: error quantiles; "
+             "ceilings learned from past plateaus)")
     prior = f"population prior: data known by {fc.prior_cutoff}; " if fc.prior_cutoff else ""
     echo(f"{prior[:1].upper() + prior[1:]}draws {fc.paths.n}")
 

@@ -192,7 +192,7 @@ def score_forecasts(forecasts: list[HeldOutForecast], specs: dict[int, object] |
         for j, (h, truth) in enumerate(zip(f.horizons, f.truths)):
             if truth is None:
                 continue
-            out += [_score(m, f.data, f.cutoff, h, truth, f.now, p[:, j], rng) for m, p in paths.items()]
+            out += [_score(m, f.data, f.cutoff, h, truth, f.now, p[:, j]) for m, p in paths.items()]
     return out
 
 

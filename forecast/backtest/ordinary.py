@@ -19,7 +19,8 @@ At each cut-off C, using only results known by C (known-at dates, see `forecast.
 Each is scored at C + h for every horizon h that the collection of the benchmark's primary
 series covers (its provenance has results on or after C + h anywhere in the data; a benchmark
 nobody reported on since keeps its frontier), on the normalised scale: CRPS, RMSE of the
-mean, coverage of 50/80/90% central intervals (from the randomised PIT: `forecast.scoring`), PIT, and for the events "frontier >= 50, 80,
+mean, coverage of 50/80/90% central intervals (of the randomised PIT, averaged over its tie-break:
+`forecast.scoring.coverage`), PIT, and for the events "frontier >= 50, 80,
 90%" not yet reached at C, Brier and log scores. Nothing dated after C reaches a forecast.
 """
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,7 +41,7 @@ from forecast.baselines import History, Pairs, logit_trend, past_pairs, persiste
 from forecast.saturation.model import build_population_model
 from forecast.saturation.population import build_prior, population_data
 from forecast.sampling import SamplerConfig, sample
-from forecast.scoring import LEVELS, brier, covered_pit, crps, log_score, pit
+from forecast.scoring import LEVELS, brier, coverage, crps, log_score, pit
 from forecast.series import BenchmarkData, known_results, to_years
 from forecast.saturation.timeline import TAU, Paths
 from priors.history import BenchmarkInfo, is_single_attempt
@@ -87,7 +89,7 @@ class Score:
     now: float
     mean: float
     crps: float
-    covered: dict[float, bool]
+    covered: dict[float, float]  # probability the randomised PIT is inside each central band
     pit: float
     events: tuple[tuple[float, float, bool], ...]  # (threshold %, probability, happened)
     samples: np.ndarray = field(repr=False, compare=False)
@@ -124,15 +126,17 @@ def _history(results: pd.DataFrame, info: BenchmarkInfo, d: BenchmarkData, cutof
 
 
 def _score(model: str, d: BenchmarkData, cutoff: date, h: int, truth: float, now: float,
-           samples: np.ndarray, rng: np.random.Generator) -> Score:
+           samples: np.ndarray) -> Score:
     events = []
     for thr in EVENTS:
         level = float(d.normalise(thr))
         if now < level:
             events.append((thr, float(np.mean(samples >= level - 1e-12)), bool(truth >= level - 1e-12)))
-    u = pit(samples, truth, rng)
+    # The PIT's tie-break uniform depends on the point only, not on the model or the call order:
+    # every model is judged with the same draw, and identical samples get identical scores.
+    u = pit(samples, truth, np.random.default_rng([cutoff.toordinal(), h, zlib.crc32(d.name.encode())]))
     return Score(model, d.name, cutoff, h, truth, now, float(samples.mean()), crps(samples, truth),
-                 {lv: covered_pit(u, lv) for lv in LEVELS}, u, tuple(events), samples)
+                 {lv: coverage(samples, truth, lv) for lv in LEVELS}, u, tuple(events), samples)
 
 
 def _theta_by_benchmark(idata, names: list[str]) -> dict[str, np.ndarray]:
@@ -241,7 +245,7 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
             samples["persistence"] = persistence(now, pairs, n, rng)
             samples["logit_trend"] = logit_trend(histories[d.name], t_c, h / 12, pairs, n, rng)
             samples["reference_class"] = reference_class(now, pairs, n, rng)
-            out += [_score(m, d, cutoff, h, truth, now, s, rng) for m, s in samples.items()]
+            out += [_score(m, d, cutoff, h, truth, now, s) for m, s in samples.items()]
     if config.include_new:
         out += _new_benchmarks(results, meta, cutoff, config, pooled, rng)
     return out
@@ -275,7 +279,7 @@ def _new_benchmarks(results, meta, cutoff, config, pooled, rng) -> list[Score]:
             if truth is None:
                 continue
             s = paths.frontier_at(np.array([to_years(target)]))[:, 0]
-            out.append(_score("saturation_new_benchmarks", d, cutoff, h, truth, 0.0, s, rng))
+            out.append(_score("saturation_new_benchmarks", d, cutoff, h, truth, 0.0, s))
     return out
 
 

@@ -10,7 +10,7 @@ from scipy import stats
 from forecast.backtest.heldout import choose_recalibration
 from forecast.ensemble.recalibration import Recalibration, fit_beta, transformed_crps
 from forecast.ensemble.spec import Band, EnsembleSpec
-from forecast.scoring import covered_pit, crps, pit
+from forecast.scoring import coverage, covered, covered_pit, crps, pit
 
 
 def over_dispersed_pool(rng: np.random.Generator, n: int, a: float, b: float, draws: int = 400):
@@ -73,3 +73,5 @@ def test_coverage_with_an_atom_is_counted_from_the_randomised_pit(rng: np.random
     x = np.concatenate([np.full(600, 0.4), np.linspace(0.41, 0.9, 400)])
     inside = [covered_pit(pit(x, 0.4, rng), 0.8) for _ in range(4000)]
     assert np.mean(inside) == pytest.approx(5 / 6, abs=0.02)
+    assert coverage(x, 0.4, 0.8) == pytest.approx(5 / 6) and covered(x, 0.4, 0.8)
+    assert coverage(x, 0.95, 0.8) == 0.0 and coverage(np.linspace(0, 1, 1001), 0.5, 0.8) == 1.0

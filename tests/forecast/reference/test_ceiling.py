@@ -85,3 +85,12 @@ def test_trend_points_on_the_ceiling_scale() -> None:
     assert low[1] - low[0] > plain[1] - plain[0]
     fit = TrendFit(np.array([0.5, 1.0]), np.zeros((2, 101)), Ceiling(np.log(0.04), 0.3))
     assert isinstance(fit.ceiling, Ceiling)
+
+
+def test_a_callers_ceiling_replaces_the_learned_one() -> None:
+    from dataclasses import replace
+
+    model = fit_gain_model(synthetic_pairs(np.random.default_rng(4)))
+    ctx = replace(_ctx([60.0, 80.0, 90.0, 93.0, 94.0]), ceiling=0.95)
+    paths = ReferenceFit(model, Ceiling(MU, S)).predict(ctx, [date(2027, 7, 1)], 3000, np.random.default_rng(3))
+    assert paths.max() <= 0.95 + 1e-12 and np.mean(paths > 0.945) > 0.2
