@@ -35,9 +35,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from forecast.capability.data import ItemData, known_rows, prepare_items
-from forecast.capability.frontier import FrontierTrend, fit_frontier, interpolate
+from forecast.capability.frontier import MIN_ITEMS, FrontierTrend, fit_frontier, interpolate
+from forecast.capability.gains import Gains, fit_gains
 from forecast.activity import Activity, fit_activity
 from forecast.capability.model import Posterior, fit_laplace
 from forecast.series import EPS, to_years
@@ -51,6 +53,20 @@ START_SCORE = 0.05
 #: Draws of the capability posterior in a member fit (fewer than the product's 1000: the
 #: held-out backtest refits once per benchmark and cut-off).
 MEMBER_DRAWS = 400
+#: Ceiling prior: label errors cap benchmarks below 100 (MMLU's are estimated at several
+#: percent): the normalised gap ``1 - c`` has median 5% and a 90% range of about 1% to 21%.
+CEILING_GAP_MU = float(np.log(0.05 / 0.95))
+CEILING_GAP_SD = 1.0
+#: A benchmark's frontier also drifts on its own (new prompting, scaffolds, evaluators): a
+#: logit random walk of this scale per sqrt-year.
+WALK = 0.3
+#: A benchmark whose best model lags the frontier catches up a uniform share of the lag over
+#: this many years (newer models are run on it, or not).
+CATCH_UP_YEARS = 1.0
+import os
+CATCH = float(os.environ.get("CATCH", "1"))
+GAINS = os.environ.get("GAINS", "1") == "1"
+WALK = float(os.environ.get("WALK", "0.3"))
 _GRID = np.linspace(-3.0, 3.0, 61)
 
 
@@ -65,6 +81,16 @@ class CapabilityFit:
     log_slope: tuple[float, float] = (0.0, 1.0)
     activity: Activity | None = None
     seed: int = 0
+    gains: Gains | None = field(default=None, repr=False)
+    sx: float = 0.0
+    frontier_t: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    frontier_c: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+
+    def frontier_at(self, t: np.ndarray) -> np.ndarray:
+        """The frontier capability (posterior-mean records of models on two or more series)
+        at times `t` in years."""
+        i = np.clip(np.searchsorted(self.frontier_t, t, side="right") - 1, 0, None)
+        return self.frontier_c[i]
 
     def capability(self, model: str, day: date | pd.Timestamp, draws: np.ndarray) -> np.ndarray:
         """Capability draws of `model` (released `day`) at posterior rows `draws`: its own when the
@@ -76,56 +102,126 @@ class CapabilityFit:
         level = self.trend.level(to_years(day))[:, 0]
         return level[draws % level.size]
 
-    def curve(self, ctx: Any, k: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`k` draws of the benchmark's frontier curve: (slope a, difficulty d, offset e)."""
+    def curve(self, ctx: Any, k: int, rng: np.random.Generator) -> Curve:
+        """`k` posterior draws of the benchmark's frontier curve (see `Curve`)."""
         rows = ctx.results.sort_values("date", kind="stable")
         y = np.asarray(rows["y"] if "y" in rows else ctx.normalise(rows["score"]), dtype=float)
-        best, rec = -np.inf, []
-        for j, v in enumerate(y):
-            if v > best:
-                best = v
-                rec.append(j)
+        rec = records(y)
         draws = rng.integers(0, self.posterior.n_draws, size=k)
-        if rec:
+        now = float(max(y.max(), 0.0)) if y.size else 0.0
+        c = ceiling_draws(now, k, rng)
+        if rec.size:
             x = np.column_stack([self.capability(str(rows["model"].iloc[j]), rows["date"].iloc[j], draws) for j in rec])
-            z = _logit(y[rec])
-            tau = TAU
+            yr, tau = y[rec][None, :], TAU
         else:
             x = self.trend.level(to_years(ctx.released))[draws % self.trend.beta.shape[0], :1]
-            z = _logit(np.array([START_SCORE]))
-            tau = 3 * TAU
+            yr, tau = np.full((1, 1), START_SCORE), 3 * TAU
+        z = _logit(yr / c[:, None])                                    # (k, n)
         mu, sd = self.log_slope
         la_grid = mu + sd * _GRID
-        a = np.exp(la_grid)[None, :, None]                       # (1, G, 1)
+        a = np.exp(la_grid)[None, :, None]                             # (1, G, 1)
         n = x.shape[1]
-        d_hat = (x[:, None, :] - z[None, None, :] / a).mean(axis=2)  # (k, G)
-        resid = z[None, None, :] - a * (x[:, None, :] - d_hat[:, :, None])
-        logw = -0.5 * (resid**2).sum(axis=2) / tau**2 - np.log(a[:, :, 0]) - 0.5 * _GRID**2
-        w = np.exp(logw - logw.max(axis=1, keepdims=True))
-        w /= w.sum(axis=1, keepdims=True)
-        g = np.array([rng.choice(_GRID.size, p=row) for row in w])
+        d_hat = (x[:, None, :] - z[:, None, :] / a).mean(axis=2)       # (k, G)
+        resid = z[:, None, :] - a * (x[:, None, :] - d_hat[:, :, None])
+        # a model's capability on one benchmark scatters by `sx` around its index: steep
+        # curves through a few records are not trusted more than the index can place them
+        v = tau**2 + (a[:, :, 0] * self.sx) ** 2                       # (1, G)
+        logw = (-0.5 * (resid**2).sum(axis=2) / v - 0.5 * (n - 1) * np.log(v)
+                - np.log(a[:, :, 0]) - 0.5 * _GRID**2)
+        # the ceiling's weight: the marginal likelihood of the records (and the Jacobian of
+        # z = logit(y / c)) under each draw's ceiling; resample draws by it
+        logm = _logsumexp(logw, axis=1) - np.log1p(-np.clip(yr / c[:, None], 0, 1 - 1e-9)).sum(axis=1)
+        pick = rng.choice(k, size=k, p=_softmax(logm))
+        logw, d_hat, x, c = logw[pick], d_hat[pick], x[pick], c[pick]
+        w = _softmax(logw, axis=1)
+        g = (w.cumsum(axis=1) < rng.uniform(size=(k, 1))).sum(axis=1).clip(max=_GRID.size - 1)
         a_k = np.exp(la_grid[g])
-        d_k = d_hat[np.arange(k), g] + rng.standard_normal(k) * tau / (a_k * np.sqrt(n))
-        return a_k, d_k, rng.normal(0.0, tau, size=k)
+        d_k = d_hat[np.arange(k), g] + rng.standard_normal(k) * np.sqrt(v[0, g]) / (a_k * np.sqrt(n))
+        holder = x.max(axis=1) if rec.size else np.full(k, -np.inf)
+        return Curve(a_k, d_k, c, holder)
 
     def predict(self, ctx: Any, targets: Any, n: int, rng: np.random.Generator) -> np.ndarray:
         """Samples (n, len(targets)) of the benchmark's normalised frontier at `targets`
         (dates, or years since 2020): running maxima, never below today's frontier."""
         t = _years(targets)
-        a, d, e = self.curve(ctx, n, rng)
+        cv = self.curve(ctx, n, rng)
         grid, cap = self.trend.paths(n, rng)
         now = float(max(np.max(ctx.results["y"]) if "y" in ctx.results and len(ctx.results) else 0.0, 0.0))
-        y = 1.0 / (1.0 + np.exp(-(a[:, None] * (cap - d[:, None]) + e[:, None])))
+        h = grid - grid[0]
+        walk = WALK * np.sqrt(h)[None, :] * rng.standard_normal(n)[:, None]
+        anchored = np.isfinite(cv.holder).all() and now > 0
+        if anchored and GAINS and self.gains is not None and self.gains.traj.shape[0]:
+            # anchored: today's frontier moves as the capability of the best model run on it
+            # grows, as it did for training benchmarks as stale and as far behind
+            stale = max(to_years(ctx.as_of) - to_years(pd.Timestamp(ctx.results["date"].max())), 0.0)
+            lag = float(self.frontier_at(np.array([to_years(ctx.as_of)]))[0] - cv.holder.mean())
+            dx = self.gains.sample(stale, lag, h, n, rng)
+            z0 = _logit(np.minimum(now / cv.c, 1 - 1e-6))
+            z = z0[:, None] + cv.a[:, None] * dx + walk * (dx > 0)
+            y = cv.c[:, None] / (1.0 + np.exp(-z))
+            y = np.maximum.accumulate(np.maximum(y, now), axis=1)
+            out = interpolate(grid, y, t)
+            order = np.argsort(t, kind="stable")
+            out[:, order] = np.maximum.accumulate(out[:, order], axis=1)
+            return out
+        if anchored:
+            lag = np.maximum(cap[:, :1] - cv.holder[:, None], 0.0)
+            catch = CATCH * rng.uniform(size=(n, 1)) * np.minimum(h[None, :] / CATCH_UP_YEARS, 1.0)
+            z0 = _logit(np.minimum(now / cv.c, 1 - 1e-6))
+            z = z0[:, None] + cv.a[:, None] * (cap - cap[:, :1] + catch * lag) + walk
+        else:
+            z = cv.a[:, None] * (cap - cv.d[:, None]) + rng.normal(0.0, TAU, size=(n, 1)) + walk
+        y = cv.c[:, None] / (1.0 + np.exp(-z))
         if self.activity is not None and len(ctx.results):
             # abandoned benchmarks stop moving: nothing changes before the path's next result
             stale = max(to_years(ctx.as_of) - to_years(pd.Timestamp(ctx.results["date"].max())), 0.0)
             wait = self.activity.first_result_after(stale, rng.uniform(size=n))
-            y = np.where(grid[None, :] - grid[0] < wait[:, None], now, y)
+            y = np.where(h[None, :] < wait[:, None], now, y)
         y = np.maximum.accumulate(np.maximum(y, now), axis=1)
         out = interpolate(grid, y, t)
         order = np.argsort(t, kind="stable")
         out[:, order] = np.maximum.accumulate(out[:, order], axis=1)  # exact, despite rounding
         return out
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Draws of a benchmark's frontier curve ``c * sigmoid(a (x - d))``: slope `a`, difficulty
+    `d`, ceiling `c`, and `holder`, the capability of today's record holder on it."""
+
+    a: np.ndarray
+    d: np.ndarray
+    c: np.ndarray
+    holder: np.ndarray
+
+
+def records(y: np.ndarray) -> np.ndarray:
+    """Indices of the record-setting results (each beats every earlier one), in time order."""
+    best, rec = -np.inf, []
+    for j, v in enumerate(y):
+        if v > best:
+            best = v
+            rec.append(j)
+    return np.array(rec, dtype=int)
+
+
+def ceiling_draws(now: float, k: int, rng: np.random.Generator) -> np.ndarray:
+    """`k` prior draws of the normalised ceiling ``c``, above today's frontier `now`:
+    ``logit(1 - c) ~ Normal(CEILING_GAP_MU, CEILING_GAP_SD)`` truncated to ``c > now``."""
+    hi = (_logit(np.array([max(1.0 - now, 2e-4) - 1e-4]))[0] - CEILING_GAP_MU) / CEILING_GAP_SD
+    u = rng.uniform(size=k) * norm.cdf(hi)
+    gap = 1.0 / (1.0 + np.exp(-(CEILING_GAP_MU + CEILING_GAP_SD * norm.ppf(np.clip(u, 1e-12, 1)))))
+    return 1.0 - gap
+
+
+def _softmax(v: np.ndarray, axis: int | None = None) -> np.ndarray:
+    w = np.exp(v - np.max(v, axis=axis, keepdims=True))
+    return w / w.sum(axis=axis, keepdims=True)
+
+
+def _logsumexp(v: np.ndarray, axis: int) -> np.ndarray:
+    m = np.max(v, axis=axis, keepdims=True)
+    return (m + np.log(np.exp(v - m).sum(axis=axis, keepdims=True))).squeeze(axis)
 
 
 def _logit(y: np.ndarray) -> np.ndarray:
@@ -156,4 +252,42 @@ def fit_for_members(train: pd.DataFrame, meta: dict[str, BenchmarkInfo], as_of: 
     rows = known_rows(train, meta, as_of)
     times = [np.array([to_years(d) for d in g["date"]]) for _, g in rows.groupby(["benchmark", "provenance"])]
     activity = fit_activity(times, to_years(as_of))
-    return CapabilityFit(data, post, trend, as_of, (float(np.mean(la)), float(np.std(la) + 0.1)), activity, seed)
+    fit = CapabilityFit(data, post, trend, as_of, (float(np.mean(la)), float(np.std(la) + 0.1)), activity, seed,
+                        sx=capability_scatter(data, post))
+    return with_gains(fit, rows, meta)
+
+
+def capability_scatter(data: ItemData, post: Posterior) -> float:
+    """Robust spread (MAD) of the capability a model shows on one item around its index,
+    ``logit(y / c) / alpha - (C - D)``, over the observations on the steep part of their curves."""
+    c = post.ceiling.mean(axis=0)[data.item_idx]
+    a = post.alpha.mean(axis=0)[data.item_idx]
+    mid = (data.y > 0.1) & (data.y < 0.9 * c)
+    if mid.sum() < 10:
+        return 0.0
+    r = (_logit(data.y / c) / a - (post.C.mean(axis=0)[data.model_idx] - post.D.mean(axis=0)[data.item_idx]))[mid]
+    return float(1.4826 * np.median(np.abs(r - np.median(r))))
+
+
+def with_gains(fit: CapabilityFit, rows: pd.DataFrame, meta: dict[str, BenchmarkInfo]) -> CapabilityFit:
+    """`fit` with the frontier's record capabilities and the training series' gain trajectories
+    (`forecast.capability.gains`)."""
+    from dataclasses import replace
+
+    data, mean_c = fit.data, fit.posterior.C.mean(axis=0)
+    eligible = np.flatnonzero(data.items_per_model() >= MIN_ITEMS)
+    order = eligible[np.argsort(data.model_dates[eligible], kind="stable")]
+    fit = replace(fit, frontier_t=data.model_dates[order], frontier_c=np.maximum.accumulate(mean_c[order]))
+    where = {m: i for i, m in enumerate(data.models)}
+    level = fit.trend.level
+
+    def capability(model: str, day: pd.Timestamp) -> float:
+        key = data.resolver.resolve(model, day) if data.resolver is not None else None
+        return float(mean_c[where[key]]) if key in where else float(level(to_years(day)).mean())
+
+    series = []
+    for (bench, _), g in rows.groupby(["benchmark", "provenance"]):
+        floor = meta[bench].floor
+        series.append(pd.DataFrame({"date": g["date"].to_numpy(), "model": g["model"].to_numpy(),
+                                    "y": (g["score"].to_numpy(dtype=float) - floor) / (100.0 - floor)}))
+    return replace(fit, gains=fit_gains(series, capability, fit.frontier_at, to_years(fit.as_of)))
