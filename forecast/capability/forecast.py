@@ -4,27 +4,37 @@ Step 1 (`fit_for_members`, once per as-of date and fold): the capability index o
 training results and the frontier trend (`forecast.capability.frontier`).
 
 Step 2 (`CapabilityFit.predict`, per benchmark): the benchmark's *frontier* curve on the
-capability scale,
+capability scale, under a ceiling,
 
-    logit(F_r) = a (x_r - d) + e_r,     e_r ~ Normal(0, TAU)
+    logit(F_r / c) = a (x_r - d) + e_r,     e_r ~ Normal(0, TAU^2 + (a sx)^2)
 
 fitted to its record-setting results ``F_r`` (each beats every earlier result), where ``x_r``
 is the capability of the model that set the record: its index draw when the name resolves to
 a model in the index (`priors.models`), else the frontier trend at its release date. Fitting
 records, not all results, matters: the best score is the maximum of many models and sits
-above the curve through all of them. ``log a ~ Normal(mu, sd)`` of the training series'
-slopes (pooled), ``d`` flat: the posterior of ``log a`` is computed on a grid with ``d``
-integrated out exactly, then ``d | a`` is Normal. A benchmark with no result yet gets one
-pseudo-record, `START_SCORE` at its release date, with a wide offset.
+above the curve through all of them. ``sx`` is how far a model's capability on one benchmark
+scatters around its index (`capability_scatter`, measured on the training items): without it a
+few records over a narrow capability range make the curve implausibly steep. ``log a ~
+Normal(mu, sd)`` of the training series' slopes (pooled), ``d`` flat: the posterior of ``log a``
+is computed on a grid with ``d`` integrated out exactly, then ``d | a`` is Normal. The ceiling
+``c`` has an honest prior below 1 for label noise (`ceiling_draws`, truncated above today's
+frontier); its draws are reweighted by the records' marginal likelihood.
 
-A path is ``sigmoid(a (C(t) - d) + e)`` with ``C(t)`` a frontier-capability path (from today's
-record holder) and ``e ~ Normal(0, TAU)`` a persistent offset of the benchmark's frontier from
-its curve, made a running maximum at or above today's frontier. A benchmark only moves when
-someone reports a new result: each path waits for its first new result as the activity model
-fitted to the training series says (`forecast.activity`; abandoned benchmarks such as MMLU
-rarely get one), and stays at today's frontier until then. It is not anchored at today's
-frontier on purpose: a benchmark's best result often lags the frontier (the newest models have
-not all been run on it), and the curve says how far it should catch up.
+A path is anchored at today's frontier ``F0`` and climbs the curve as far as the frontier
+capability ``C(t)`` climbs (a path of `forecast.capability.frontier`, whose spread grows with
+the horizon), at the benchmark's own slope ``a`` (fast coding and agentic benchmarks have
+steep ones):
+
+    F(t) = c * sigmoid(logit(F0 / c) + a (C(t) - C(t0)) + WALK * sqrt(t - t0) * z)
+
+made a running maximum at or above ``F0``; ``z ~ Normal(0, 1)`` is the benchmark's own
+drift (new scaffolds, prompting, evaluators). A benchmark only moves when someone reports a new
+result: each path waits for its first new result as the activity model fitted to the
+training series says (`forecast.activity`; abandoned benchmarks such as MMLU rarely get one).
+Anchoring replaced a curve through the benchmark's own lagging records, which predicted
+catch-up jumps that abandoned benchmarks never made (held-out CRPS 0.071 -> 0.054 over five
+cut-offs). A benchmark with no result yet starts from its curve through one pseudo-record,
+`START_SCORE` at its release date, with a wide offset.
 """
 
 from __future__ import annotations
@@ -38,8 +48,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from forecast.capability.data import ItemData, known_rows, prepare_items
-from forecast.capability.frontier import MIN_ITEMS, FrontierTrend, fit_frontier, interpolate
-from forecast.capability.gains import Gains, fit_gains
+from forecast.capability.frontier import FrontierTrend, fit_frontier, interpolate
 from forecast.activity import Activity, fit_activity
 from forecast.capability.model import Posterior, fit_laplace
 from forecast.series import EPS, to_years
@@ -60,13 +69,6 @@ CEILING_GAP_SD = 1.0
 #: A benchmark's frontier also drifts on its own (new prompting, scaffolds, evaluators): a
 #: logit random walk of this scale per sqrt-year.
 WALK = 0.3
-#: A benchmark whose best model lags the frontier catches up a uniform share of the lag over
-#: this many years (newer models are run on it, or not).
-CATCH_UP_YEARS = 1.0
-import os
-CATCH = float(os.environ.get("CATCH", "1"))
-GAINS = os.environ.get("GAINS", "1") == "1"
-WALK = float(os.environ.get("WALK", "0.3"))
 _GRID = np.linspace(-3.0, 3.0, 61)
 
 
@@ -81,16 +83,7 @@ class CapabilityFit:
     log_slope: tuple[float, float] = (0.0, 1.0)
     activity: Activity | None = None
     seed: int = 0
-    gains: Gains | None = field(default=None, repr=False)
     sx: float = 0.0
-    frontier_t: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
-    frontier_c: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
-
-    def frontier_at(self, t: np.ndarray) -> np.ndarray:
-        """The frontier capability (posterior-mean records of models on two or more series)
-        at times `t` in years."""
-        i = np.clip(np.searchsorted(self.frontier_t, t, side="right") - 1, 0, None)
-        return self.frontier_c[i]
 
     def capability(self, model: str, day: date | pd.Timestamp, draws: np.ndarray) -> np.ndarray:
         """Capability draws of `model` (released `day`) at posterior rows `draws`: its own when the
@@ -137,8 +130,7 @@ class CapabilityFit:
         g = (w.cumsum(axis=1) < rng.uniform(size=(k, 1))).sum(axis=1).clip(max=_GRID.size - 1)
         a_k = np.exp(la_grid[g])
         d_k = d_hat[np.arange(k), g] + rng.standard_normal(k) * np.sqrt(v[0, g]) / (a_k * np.sqrt(n))
-        holder = x.max(axis=1) if rec.size else np.full(k, -np.inf)
-        return Curve(a_k, d_k, c, holder)
+        return Curve(a_k, d_k, c)
 
     def predict(self, ctx: Any, targets: Any, n: int, rng: np.random.Generator) -> np.ndarray:
         """Samples (n, len(targets)) of the benchmark's normalised frontier at `targets`
@@ -149,26 +141,11 @@ class CapabilityFit:
         now = float(max(np.max(ctx.results["y"]) if "y" in ctx.results and len(ctx.results) else 0.0, 0.0))
         h = grid - grid[0]
         walk = WALK * np.sqrt(h)[None, :] * rng.standard_normal(n)[:, None]
-        anchored = np.isfinite(cv.holder).all() and now > 0
-        if anchored and GAINS and self.gains is not None and self.gains.traj.shape[0]:
-            # anchored: today's frontier moves as the capability of the best model run on it
-            # grows, as it did for training benchmarks as stale and as far behind
-            stale = max(to_years(ctx.as_of) - to_years(pd.Timestamp(ctx.results["date"].max())), 0.0)
-            lag = float(self.frontier_at(np.array([to_years(ctx.as_of)]))[0] - cv.holder.mean())
-            dx = self.gains.sample(stale, lag, h, n, rng)
+        if len(ctx.results) and now > 0:
+            # anchored at today's frontier: it moves as far up its curve as the frontier
+            # capability grows (at the benchmark's own slope), under its ceiling
             z0 = _logit(np.minimum(now / cv.c, 1 - 1e-6))
-            z = z0[:, None] + cv.a[:, None] * dx + walk * (dx > 0)
-            y = cv.c[:, None] / (1.0 + np.exp(-z))
-            y = np.maximum.accumulate(np.maximum(y, now), axis=1)
-            out = interpolate(grid, y, t)
-            order = np.argsort(t, kind="stable")
-            out[:, order] = np.maximum.accumulate(out[:, order], axis=1)
-            return out
-        if anchored:
-            lag = np.maximum(cap[:, :1] - cv.holder[:, None], 0.0)
-            catch = CATCH * rng.uniform(size=(n, 1)) * np.minimum(h[None, :] / CATCH_UP_YEARS, 1.0)
-            z0 = _logit(np.minimum(now / cv.c, 1 - 1e-6))
-            z = z0[:, None] + cv.a[:, None] * (cap - cap[:, :1] + catch * lag) + walk
+            z = z0[:, None] + cv.a[:, None] * (cap - cap[:, :1]) + walk
         else:
             z = cv.a[:, None] * (cap - cv.d[:, None]) + rng.normal(0.0, TAU, size=(n, 1)) + walk
         y = cv.c[:, None] / (1.0 + np.exp(-z))
@@ -187,12 +164,11 @@ class CapabilityFit:
 @dataclass(frozen=True)
 class Curve:
     """Draws of a benchmark's frontier curve ``c * sigmoid(a (x - d))``: slope `a`, difficulty
-    `d`, ceiling `c`, and `holder`, the capability of today's record holder on it."""
+    `d` and ceiling `c`."""
 
     a: np.ndarray
     d: np.ndarray
     c: np.ndarray
-    holder: np.ndarray
 
 
 def records(y: np.ndarray) -> np.ndarray:
@@ -254,7 +230,7 @@ def fit_for_members(train: pd.DataFrame, meta: dict[str, BenchmarkInfo], as_of: 
     activity = fit_activity(times, to_years(as_of))
     fit = CapabilityFit(data, post, trend, as_of, (float(np.mean(la)), float(np.std(la) + 0.1)), activity, seed,
                         sx=capability_scatter(data, post))
-    return with_gains(fit, rows, meta)
+    return fit
 
 
 def capability_scatter(data: ItemData, post: Posterior) -> float:
@@ -267,27 +243,3 @@ def capability_scatter(data: ItemData, post: Posterior) -> float:
         return 0.0
     r = (_logit(data.y / c) / a - (post.C.mean(axis=0)[data.model_idx] - post.D.mean(axis=0)[data.item_idx]))[mid]
     return float(1.4826 * np.median(np.abs(r - np.median(r))))
-
-
-def with_gains(fit: CapabilityFit, rows: pd.DataFrame, meta: dict[str, BenchmarkInfo]) -> CapabilityFit:
-    """`fit` with the frontier's record capabilities and the training series' gain trajectories
-    (`forecast.capability.gains`)."""
-    from dataclasses import replace
-
-    data, mean_c = fit.data, fit.posterior.C.mean(axis=0)
-    eligible = np.flatnonzero(data.items_per_model() >= MIN_ITEMS)
-    order = eligible[np.argsort(data.model_dates[eligible], kind="stable")]
-    fit = replace(fit, frontier_t=data.model_dates[order], frontier_c=np.maximum.accumulate(mean_c[order]))
-    where = {m: i for i, m in enumerate(data.models)}
-    level = fit.trend.level
-
-    def capability(model: str, day: pd.Timestamp) -> float:
-        key = data.resolver.resolve(model, day) if data.resolver is not None else None
-        return float(mean_c[where[key]]) if key in where else float(level(to_years(day)).mean())
-
-    series = []
-    for (bench, _), g in rows.groupby(["benchmark", "provenance"]):
-        floor = meta[bench].floor
-        series.append(pd.DataFrame({"date": g["date"].to_numpy(), "model": g["model"].to_numpy(),
-                                    "y": (g["score"].to_numpy(dtype=float) - floor) / (100.0 - floor)}))
-    return replace(fit, gains=fit_gains(series, capability, fit.frontier_at, to_years(fit.as_of)))
