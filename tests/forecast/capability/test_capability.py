@@ -182,3 +182,16 @@ def test_frontier_break_moves_when_one_record_precedes_it() -> None:
     trend = fit_frontier(C, dates, from_years(3.5), seed=0)
     assert 2.0 < trend.k < 2.6
     assert trend.n_records == 6
+
+
+def test_user_models_link_to_the_index_and_unknown_ones_fall_back_on_their_date(rng: np.random.Generator) -> None:
+    frame, meta, *_ = synthetic(rng, n_models=40)
+    fit = fit_for_members(frame, meta, from_years(6.0), seed=0)
+    draws = np.arange(fit.posterior.n_draws)
+    known = fit.data.models[5]
+    day = pd.Timestamp(from_years(fit.data.model_dates[5]))
+    assert np.array_equal(fit.capability(known.upper(), day, draws), fit.posterior.C[:, 5])
+    later = pd.Timestamp(from_years(5.5))
+    unknown = fit.capability("my-own-model-v1", later, draws)
+    level = fit.trend.level(to_years(later))[:, 0]
+    assert np.array_equal(unknown, level[draws % level.size])
