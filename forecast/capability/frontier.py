@@ -7,6 +7,8 @@ line with its break ``k`` a fixed span (`RECENT_YEARS`) before the as-of date:
     F = b0 + b1 (t - k) + b2 max(t - k, 0) + e,     e ~ Normal(0, s)
 
 so the earlier slope is ``b1`` and the recent one ``b1 + b2``; their ratio is the acceleration.
+When fewer than two records precede the break (early cut-offs), it moves later, between the
+second and third records.
 Coefficients are drawn from their conjugate posterior (flat prior: ``beta ~ Normal(beta_hat,
 s^2 (X'X)^-1)``, ``s^2 ~ scaled inverse chi-square``), once per capability draw, so the
 interval holds both the index's and the trend's uncertainty.
