@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import norm, spearmanr
 
 from forecast.capability.data import prepare_items
-from forecast.capability.forecast import ceiling_draws, fit_for_members
+from forecast.capability.forecast import ceiling_draws, fit_for_members, record_steps, record_times
 from forecast.capability.frontier import fit_frontier
 from forecast.capability.model import build_model, fit_laplace, neg_log_posterior, _start, _unpack
 from forecast.series import from_years, to_years
@@ -195,3 +195,19 @@ def test_user_models_link_to_the_index_and_unknown_ones_fall_back_on_their_date(
     unknown = fit.capability("my-own-model-v1", later, draws)
     level = fit.trend.level(to_years(later))[:, 0]
     assert np.array_equal(unknown, level[draws % level.size])
+
+
+def test_record_dates_and_steps_come_from_records_only() -> None:
+    """Results that set no record (an old benchmark's late, weaker runs) neither count as the
+    frontier moving nor as a step."""
+    rows = pd.DataFrame({"benchmark": ["A"] * 5 + ["B"] * 3, "provenance": ["x"] * 8,
+                         "date": pd.to_datetime(["2021-01-01", "2021-06-01", "2022-01-01", "2023-01-01", "2024-01-01",
+                                                 "2022-01-01", "2022-02-01", "2022-03-01"]),
+                         "y": [0.2, 0.5, 0.4, 0.45, 0.3, 0.01, 0.5, 0.6]})
+    times = record_times(rows)
+    assert [len(t) for t in times] == [2, 3]
+    assert times[0][-1] == pytest.approx(to_years(date(2021, 6, 1)))
+    c = 0.95
+    lg = lambda v: np.log(v / c / (1 - v / c))                      # noqa: E731
+    # B's first step starts at 1 %, below MIN_STEP_FROM: left out
+    assert np.allclose(np.sort(record_steps(rows)), np.sort([lg(0.5) - lg(0.2), lg(0.6) - lg(0.5)]))
