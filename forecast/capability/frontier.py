@@ -7,6 +7,8 @@ line with its break ``k`` a fixed span (`RECENT_YEARS`) before the as-of date:
     F = b0 + b1 (t - k) + b2 max(t - k, 0) + e,     e ~ Normal(0, s)
 
 so the earlier slope is ``b1`` and the recent one ``b1 + b2``; their ratio is the acceleration.
+When fewer than two records precede the break (early cut-offs), it moves later, between the
+second and third records.
 Coefficients are drawn from their conjugate posterior (flat prior: ``beta ~ Normal(beta_hat,
 s^2 (X'X)^-1)``, ``s^2 ~ scaled inverse chi-square``), once per capability draw, so the
 interval holds both the index's and the trend's uncertainty.
@@ -126,6 +128,15 @@ def interpolate(grid: np.ndarray, values: np.ndarray, t: np.ndarray) -> np.ndarr
     return values[:, hi - 1] * (1 - w) + values[:, hi] * w
 
 
+def _break(times: np.ndarray, k: float) -> float:
+    """The break `k`, moved later when fewer than two records precede it (early cut-offs have
+    one record before the usual break) so that each segment holds two, if four exist."""
+    t = np.sort(times)
+    if (t < k).sum() >= 2 or t.size < 4:
+        return k
+    return float((t[1] + t[2]) / 2)
+
+
 def fit_frontier(C: np.ndarray, model_dates: np.ndarray, as_of: date, *, n_items: np.ndarray | None = None,
                  seed: int = 0, draws: int = TREND_DRAWS) -> FrontierTrend:
     """The broken-line trend of the record capabilities, over `draws` capability draws.
@@ -156,6 +167,7 @@ def fit_frontier(C: np.ndarray, model_dates: np.ndarray, as_of: date, *, n_items
     cand = np.flatnonzero(eligible)
     rec = cand[records(model_dates[cand], C[:, cand].mean(0))]
     now_idx = rec
+    k = _break(model_dates[rec], k)
     early = rec[model_dates[rec] < k]
     # the earlier segment reaches back WINDOW_YEARS, or further to hold two records
     start = min(t_now - WINDOW_YEARS, model_dates[early[-2]]) if early.size >= 2 else t_now - WINDOW_YEARS
