@@ -20,7 +20,9 @@ def test_backtest_json_contract(tmp_path: Path) -> None:
     assert out["cutoffs"] == ["2024-07-01"] and out["horizons_months"] == [6, 12]
     models = out["models"]
     methods = {"saturation", "reference", "trend"} | ({"ensemble"} if data_path("ensemble.json").is_file() else set())
-    assert set(models) == {"benchcast", "persistence", "logit_trend", "independent_logistic", "reference_class"} | methods
+    # capability joins wherever its index and frontier trend can be fitted at the cut-off
+    assert set(models) - {"capability"} == {"benchcast", "persistence", "logit_trend", "independent_logistic",
+                                            "reference_class"} | methods
     assert models["benchcast"] == models[out["default"]]
     for m in models.values():
         assert set(m) >= {"crps", "rmse", "coverage", "brier", "log_score", "n"}
@@ -50,3 +52,22 @@ def test_held_out_backtest_json_contract(tmp_path: Path) -> None:
     assert out["by_cutoff"]["2025-01-01"]["reference"]["n"] == out["models"]["reference"]["n"] == 18
     bad = CliRunner().invoke(app, ["backtest", "--save-weights", str(weights)])
     assert bad.exit_code == 2 and "--save-weights needs --held-out" in bad.stderr and not weights.exists()
+
+
+def test_held_out_ensemble_saves_its_choices(tmp_path: Path) -> None:
+    weights = tmp_path / "ensemble.json"
+    res = CliRunner().invoke(app, ["backtest", "--held-out", "--json", "--cutoff", "2025-01-01", "--horizon", "6m,12m",
+                                   "--methods", "reference,trend", "--folds", "3", "--workers", "1", "--seed", "2",
+                                   "--save-weights", str(weights)])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["default"] in {"reference", "trend", "ensemble"}
+    assert out["models"]["benchcast"] == out["models"][out["default"]]
+    assert out["weights"]["members"] == ["reference", "trend"]
+    assert out["weights"]["recalibration"]["kind"] in {"none", "pit", "beta"}
+    prov = json.loads(weights.read_text())["provenance"]
+    assert set(prov["recalibrations_tried"]) == {"none", "pit", "beta"}
+    assert prov["recalibration"] == out["weights"]["recalibration"]["kind"]
+    # every candidate pool (members x pull towards equal weights) is scored out of fold
+    assert len(prov["pools_tried"]) == 5 and prov["shrink"] in (0.0, 0.01, 0.05, 0.2, 1.0)
+    assert prov["held_out_crps"]["ensemble"] == round(out["models"]["ensemble"]["crps"], 5)
