@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, stats
+from scipy.special import betainc, betaincinv  # not scipy.stats: forecasts stay light
 
 GRID = np.linspace(0.0, 1.0, 201)
 #: Pseudo-observations of a perfectly calibrated forecast mixed into the empirical map.
@@ -51,7 +51,7 @@ class Recalibration:
     @classmethod
     def from_beta(cls, a: float, b: float) -> Recalibration:
         """The beta transform ``R = Beta_{a,b}`` CDF."""
-        return cls(stats.beta.cdf(GRID, a, b), (float(a), float(b)))
+        return cls(betainc(a, b, GRID), (float(a), float(b)))
 
     @property
     def is_identity(self) -> bool:
@@ -64,7 +64,7 @@ class Recalibration:
     def inverse(self, u: np.ndarray) -> np.ndarray:
         """R^{-1}(u): the forecast quantile level that the calibrated level u maps to."""
         if self.beta is not None:
-            return stats.beta.ppf(u, *self.beta)
+            return betaincinv(*self.beta, np.asarray(u, dtype=float))
         return np.interp(u, self.cdf, np.linspace(0.0, 1.0, self.cdf.size))
 
     def apply(self, samples: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
@@ -87,7 +87,7 @@ class Recalibration:
 def transformed_crps(sorted_samples: np.ndarray, truths: np.ndarray, a: float, b: float) -> np.ndarray:
     """CRPS of each forecast (rows of `sorted_samples`, ascending) after the beta transform."""
     n = sorted_samples.shape[1]
-    pos = stats.beta.ppf(FIT_LEVELS, a, b) * (n - 1)
+    pos = betaincinv(a, b, FIT_LEVELS) * (n - 1)
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, n - 1)
     frac = pos - lo
@@ -100,6 +100,8 @@ def transformed_crps(sorted_samples: np.ndarray, truths: np.ndarray, a: float, b
 def fit_beta(samples: list[np.ndarray], truths: np.ndarray) -> Recalibration:
     """The beta transform minimising the mean CRPS of the transformed forecasts (`samples[i]`:
     the pooled forecast's draws for outcome ``truths[i]``, equal sizes)."""
+    from scipy import optimize
+
     x = np.sort(np.stack([np.asarray(s, dtype=float) for s in samples]), axis=1)
     y = np.asarray(truths, dtype=float)
 

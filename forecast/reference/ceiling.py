@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy.special import log_ndtr, ndtr, ndtri  # not scipy.stats: a fresh default forecast imports neither it nor scipy.optimize
 
 from forecast.series import EPS
 
@@ -52,12 +52,12 @@ class Ceiling:
 
     def _bound(self, level: np.ndarray) -> np.ndarray:
         d_max = np.maximum(1.0 - np.asarray(level, dtype=float), MIN_D)
-        return stats.norm.cdf((np.log(d_max) - self.mu) / self.s)
+        return ndtr((np.log(d_max) - self.mu) / self.s)
 
     def draw(self, level: float, u: np.ndarray) -> np.ndarray:
         """Ceilings above `level` for uniforms `u` (inverse CDF of ``c | c > level``)."""
         p = np.clip(np.asarray(u, dtype=float) * self._bound(level), 1e-12, 1 - 1e-12)
-        d = np.exp(self.mu + self.s * stats.norm.ppf(p))
+        d = np.exp(self.mu + self.s * ndtri(p))
         return 1.0 - np.clip(d, MIN_D, 1.0)
 
     def point(self, level: float) -> float:
@@ -91,23 +91,30 @@ def fit_histories(hists: list, cutoff: float) -> Ceiling:
     return fit_ceiling([plateau(h.y, h.t, h.result_t, cutoff) for h in hists])
 
 
+def _norm_logpdf(x: np.ndarray, mu: np.ndarray, s: np.ndarray) -> np.ndarray:
+    return -0.5 * ((x - mu) / s) ** 2 - np.log(s) - 0.5 * np.log(2 * np.pi)
+
+
 def fit_ceiling(records: list[tuple[float, bool]]) -> Ceiling:
-    """Censored maximum a posteriori fit of ``(mu, s)`` from (record, plateaued) pairs."""
+    """Censored maximum a posteriori fit of ``(mu, s)`` from (record, plateaued) pairs: the
+    log posterior on a grid of (mu, log s), refined three times around its best cell."""
     best = np.array([m for m, _ in records], dtype=float)
     flat = np.array([f for _, f in records], dtype=bool)
     log_d = np.log(np.maximum(1.0 - best, MIN_D))
 
-    def loss(theta: np.ndarray) -> float:
-        mu, log_s = theta
-        s = np.exp(log_s)
-        out = -np.sum(stats.norm.logpdf(log_d[flat], mu, s))
-        out -= np.sum(stats.norm.logcdf((log_d[~flat] - mu) / s))
-        out -= stats.norm.logpdf(mu, *PRIOR_MU) + stats.norm.logpdf(log_s, *PRIOR_LOG_S)
-        return float(out)
+    def log_post(mu: np.ndarray, log_s: np.ndarray) -> np.ndarray:  # grids of equal shape
+        s = np.exp(log_s)[..., None]
+        m = mu[..., None]
+        out = _norm_logpdf(log_d[flat], m, s).sum(axis=-1) + log_ndtr((log_d[~flat] - m) / s).sum(axis=-1)
+        return out + _norm_logpdf(mu, *PRIOR_MU) + _norm_logpdf(log_s, *PRIOR_LOG_S)
 
-    res = optimize.minimize(loss, np.array([PRIOR_MU[0], PRIOR_LOG_S[0]]), method="Nelder-Mead",
-                            options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 2000})
-    return Ceiling(float(res.x[0]), float(np.exp(res.x[1])), int(flat.sum()), int((~flat).sum()))
+    center, half = np.array([PRIOR_MU[0], PRIOR_LOG_S[0]]), np.array([4.0 * PRIOR_MU[1], 4.0 * PRIOR_LOG_S[1]])
+    for _ in range(4):
+        mu, log_s = np.meshgrid(*(np.linspace(c - h, c + h, 41) for c, h in zip(center, half)), indexing="ij")
+        lp = log_post(mu, log_s)
+        i = np.unravel_index(np.argmax(lp), lp.shape)
+        center, half = np.array([mu[i], log_s[i]]), half / 8.0
+    return Ceiling(float(center[0]), float(np.exp(center[1])), int(flat.sum()), int((~flat).sum()))
 
 
 def ceilings(ceiling: Ceiling | None, ctx, n: int, rng: np.random.Generator) -> np.ndarray:
