@@ -13,6 +13,9 @@ At each cut-off C, using only results known by C (known-at dates, see `forecast.
   forecasts (`forecast.backtest.heldout`);
 * benchcast: the default method's forecasts again (the one `benchcast forecast` uses);
 * independent logistic: the same curve and noise, each benchmark alone with a fixed prior;
+  saturation and independent logistic are the two MCMC fits of a cut-off (minutes each) and run
+  only with ``BacktestConfig.fits`` (`benchcast backtest --saturation`; always when the default
+  method or the ensemble needs the saturation model, and for ``include_new``);
 * persistence, logit trend, reference class: `forecast.baselines`.
 
 Each is scored at C + h for every horizon h that the collection of the benchmark's primary
@@ -61,6 +64,7 @@ class BacktestConfig:
     tau: float = TAU
     ensemble: Any = None  # an EnsembleSpec with cross-fitted fold specs (see forecast.backtest.heldout)
     default: str = "saturation"  # the method reported again as "benchcast"
+    fits: bool = True  # fit saturation and the independent logistic (two population MCMC fits per cut-off)
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,9 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
     rng = np.random.default_rng([config.sampler.seed, cutoff.toordinal()])
     datas = population_data(results, meta, cutoff)
     names = [d.name for d in datas]
-    if fits is not None and cutoff in fits:
+    if not (config.fits or config.include_new):
+        prior = pooled = unpooled = None
+    elif fits is not None and cutoff in fits:
         prior, pooled, unpooled = fits[cutoff]
         progress("cached fits")
         progress("cached fits")
@@ -190,8 +196,8 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
         unpooled = sample(build_population_model(datas, config.curve, pooled=False), config.sampler)
         if fits is not None:
             fits[cutoff] = (prior, pooled, unpooled)
-    thetas = {"saturation": _theta_by_benchmark(pooled, names),
-              "independent_logistic": _theta_by_benchmark(unpooled, names)}
+    thetas = {} if pooled is None else {"saturation": _theta_by_benchmark(pooled, names),
+                                        "independent_logistic": _theta_by_benchmark(unpooled, names)}
     t_c = to_years(cutoff)
     snap = snapshots(results)
     histories = {d.name: _history(results, meta[d.name], d, cutoff) for d in datas}
