@@ -13,6 +13,9 @@ At each cut-off C, using only results known by C (known-at dates, see `forecast.
   forecasts (`forecast.backtest.heldout`);
 * benchcast: the default method's forecasts again (the one `benchcast forecast` uses);
 * independent logistic: the same curve and noise, each benchmark alone with a fixed prior;
+  saturation and independent logistic are the two MCMC fits of a cut-off (minutes each) and run
+  only with ``BacktestConfig.fits`` (`benchcast backtest --saturation`; always when the default
+  method or the ensemble needs the saturation model, and for ``include_new``);
 * persistence, logit trend, reference class: `forecast.baselines`.
 
 Each is scored at C + h for every horizon h that the collection of the benchmark's primary
@@ -61,6 +64,7 @@ class BacktestConfig:
     tau: float = TAU
     ensemble: Any = None  # an EnsembleSpec with cross-fitted fold specs (see forecast.backtest.heldout)
     default: str = "saturation"  # the method reported again as "benchcast"
+    fits: bool = True  # fit saturation and the independent logistic (two population MCMC fits per cut-off)
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,12 @@ def _ensemble_spec_for(config: BacktestConfig, name: str):
     return config.ensemble if fold is None else EnsembleSpec.from_json(info["specs"][str(fold)])
 
 
+def _fit_rng(config: BacktestConfig, cutoff: date) -> np.random.Generator:
+    """The generator of the MCMC-fitted models' paths and scores: a stream of its own, so that
+    fitting them or not (`BacktestConfig.fits`) leaves every other model's samples unchanged."""
+    return np.random.default_rng([config.sampler.seed, cutoff.toordinal(), 1])
+
+
 def _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng) -> dict[str, dict[str, np.ndarray]]:
     """Per benchmark: each method's paths (n, horizons) at the cut-off."""
     from forecast.query import context_for, training_table
@@ -156,14 +166,15 @@ def _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng) -> d
     reference = ReferenceMember().prepare(known, meta, cutoff)
     trend = TrendMember().prepare(known, meta, cutoff)
     n = config.sampler.draws * config.sampler.chains
+    fit_rng = _fit_rng(config, cutoff)
     out = {}
     for d in datas:
         now = float(d.normalise(d.frontier.score))
         paths = {}
         for model, theta in thetas.items():
-            p = Paths.from_theta(config.curve, theta[d.name], d.released, t_c, now, rng, tau=config.tau)
+            p = Paths.from_theta(config.curve, theta[d.name], d.released, t_c, now, fit_rng, tau=config.tau)
             if config.activity and model == "saturation":
-                p = p.with_activity(prior.activity, d.staleness, rng)
+                p = p.with_activity(prior.activity, d.staleness, fit_rng)
             paths[model] = p.frontier_at(times)
         ctx = context_for(results, meta[d.name], cutoff, train=training_table(known, d.name, cutoff), meta=meta)
         paths["reference"] = reference.predict(ctx, times, n, rng)
@@ -179,7 +190,9 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
     rng = np.random.default_rng([config.sampler.seed, cutoff.toordinal()])
     datas = population_data(results, meta, cutoff)
     names = [d.name for d in datas]
-    if fits is not None and cutoff in fits:
+    if not (config.fits or config.include_new):
+        prior = pooled = unpooled = None
+    elif fits is not None and cutoff in fits:
         prior, pooled, unpooled = fits[cutoff]
         progress("cached fits")
         progress("cached fits")
@@ -190,8 +203,8 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
         unpooled = sample(build_population_model(datas, config.curve, pooled=False), config.sampler)
         if fits is not None:
             fits[cutoff] = (prior, pooled, unpooled)
-    thetas = {"saturation": _theta_by_benchmark(pooled, names),
-              "independent_logistic": _theta_by_benchmark(unpooled, names)}
+    thetas = {} if pooled is None else {"saturation": _theta_by_benchmark(pooled, names),
+                                        "independent_logistic": _theta_by_benchmark(unpooled, names)}
     t_c = to_years(cutoff)
     snap = snapshots(results)
     histories = {d.name: _history(results, meta[d.name], d, cutoff) for d in datas}
@@ -199,6 +212,8 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
     progress(f"{cutoff}: scoring")
     datas = [d for d in datas if not config.benchmarks or d.name in config.benchmarks]
     members = _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng)
+    score_rng = {m: np.random.default_rng([config.sampler.seed, cutoff.toordinal(), 2, i])  # see _fit_rng
+                 for i, m in enumerate(thetas)}
     out: list[Score] = []
     for d in datas:
         now = float(d.normalise(d.frontier.score))
@@ -217,7 +232,7 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
             samples["persistence"] = persistence(now, pairs, n, rng)
             samples["logit_trend"] = logit_trend(histories[d.name], t_c, h / 12, pairs, n, rng)
             samples["reference_class"] = reference_class(now, pairs, n, rng)
-            out += [_score(m, d, cutoff, h, truth, now, s, rng) for m, s in samples.items()]
+            out += [_score(m, d, cutoff, h, truth, now, s, score_rng.get(m, rng)) for m, s in samples.items()]
     if config.include_new:
         out += _new_benchmarks(results, meta, cutoff, config, pooled, rng)
     return out
