@@ -1,20 +1,23 @@
-"""Wall times of benchcast's slow paths, as ratios to `python -c "import pymc"` in the same run.
+"""Wall and CPU times of benchcast's slow paths, as ratios to `python -c "import pymc"` in the same run.
 
-    python benchmarks/forecast.py [--repeats N] [--skip-backtest] [--skip-build] [--workers N]
+    python benchmarks/forecast.py [--repeats N] [--workers N]
 
-import       `python -c "import pymc"`: the baseline every figure is divided by
-cold         the first forecast of the example CSV with the saturation model: empty fit
-             cache, empty compile directory
-uncached     a forecast of the example CSV in a fresh process with --refit (new data: no fit
-             cache), the compile directory warm: the saturation model, and the default method
-backtest     `benchcast backtest` with its defaults
-build        `benchcast priors build` to a temporary file
-sampler      leapfrog steps per draw and divergences of the example CSV's fit (in process)
+import           `python -c "import pymc"`: the baseline every figure is divided by
+uncached         a forecast of the example CSV (a user's own data: no fit cache) in a fresh
+                 process, the compile directory warm: the default method, then saturation
+cold             the same with an empty compile directory and an empty benchcast home (a first
+                 forecast after install): the default method, then saturation
+priors build     `benchcast priors build` to a temporary file
+backtest         `benchcast backtest` with its defaults (no MCMC unless the default method needs
+                 it), then with `--saturation` (two population MCMC fits per cut-off)
+capability       `benchcast capability --json` (the capability-index fit)
+sampler          leapfrog steps per draw, divergences and max r_hat of the saturation method's
+                 default fit of the example CSV and of AIME 2025 (2-3 records), in process
 
-Every timed command runs in a fresh process; repeated figures are medians. Each row gives the
-wall time and the CPU time of the command (and its children), both also as ratios to the
-baseline's: on a busy machine the CPU ratios hold better than the seconds. Rows are printed as
-they are measured.
+Every row runs; every timed command runs in a fresh process (repeated figures are medians).
+Each row gives the wall time and the CPU time of the command and its children (user + system,
+`resource.getrusage(RUSAGE_CHILDREN)`), both also as ratios to the baseline's: on a shared
+machine the CPU ratios hold better than the seconds. Rows are printed as they are measured.
 """
 
 from __future__ import annotations
@@ -54,50 +57,62 @@ def median_of(n: int, cmd: list[str], env: dict[str, str]) -> tuple[float, float
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
-def sampler_figures() -> tuple[float, int, float]:
-    """Leapfrog steps per draw, divergences and max r_hat of the example CSV's default fit."""
+def sampler_figures(case: str) -> tuple[float, int, float, int]:
+    """Leapfrog steps per draw, divergences, max r_hat and records of the saturation method's
+    default fit of `case` ("example CSV" or a shipped benchmark), as `benchcast forecast` runs it."""
     sys.path.insert(0, str(ROOT))
     from forecast.saturation.fit import fit_benchmark
     from forecast.saturation.population import load_prior
-    from forecast.sampling import SamplerConfig
+    from forecast.saturation_member import BENCHMARK_SAMPLER
     from forecast.series import prepare
-    from priors.history import BenchmarkInfo, read_results
+    from priors.history import BenchmarkInfo, load_metadata, read_results
 
-    data = prepare(read_results(EXAMPLE), BenchmarkInfo("AgentArena", 0.0, None), date.today())
-    _, diag, steps = fit_benchmark(data, load_prior(), config=SamplerConfig(draws=1000, chains=2, seed=0))
-    return steps, diag.divergences, diag.r_hat_max
+    if case == "example CSV":
+        data = prepare(read_results(EXAMPLE), BenchmarkInfo("AgentArena", 0.0, None), date.today())
+    else:
+        data = prepare(read_results(), load_metadata()[case], date.today())
+    config = BENCHMARK_SAMPLER.with_overrides(draws=1000, seed=0)  # the CLI's default: 2000 draws in all
+    _, diag, steps = fit_benchmark(data, load_prior(), config=config)
+    return steps, diag.divergences, diag.r_hat_max, data.n_records
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--skip-backtest", action="store_true")
-    ap.add_argument("--skip-build", action="store_true")
-    ap.add_argument("--workers", type=int, default=None, help="passed to priors build")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each fast row (median); slow rows run once")
+    ap.add_argument("--workers", type=int, default=None, help="passed to priors build and backtest")
     args = ap.parse_args()
     exe = str(Path(sys.executable).with_name("benchcast"))
     fc = [exe, "forecast", "AgentArena", "--data", str(EXAMPLE), "--threshold", "80", "--by", "2028-12-31",
           "--json", "--no-save"]
+    par = ["--workers", str(args.workers)] if args.workers else []
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, BENCHCAST_HOME=f"{tmp}/home", PYTENSOR_FLAGS=f"compiledir={tmp}/pytensor")
         base = median_of(args.repeats, [sys.executable, "-c", "import pymc"], env)
 
         def row(name: str, wall_cpu: tuple[float, float]) -> None:
             wall, cpu = wall_cpu
-            print(f"{name:<42}{wall:7.2f} s {wall / base[0]:6.2f}x   cpu {cpu:7.2f} s {cpu / base[1]:6.2f}x", flush=True)
+            print(f"{name:<44}{wall:8.2f} s {wall / base[0]:6.2f}x   cpu {cpu:8.2f} s {cpu / base[1]:6.2f}x", flush=True)
+
+        def cold(cmd: list[str], tag: str) -> tuple[float, float]:
+            fresh = dict(os.environ, BENCHCAST_HOME=f"{tmp}/cold-{tag}/home",
+                         PYTENSOR_FLAGS=f"compiledir={tmp}/cold-{tag}/pytensor")
+            return timed(cmd, fresh)
 
         row(f"import pymc (baseline, median of {args.repeats})", base)
         sat = fc + ["--method", "saturation"]
-        row("cold forecast, saturation (empty caches)", timed(sat, env))
-        row("uncached forecast, saturation", median_of(args.repeats, sat + ["--refit"], env))
+        row("cold forecast, default method (empty caches)", cold(fc, "default"))
+        row("cold forecast, saturation (empty caches)", cold(sat, "saturation"))
+        timed(sat, env)  # warms this run's compile directory
         row("uncached forecast, default method", median_of(args.repeats, fc + ["--refit"], env))
-        if not args.skip_build:
-            build = [exe, "priors", "build", "--out", f"{tmp}/prior.json"]
-            row("priors build", timed(build + (["--workers", str(args.workers)] if args.workers else []), env))
-        if not args.skip_backtest:
-            row("default backtest", timed([exe, "backtest", "--json"], env))
-    steps, div, rhat = sampler_figures()
-    print(f"example CSV fit: {steps:.1f} leapfrog steps per draw, {div} divergences, max r_hat {rhat:.3f}")
+        row("uncached forecast, saturation", median_of(args.repeats, sat + ["--refit"], env))
+        row("priors build", timed([exe, "priors", "build", "--out", f"{tmp}/prior.json", *par], env))
+        row("default backtest", timed([exe, "backtest", "--json", *par], env))
+        row("backtest --saturation", timed([exe, "backtest", "--json", "--saturation", *par], env))
+        row("capability-index fit", timed([exe, "capability", "--json"], env))
+    for case in ("example CSV", "AIME 2025"):
+        steps, div, rhat, n = sampler_figures(case)
+        print(f"{case} fit ({n} records): {steps:.1f} leapfrog steps per draw, {div} divergences, max r_hat {rhat:.3f}",
+              flush=True)
 
 
 if __name__ == "__main__":

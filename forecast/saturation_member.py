@@ -25,7 +25,7 @@ from forecast.saturation.population import PopulationPrior, build_prior, load_pr
 from forecast.saturation.timeline import Paths
 from priors.history import BenchmarkInfo
 
-MODEL_VERSION = "3"  # 3: the pivot parametrisation of the single-benchmark model
+MODEL_VERSION = "4"  # 3: the pivot parametrisation of the single-benchmark model; 4: short series at 0.99
 #: Population fits inside backtests (each (cut-off, fold) fit once; cached on disk).
 POPULATION_SAMPLER = SamplerConfig(draws=400, tune=700, chains=2, target_accept=0.95)
 #: The single-benchmark fit under the population prior.

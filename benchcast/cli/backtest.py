@@ -61,6 +61,7 @@ def backtest(
     tune: int = typer.Option(800, "--tune", help="Tuning steps per chain."),
     workers: int = typer.Option(None, "--workers", min=1, help="Fit cut-offs (and folds) in this many processes (default: one per core)."),
     dask: str = typer.Option(None, "--dask", help="Send the fits to the Dask scheduler at this address, e.g. tcp://10.0.0.5:8786."),
+    saturation: bool = typer.Option(False, "--saturation", help="Also score the saturation method and the independent-logistic baseline: two population MCMC fits per cut-off (minutes; on when the default method needs them)."),
     shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Score every method, the ensemble and four baselines on history each forecast did not see."""
@@ -88,11 +89,11 @@ def backtest(
                                   seed, save_weights, as_json, (workers, dask))
     else:
         scores, extra = _ordinary(results, meta, cutoffs, _horizons(horizon), names, include_new, seed, draws, tune,
-                                  (workers, dask), as_json)
+                                  (workers, dask), as_json, saturation)
     _report(scores, cutoffs, time.monotonic() - start, plot, as_json, extra)
 
 
-def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune, parallel, as_json):
+def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws, tune, parallel, as_json, saturation):
     from benchcast.cli.forecast import cache_dir
     from forecast.backtest import BacktestConfig, run_backtest
     from forecast.ensemble.spec import load_ensemble
@@ -104,13 +105,16 @@ def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws,
         spec = load_ensemble()
     except PriorFileError:
         spec = None
+    default = default_method()
+    # The MCMC fits run when asked, or when the default method or the ensemble needs them.
+    fits = saturation or default == "saturation" or (spec is not None and "saturation" in spec.members)
     config = BacktestConfig(cutoffs=cutoffs, horizons=horizons, benchmarks=names, include_new=include_new,
                             sampler=SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed),
-                            ensemble=spec, default=default_method(), cache_dir=cache_dir() / "backtest")
+                            ensemble=spec, default=default, fits=fits, cache_dir=cache_dir() / "backtest")
     workers, dask = parallel
     with Progress(f"backtest of {len(cutoffs)} cut-offs", enabled=not as_json) as bar:
         scores = run_backtest(results, meta, config, progress=bar.update, workers=workers, dask=dask)
-    return scores, {"default": config.default}
+    return scores, {"default": config.default, "fits": config.fits or config.include_new}
 
 
 def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, save_weights, as_json, parallel):
@@ -160,6 +164,8 @@ def _report(scores, cutoffs, elapsed, plot, as_json, extra) -> None:
             typer.echo(f"ensemble weights ({span}): " + ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items()))
     typer.echo(f"\n{len(scores)} scored forecasts in {elapsed:.0f} s; benchcast = {extra['default']}"
                + (f"; wrote {plot}" if plot else ""))
+    if extra.get("fits") is False:
+        typer.echo("saturation and independent logistic not fitted (their MCMC takes minutes): add --saturation")
 
 
 def _table(title: str, models: dict) -> None:

@@ -14,6 +14,9 @@ At each cut-off C, using only results known by C (known-at dates, see `forecast.
   forecasts (`forecast.backtest.heldout`);
 * benchcast: the default method's forecasts again (the one `benchcast forecast` uses);
 * independent logistic: the same curve and noise, each benchmark alone with a fixed prior;
+  saturation and independent logistic are the two MCMC fits of a cut-off (minutes each) and run
+  only with ``BacktestConfig.fits`` (`benchcast backtest --saturation`; always when the default
+  method or the ensemble needs the saturation model, and for ``include_new``);
 * persistence, logit trend, reference class: `forecast.baselines`.
 
 Each is scored at C + h for every horizon h that the collection of the benchmark's primary
@@ -67,6 +70,7 @@ class BacktestConfig:
     ensemble: Any = None  # an EnsembleSpec with cross-fitted fold specs (see forecast.backtest.heldout)
     default: str = "saturation"  # the method reported again as "benchcast"
     methods: tuple[str, ...] = ("reference", "trend", "capability")  # members besides saturation
+    fits: bool = True  # fit saturation and the independent logistic (two population MCMC fits per cut-off)
     cache_dir: Path | None = None  # the MCMC fits per cut-off are kept here (they do not depend on the members)
 
     def fits_file(self, cutoff: date, n_results: int) -> Path | None:
@@ -160,6 +164,12 @@ def _ensemble_spec_for(config: BacktestConfig, name: str):
     return config.ensemble if fold is None else EnsembleSpec.from_json(info["specs"][str(fold)])
 
 
+def _fit_rng(config: BacktestConfig, cutoff: date) -> np.random.Generator:
+    """The generator of the MCMC-fitted models' paths and scores: a stream of its own, so that
+    fitting them or not (`BacktestConfig.fits`) leaves every other model's samples unchanged."""
+    return np.random.default_rng([config.sampler.seed, cutoff.toordinal(), 1])
+
+
 def _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng) -> dict[str, dict[str, np.ndarray]]:
     """Per benchmark: each method's paths (n, horizons) at the cut-off."""
     from forecast.errors import NotEnoughData
@@ -176,14 +186,16 @@ def _member_paths(results, meta, datas, cutoff, config, thetas, prior, rng) -> d
         except NotEnoughData:  # e.g. too few record models for a capability trend
             continue
     n = config.sampler.draws * config.sampler.chains
+    fit_rng = _fit_rng(config, cutoff)
     out = {}
     for d in datas:
         now = float(d.normalise(d.frontier.score))
         paths = {}
         for model, theta in thetas.items():
-            p = Paths.from_theta(config.curve, theta[d.name], d.released, to_years(cutoff), now, rng, tau=config.tau)
+            p = Paths.from_theta(config.curve, theta[d.name], d.released, to_years(cutoff), now, fit_rng,
+                                 tau=config.tau)
             if config.activity and model == "saturation":
-                p = p.with_activity(prior.activity, d.staleness, rng)
+                p = p.with_activity(prior.activity, d.staleness, fit_rng)
             paths[model] = p.frontier_at(times)
         ctx = context_for(results, meta[d.name], cutoff, train=training_table(known, d.name, cutoff), meta=meta)
         for name, fit in fitted.items():
@@ -200,7 +212,9 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
     datas = population_data(results, meta, cutoff)
     names = [d.name for d in datas]
     path = config.fits_file(cutoff, len(results))
-    if fits is not None and cutoff in fits:
+    if not (config.fits or config.include_new):
+        prior = pooled = unpooled = None
+    elif fits is not None and cutoff in fits:
         prior, pooled, unpooled = fits[cutoff]
         progress("cached fits")
     elif path is not None and path.exists():
@@ -216,10 +230,10 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
             tmp = path.with_suffix(".tmp")
             tmp.write_bytes(pickle.dumps((prior, pooled, unpooled)))
             tmp.replace(path)
-    if fits is not None:
+    if fits is not None and pooled is not None:
         fits[cutoff] = (prior, pooled, unpooled)
-    thetas = {"saturation": _theta_by_benchmark(pooled, names),
-              "independent_logistic": _theta_by_benchmark(unpooled, names)}
+    thetas = {} if pooled is None else {"saturation": _theta_by_benchmark(pooled, names),
+                                        "independent_logistic": _theta_by_benchmark(unpooled, names)}
     t_c = to_years(cutoff)
     snap = snapshots(results)
     histories = {d.name: _history(results, meta[d.name], d, cutoff) for d in datas}

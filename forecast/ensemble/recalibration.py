@@ -68,16 +68,31 @@ class Recalibration:
         return np.interp(u, self.cdf, np.linspace(0.0, 1.0, self.cdf.size))
 
     def apply(self, samples: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
-        """Recalibrate each column of `samples` (n, K), keeping each path's rank (ties by `tiebreak`)."""
+        """Recalibrate each column of `samples` (n, K), keeping each path's rank (ties by `tiebreak`).
+
+        Column by column this is ``out[lexsort((tiebreak, col)), k] = np.quantile(col, R^{-1}(u))``
+        (linear interpolation), computed for all columns at once: the levels are the same for
+        every column, so one sort per column and one interpolation replace K quantile calls.
+        """
         if self.is_identity:
             return samples
+        samples = np.asarray(samples, dtype=float)
         n = samples.shape[0]
+        q = self.inverse((np.arange(n) + 0.5) / n)
+        # numpy's "linear" quantile: virtual index q (n - 1), lerp between its neighbours.
+        virtual = q * (n - 1)
+        lo = np.clip(np.floor(virtual).astype(int), 0, n - 1)
+        hi = np.minimum(lo + 1, n - 1)
+        frac = (virtual - lo)[:, None]
+        ranked = np.sort(samples, axis=0)
+        below, above = ranked[lo], ranked[hi]
+        diff = above - below
+        values = np.where(frac >= 0.5, above - diff * (1 - frac), below + diff * frac)
+        # Rank of each path within its column, ties broken by `tiebreak` (lexsort's order).
+        by_tie = np.argsort(tiebreak, kind="stable")
+        order = by_tie[np.argsort(samples[by_tie], axis=0, kind="stable")]
         out = np.empty_like(samples)
-        levels = self.inverse((np.arange(n) + 0.5) / n)
-        for k in range(samples.shape[1]):
-            col = samples[:, k]
-            order = np.lexsort((tiebreak, col))
-            out[order, k] = np.quantile(col, levels)
+        np.put_along_axis(out, order, values, axis=0)
         return out
 
     def as_list(self) -> list[float]:

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
 import numpy as np
-from scipy import stats
 
 from forecast.reference.pairs import GainPairs
 
@@ -119,6 +120,13 @@ def fit_move(x: np.ndarray, moved: np.ndarray, weight: np.ndarray) -> np.ndarray
     return coef
 
 
+def _t_logpdf(e: np.ndarray, nu: float, sigma: float) -> np.ndarray:
+    """Student-t log density (scipy.stats.t.logpdf(e, df=nu, scale=sigma); written out so that
+    the reference member does not import scipy.stats, a second of a fresh forecast)."""
+    const = math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2) - 0.5 * math.log(nu * math.pi) - math.log(sigma)
+    return const - (nu + 1) / 2 * np.log1p((e / sigma) ** 2 / nu)
+
+
 def _em(x, r, group, n_groups, weight, nu, iters=80):
     """Student-t mixed model by EM; returns beta, u, joint posterior cov, sigma, tau, loglik."""
     p = x.shape[1]
@@ -146,7 +154,7 @@ def _em(x, r, group, n_groups, weight, nu, iters=80):
         if done:
             break
     e = r - x @ beta - u[group]
-    loglik = float(np.sum(weight * stats.t.logpdf(e, df=nu, scale=sigma)))
+    loglik = float(np.sum(weight * _t_logpdf(e, nu, sigma)))
     return beta, u, cov[:p, :p], sigma, tau, loglik, e / sigma
 
 

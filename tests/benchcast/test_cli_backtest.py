@@ -13,7 +13,7 @@ from priors.history import data_path
 
 def test_backtest_json_contract(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["backtest", "--json", "--cutoff", "2024-07-01", "--horizon", "6m,12m",
-                                   "--draws", "40", "--tune", "60", "--seed", "1",
+                                   "--draws", "40", "--tune", "60", "--seed", "1", "--saturation",
                                    "--plot", str(tmp_path / "bt.png")])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
@@ -32,6 +32,19 @@ def test_backtest_json_contract(tmp_path: Path) -> None:
     row = out["per_benchmark"][0]
     assert set(row) == {"benchmark", "cutoff", "model", "crps", "n"}
     assert (tmp_path / "bt.png").stat().st_size > 10_000
+
+
+def test_default_backtest_runs_no_mcmc_unless_the_default_method_needs_it() -> None:
+    res = CliRunner().invoke(app, ["backtest", "--json", "--cutoff", "2024-07-01", "--horizon", "6m,12m", "--seed", "1"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    if out["default"] == "saturation":
+        assert out["fits"] is True and "saturation" in out["models"]
+        return
+    assert out["fits"] is False
+    assert "saturation" not in out["models"] and "independent_logistic" not in out["models"]
+    assert {"benchcast", "reference", "trend", "persistence", "logit_trend", "reference_class"} <= set(out["models"])
+    assert out["models"]["benchcast"] == out["models"][out["default"]]
 
 
 def test_backtest_rejects_bad_horizons() -> None:

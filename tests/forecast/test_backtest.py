@@ -135,3 +135,19 @@ def test_cutoffs_in_worker_processes_score_exactly_as_in_process() -> None:
     assert here.keys() == there.keys() and len(here) >= 10
     for key in here:
         np.testing.assert_array_equal(here[key].samples, there[key].samples, err_msg=str(key))
+
+
+def test_the_mcmc_fits_leave_every_other_model_unchanged() -> None:
+    """`fits=False` (the default backtest, no MCMC) scores every other model exactly as a run
+    with the saturation and independent-logistic fits does: their draws have their own stream."""
+    from dataclasses import replace
+
+    spec = EnsembleSpec(("reference", "trend"), (Band(float("inf"), (0.6, 0.4)),), Recalibration.identity(), {})
+    config = replace(CONFIG, ensemble=spec)
+    with_fits = keyed(backtest_cutoff(small_history(), load_metadata(), CUTOFF, config))
+    without = keyed(backtest_cutoff(small_history(), load_metadata(), CUTOFF, replace(config, fits=False)))
+    assert {k[0] for k in with_fits} - {k[0] for k in without} == {"saturation", "independent_logistic"}
+    assert set(without) <= set(with_fits) and len(without) >= 20
+    for key, score in without.items():
+        np.testing.assert_array_equal(score.samples, with_fits[key].samples, err_msg=str(key))
+        assert (score.crps, score.pit) == (with_fits[key].crps, with_fits[key].pit), key
