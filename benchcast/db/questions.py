@@ -13,14 +13,8 @@ from benchcast.db.errors import InvalidRequest, NotFound
 from benchcast.db.marketstate import dump_market
 from benchcast.db.models import MarketState, Outcome, Question, Resolution, Trade, utcnow
 from benchcast.db.tx import run_write
-from benchcast.units import to_micro, to_units
+from benchcast.units import quoted, to_micro, to_units
 from markets import binary_question, create_market, multiple_choice_question, prices
-
-QUESTION = Question.__table__
-OUTCOME = Outcome.__table__
-STATE = MarketState.__table__
-TRADE = Trade.__table__
-RESOLUTION = Resolution.__table__
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -30,7 +24,7 @@ def parse_time(text: str | None) -> datetime | None:
     try:
         t = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (TypeError, ValueError):
-        raise InvalidRequest(f"closes_at {text!r} is not an ISO time such as 2027-12-31T00:00:00Z") from None
+        raise InvalidRequest(f"closes_at {quoted(str(text))} is not an ISO time such as 2027-12-31T00:00:00Z") from None
     if t.tzinfo is not None:
         t = t.astimezone(UTC).replace(tzinfo=None)
     return t
@@ -63,15 +57,15 @@ def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
 
     def work(conn: Connection) -> int:
         qid = conn.execute(
-            insert(QUESTION).values(
+            insert(Question).values(
                 title=question.title, kind=question.kind, mechanism=market.mechanism, status="open", subsidy=market.subsidy,
                 closes_at=closes_at, created_by=created_by, created_at=utcnow(), initial_prices=json.dumps(start), criteria=criteria,
                 description=description,
                 initial_state=dump_market(market),
-            ).returning(QUESTION.c.id)
+            ).returning(Question.id)
         ).scalar_one()
-        conn.execute(insert(OUTCOME), [{"question_id": qid, "idx": i, "name": o} for i, o in enumerate(question.outcomes)])
-        conn.execute(insert(STATE).values(question_id=qid, state=dump_market(market), version=0, prices=json.dumps(start),
+        conn.execute(insert(Outcome), [{"question_id": qid, "idx": i, "name": o} for i, o in enumerate(question.outcomes)])
+        conn.execute(insert(MarketState).values(question_id=qid, state=dump_market(market), version=0, prices=json.dumps(start),
                                           trades=0, volume=0, updated_at=utcnow()))
         ledger.post(conn, "reserve", [(ledger.BANK, -market.reserve), (ledger.maker_cash(qid), market.reserve)],
                     question_id=qid, memo="market maker's reserve")
@@ -81,18 +75,18 @@ def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
 
 
 def _rows(conn: Connection, question_id: int | None = None) -> list[dict]:
-    q = select(QUESTION, STATE.c.prices, STATE.c.trades, STATE.c.volume).join(STATE, STATE.c.question_id == QUESTION.c.id)
-    o = select(OUTCOME.c.question_id, OUTCOME.c.idx, OUTCOME.c.name).order_by(OUTCOME.c.question_id, OUTCOME.c.idx)
-    r = select(RESOLUTION)
+    q = select(Question, MarketState.prices, MarketState.trades, MarketState.volume).join(MarketState, MarketState.question_id == Question.id)
+    o = select(Outcome.question_id, Outcome.idx, Outcome.name).order_by(Outcome.question_id, Outcome.idx)
+    r = select(Resolution)
     if question_id is not None:
-        q, o, r = q.where(QUESTION.c.id == question_id), o.where(OUTCOME.c.question_id == question_id), r.where(RESOLUTION.c.question_id == question_id)
+        q, o, r = q.where(Question.id == question_id), o.where(Outcome.question_id == question_id), r.where(Resolution.question_id == question_id)
     names: dict[int, list[str]] = {}
     for row in conn.execute(o):
         names.setdefault(row.question_id, []).append(row.name)
     resolutions = {row.question_id: row for row in conn.execute(r)}
     out = []
     now = utcnow()
-    for row in conn.execute(q.order_by(QUESTION.c.id)):
+    for row in conn.execute(q.order_by(Question.id)):
         ps = json.loads(row.prices)
         res = resolutions.get(row.id)
         out.append({
@@ -131,12 +125,12 @@ def get_question(engine: Engine, question_id: int) -> dict:
 def price_history(engine: Engine, question_id: int, limit: int = 2000) -> dict:
     """Opening prices, then the prices after every trade (the last `limit` points)."""
     with engine.connect() as conn:
-        q = conn.execute(select(QUESTION.c.initial_prices, QUESTION.c.created_at).where(QUESTION.c.id == question_id)).first()
+        q = conn.execute(select(Question.initial_prices, Question.created_at).where(Question.id == question_id)).first()
         if q is None:
             raise NotFound(f"question {question_id} does not exist")
-        names = [r.name for r in conn.execute(select(OUTCOME.c.name).where(OUTCOME.c.question_id == question_id).order_by(OUTCOME.c.idx))]
+        names = [r.name for r in conn.execute(select(Outcome.name).where(Outcome.question_id == question_id).order_by(Outcome.idx))]
         trades = conn.execute(
-            select(TRADE.c.created_at, TRADE.c.prices_after).where(TRADE.c.question_id == question_id).order_by(TRADE.c.id.desc()).limit(limit)
+            select(Trade.created_at, Trade.prices_after).where(Trade.question_id == question_id).order_by(Trade.id.desc()).limit(limit)
         ).all()
     points = [{"t": q.created_at.isoformat() + "Z", "prices": json.loads(q.initial_prices)}]
     points += [{"t": t.created_at.isoformat() + "Z", "prices": json.loads(t.prices_after)} for t in reversed(trades)]

@@ -213,3 +213,31 @@ def test_cancel_claws_back_profit_already_spent(engine, host):
     assert _balances(engine)[ledger.user_cash(a["id"])] < 0  # a debt: the clawback of money already spent
     report = audit_database(engine)
     assert report.problems == [] and any("owes" in n for n in report.notes)
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_that_died_while_idle_is_replaced(db_url):
+    """PostgreSQL connections are pinged only after sitting idle (not on every checkout); one
+    whose server side went away meanwhile is replaced, not handed to a request."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy import text
+
+    from benchcast.db import engine as dbengine
+
+    eng = dbengine.make_engine(db_url)
+    try:
+        with eng.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with eng.connect() as conn:  # just used: not pinged, the same connection
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() == pid
+        other = dbengine.make_engine(db_url)
+        with other.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar_one() is True
+        other.dispose()
+        for record in list(eng.pool._pool.queue):  # it sat idle long enough to be pinged
+            record.info["idle_since"] -= dbengine.IDLE_PING_S + 1
+        with eng.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        eng.dispose()
