@@ -25,9 +25,9 @@ from sqlalchemy.engine import Engine
 
 from benchcast.db.errors import InvalidRequest
 from benchcast.db.models import QuestionLink
-from benchcast.db.questions import create_question
+from benchcast.db.questions import NewQuestion, create_question, parse_time
 from benchcast.db.tx import run_write
-from benchcast.units import quoted
+from benchcast.units import quoted, to_micro
 
 SERIES = {"independent": "the independent series (every result not self-reported by its lab)",
           "self_reported": "the labs' self-reported series", "any": "any series (independent or self-reported)"}
@@ -153,7 +153,12 @@ def create_linked_question(engine: Engine, *, created_by: int, spec: dict) -> di
     n = len(spec.get("outcomes") or ["YES", "NO"])
     if forecast is not None and (len(forecast) != n or not all(0.0 <= p <= 1.0 for p in forecast)):
         raise InvalidRequest(f"link.model_forecast {forecast!r} must be {n} probabilities in [0, 1], one per outcome")
-    q = create_question(engine, created_by=created_by, spec=spec)
+    q = create_question(engine, created_by=created_by, question_in=NewQuestion(
+        title=spec["title"], kind=spec["kind"], outcomes=tuple(spec["outcomes"]) if spec.get("outcomes") else None,
+        mechanism=spec.get("mechanism", "lmsr"), subsidy=to_micro(spec.get("subsidy", 100.0), "subsidy"),
+        closes_at=parse_time(spec.get("closes_at")),
+        initial_prices=tuple(spec["initial_prices"]) if spec.get("initial_prices") else None,
+        criteria=spec.get("criteria") or "", description=spec.get("description") or ""))
 
     def work(conn) -> None:  # type: ignore[no-untyped-def]
         conn.execute(insert(QuestionLink).values(

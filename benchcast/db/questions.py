@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
@@ -39,20 +40,36 @@ def check_closes_at(closes_at: datetime | None, now: datetime | None = None) -> 
                              f"give a time after now ({now.isoformat(timespec='minutes')}Z), or none")
 
 
-def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
-    """Open a market on a new question; the house moves the maker's reserve into its pool."""
-    closes_at = parse_time(spec.get("closes_at"))
-    title, criteria = spec["title"].strip(), (spec.get("criteria") or "").strip()
-    description = (spec.get("description") or "").strip()
-    if spec.get("kind", "binary") == "binary":
-        if spec.get("outcomes") not in (None, ["YES", "NO"]):
+@dataclass(frozen=True)
+class NewQuestion:
+    """What opening a question takes: money in micro-units, the close time as naive UTC (the
+    HTTP edge and the CLI convert what people type; see `benchcast.units` and `parse_time`)."""
+
+    title: str
+    kind: str = "binary"  # binary | multiple_choice
+    outcomes: tuple[str, ...] | None = None  # multiple_choice only; binary is YES, NO
+    mechanism: str = "lmsr"  # lmsr | cpmm
+    subsidy: int = 100_000_000
+    closes_at: datetime | None = None
+    initial_prices: tuple[float, ...] | None = None
+    criteria: str = ""
+    description: str = ""
+
+
+def create_question(engine: Engine, *, created_by: int, question_in: NewQuestion) -> dict:
+    """Open a market on a new question, funded by the house; return it as `get_question` does."""
+    q = question_in
+    closes_at = q.closes_at
+    title, criteria, description = q.title.strip(), q.criteria.strip(), q.description.strip()
+    if q.kind == "binary":
+        if q.outcomes not in (None, ("YES", "NO")):
             raise InvalidRequest("a binary question has the outcomes YES and NO: leave out outcomes, or use kind multiple_choice")
         question = binary_question(title, criteria=criteria, closes_at=closes_at)
     else:
-        if not spec.get("outcomes"):
+        if not q.outcomes:
             raise InvalidRequest("a multiple_choice question needs 'outcomes': 2 to 20 names")
-        question = multiple_choice_question(title, [o.strip() for o in spec["outcomes"]], criteria=criteria, closes_at=closes_at)
-    market = create_market(question, spec.get("mechanism", "lmsr"), to_micro(spec["subsidy"], "subsidy"), spec.get("initial_prices"))
+        question = multiple_choice_question(title, [o.strip() for o in q.outcomes], criteria=criteria, closes_at=closes_at)
+    market = create_market(question, q.mechanism, q.subsidy, list(q.initial_prices) if q.initial_prices else None)
     start = list(prices(market))
 
     def work(conn: Connection) -> int:

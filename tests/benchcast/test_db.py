@@ -15,8 +15,11 @@ from markets.errors import InsufficientShares, InvalidAmount, MarketError, Marke
 
 
 def _question(engine, host_id, **spec):
-    base = {"title": "FrontierMath v2 best score >= 95% by 2027-12-31", "kind": "binary", "mechanism": "lmsr", "subsidy": 100.0}
-    return questions.create_question(engine, created_by=host_id, spec={**base, **spec})
+    base = {"title": "FrontierMath v2 best score >= 95% by 2027-12-31", "kind": "binary", "mechanism": "lmsr", "subsidy": 100_000_000}
+    spec = {**base, **spec}
+    if "outcomes" in spec:
+        spec["outcomes"] = tuple(spec["outcomes"])
+    return questions.create_question(engine, created_by=host_id, question_in=questions.NewQuestion(**spec))
 
 
 def _balances(engine) -> dict[str, int]:
@@ -163,7 +166,7 @@ def test_probability_resolution_pays_fractions(engine, host):
 
 
 def test_insufficient_funds_is_refused(engine, host):
-    q = _question(engine, host["id"], subsidy=100000.0)
+    q = _question(engine, host["id"], subsidy=100_000_000_000)
     a, _ = users.join(engine, name="alice")
     with pytest.raises((InsufficientFunds, MarketError)):
         trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=1000.5)
@@ -200,7 +203,7 @@ def test_audit_catches_tampering(engine, host):
 
 def test_cancel_claws_back_profit_already_spent(engine, host):
     q1 = _question(engine, host["id"])
-    q2 = _question(engine, host["id"], title="Deep market", subsidy=100000.0)
+    q2 = _question(engine, host["id"], title="Deep market", subsidy=100_000_000_000)
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
     got = trading.place_order(engine, user_id=a["id"], question_id=q1["id"], outcome="YES", side="buy", amount=10.0)
