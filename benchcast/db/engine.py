@@ -129,7 +129,9 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         immediate = conn.get_execution_options().get(IMMEDIATE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # On the DBAPI connection itself: SQLAlchemy's statement machinery would cost as much as
+        # a twentieth of an order, and pysqlite (isolation_level None) leaves BEGIN to us.
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -150,8 +152,13 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def writing(engine: Engine) -> Engine:
-    """`engine` with write transactions that start with BEGIN IMMEDIATE on SQLite."""
-    return engine.execution_options(**{IMMEDIATE: True}) if is_sqlite(engine) else engine
+    """`engine` with write transactions that start with BEGIN IMMEDIATE on SQLite (made once per engine)."""
+    if not is_sqlite(engine):
+        return engine
+    found = _WRITING.get(engine)
+    if found is None:
+        found = _WRITING[engine] = engine.execution_options(**{IMMEDIATE: True})
+    return found
 
 
 def process_write_lock(engine: Engine) -> threading.Lock | None:
@@ -193,6 +200,7 @@ def check_database_file(engine: Engine) -> None:
 
 _FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # pool -> (SQLite file, (device, inode))
 _LOCKS_GUARD = threading.Lock()
+_WRITING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> its BEGIN IMMEDIATE variant
 _WRITE_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
