@@ -50,10 +50,18 @@ class Run:
     refused: int
     errors_5xx: int
     audit: str
+    cpu_ms: float  # the server process's CPU time (user + system) per acknowledged order
 
     def line(self) -> str:
         return (f"{self.orders:6d} orders  {self.per_s:7.1f} orders/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms  "
-                f"({self.refused} refused by the market, 5xx {self.errors_5xx}, audit {self.audit})")
+                f"server CPU {self.cpu_ms:5.2f} ms/order  ({self.refused} refused by the market, 5xx {self.errors_5xx}, "
+                f"audit {self.audit})")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc), all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def server_options(tree: Path | None) -> tuple[list[str], dict[str, str]]:
@@ -70,20 +78,25 @@ def bench(url: str, clients: int, orders: int, tree: Path | None = None) -> Run:
     with ServerProcess(url, TOKEN, extra=extra, env=env, cwd=env.get("PYTHONPATH")) as server:
         questions, users = setup_session(server.url, TOKEN, clients)
         run_load(server.url, users, questions, 10, seed=99, bad_fraction=0.0)  # warm up
+        cpu0 = cpu_seconds(server.proc.pid)
         r = run_load(server.url, users, questions, orders, seed=1, bad_fraction=0.0)
+        cpu = cpu_seconds(server.proc.pid) - cpu0
     audit = subprocess.run([sys.executable, "-c", AUDIT, url], capture_output=True, text=True,
                            env={**os.environ, **env}, cwd=env.get("PYTHONPATH")).stdout.strip() or "did not run"
     refused = sum(n for code, n in r.statuses.items() if code != 200)
-    return Run(len(r.acknowledged), r.orders_per_s, r.percentile(50), r.percentile(99), refused, len(r.server_errors), audit)
+    return Run(len(r.acknowledged), r.orders_per_s, r.percentile(50), r.percentile(99), refused, len(r.server_errors), audit,
+               1000 * cpu / max(1, len(r.acknowledged)))
 
 
-def pg_database() -> tuple[str, callable] | None:
+def pg_database(async_commit: bool = False) -> tuple[str, callable] | None:
     try:
         import psycopg
 
         name = f"bc_bench_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
+            if async_commit:  # a what-if: commits stop waiting for the WAL flush (a PostgreSQL crash loses the last ones)
+                conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
         print(f"postgresql: skipped ({exc})")
         return None
@@ -95,12 +108,12 @@ def pg_database() -> tuple[str, callable] | None:
     return f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}", drop
 
 
-def run_one(db: str, clients: int, orders: int, tree: Path | None) -> Run | None:
+def run_one(db: str, clients: int, orders: int, tree: Path | None, async_commit: bool = False) -> Run | None:
     """One benchmark run on a fresh database of kind `db` ("sqlite" or "postgres")."""
     if db == "sqlite":
         with tempfile.TemporaryDirectory() as tmp:
             return bench(f"sqlite:///{tmp}/bench.db", clients, orders, tree)
-    made = pg_database()
+    made = pg_database(async_commit)
     if not made:
         return None
     url, drop = made
@@ -110,13 +123,13 @@ def run_one(db: str, clients: int, orders: int, tree: Path | None) -> Run | None
         drop()
 
 
-def compare(trees: list[Path], dbs: list[str], clients: int, orders: int, rounds: int) -> None:
+def compare(trees: list[Path], dbs: list[str], clients: int, orders: int, rounds: int, async_commit: bool = False) -> None:
     """Run the trees' servers alternately and print medians and ratios (see the module docstring)."""
     runs: dict[tuple[str, int], list[Run]] = {}
     for n in range(rounds):
         for db in dbs:
             for k, tree in enumerate(trees):
-                r = run_one(db, clients, orders, tree)
+                r = run_one(db, clients, orders, tree, async_commit)
                 if r is None:
                     continue
                 runs.setdefault((db, k), []).append(r)
@@ -128,14 +141,15 @@ def compare(trees: list[Path], dbs: list[str], clients: int, orders: int, rounds
             if not got:
                 continue
             m = (statistics.median(r.per_s for r in got), statistics.median(r.p50 for r in got),
-                 statistics.median(r.p99 for r in got))
+                 statistics.median(r.p99 for r in got), statistics.median(r.cpu_ms for r in got))
             medians.append(m)
             audits = ",".join(sorted({r.audit for r in got}))
             print(f"median {db:10s} {'AB'[k]} {m[0]:7.1f} orders/s  p50 {m[1]:6.1f} ms  p99 {m[2]:6.1f} ms  "
-                  f"(5xx {sum(r.errors_5xx for r in got)}, audit {audits})  {tree}")
+                  f"server CPU {m[3]:5.2f} ms/order  (5xx {sum(r.errors_5xx for r in got)}, audit {audits})  {tree}")
         if len(medians) == 2:
             (a, b) = medians
-            print(f"ratio  {db:10s} B/A throughput {b[0] / a[0]:.2f}  p50 {b[1] / a[1]:.2f}  p99 {b[2] / a[2]:.2f}")
+            print(f"ratio  {db:10s} B/A throughput {b[0] / a[0]:.2f}  p50 {b[1] / a[1]:.2f}  p99 {b[2] / a[2]:.2f}  "
+                  f"server CPU per order {b[3] / a[3]:.2f}")
 
 
 def main() -> None:
@@ -145,6 +159,8 @@ def main() -> None:
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     ap.add_argument("--trees", nargs=2, type=Path, metavar=("A", "B"), help="compare the servers of two code trees")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of A B with --trees")
+    ap.add_argument("--pg-async-commit", action="store_true",
+                    help="what-if: PostgreSQL commits without waiting for the WAL flush (not how benchcast runs)")
     args = ap.parse_args()
     try:
         import httptools  # noqa: F401
@@ -155,10 +171,10 @@ def main() -> None:
           flush=True)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     if args.trees:
-        compare([t.resolve() for t in args.trees], dbs, args.clients, args.orders, args.rounds)
+        compare([t.resolve() for t in args.trees], dbs, args.clients, args.orders, args.rounds, args.pg_async_commit)
         return
     for db in dbs:
-        r = run_one(db, args.clients, args.orders, None)
+        r = run_one(db, args.clients, args.orders, None, args.pg_async_commit)
         if r is not None:
             print(f"{'sqlite' if db == 'sqlite' else 'postgresql':10s}: {r.line()}")
 
