@@ -102,8 +102,7 @@ def post(
 
     `allow_debt` lets traders' cash go below zero: only a cancelled market's clawback of money
     a trader took out of it (and already spent elsewhere) does that. `txn_id` is the id to give
-    the transaction (drawn from its sequence by the caller) and `raw` the caller's cursor: the
-    order path passes both so that, in a pipeline, the whole posting goes out in one round trip.
+    the transaction (drawn from its sequence by the caller) and `raw` the caller's cursor.
     """
     merged: dict[str, int] = defaultdict(int)
     for key, amount in moves:
@@ -130,10 +129,8 @@ def post(
     for k, key in enumerate(keys):
         params[f"i{k}"], params[f"d{k}"] = ids[key], merged[key]
     in_list = ", ".join(f":i{k}" for k in range(len(keys)))
-    moved = raw.later(f"UPDATE bc_account SET balance = balance + CASE id {cases} END WHERE id IN ({in_list}) RETURNING id, balance", params)
-    raw.many("INSERT INTO bc_ledger_entry (txn_id, account_id, amount) VALUES (:t, :a, :d)",
-             [{"t": txn_id, "a": ids[key], "d": merged[key]} for key in keys])
-    new = dict(moved.all())  # in a pipeline: everything queued goes out now
+    new = dict(raw.all(f"UPDATE bc_account SET balance = balance + CASE id {cases} END WHERE id IN ({in_list}) RETURNING id, balance", params))
+    raw.insert_rows("bc_ledger_entry", [{"txn_id": txn_id, "account_id": ids[key], "amount": merged[key]} for key in keys])
     balances: dict[str, int] = {}
     for key in keys:
         balance = new.get(ids[key])

@@ -40,7 +40,7 @@ def cache_key(engine: Engine, question_id: int, version: int) -> tuple[str, int,
 
 
 #: Lock the market row and draw the ids of the order and its ledger transaction from their
-#: sequences (PostgreSQL: the writes that follow then need no answer until the last one).
+#: sequences (PostgreSQL: the inserts that follow then read nothing back).
 #: SQLite's BEGIN IMMEDIATE has locked the whole database already; it picks ids on insert.
 LOCK_SQLITE = "SELECT state, version, NULL, NULL FROM bc_market_state WHERE question_id = :q"
 LOCK_PG = ("SELECT state, version, nextval(pg_get_serial_sequence('bc_order', 'id')), "
@@ -103,27 +103,25 @@ def place_order(
 
     def work(conn: Connection) -> dict:
         raw = Raw(conn)
-        with raw.pipeline():  # PostgreSQL: three round trips (see `raw`)
-            lock = raw.later(LOCK_SQLITE if raw.is_sqlite else LOCK_PG, {"q": question_id})
-            head = raw.later(HEAD, {"cash": ledger.user_cash(user_id), "u": user_id, "key": idempotency_key})
-            locked, (cash, used) = lock.one(), head.one()
-            if locked is None:
-                raise NotFound(f"question {question_id} does not exist")
-            text, version, order_id, txn_id = locked
-            now = utcnow()
-            if used is not None:
-                found = idempotency.replay(raw, user_id=user_id, key=idempotency_key, digest=digest, now=now)  # type: ignore[arg-type]
-                if found is not None:
-                    return found
-            market = load_market(text, key=cache_key(engine, question_id, version))
-            r = execute(market, order, cash=cash or 0, now=now, is_resting=resting)
-            result = {
-                "status": r.status, "outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
-                "average_price": r.average_price, "prices_after": list(r.prices_after),
-                "balance": to_units((cash or 0) + r.balance_changes[order.trader]),
-            }
-            order_id = _persist(conn, raw, question_id, user_id, r, version, result, (idempotency_key, digest),
-                                ledger.db_time(now, raw.is_sqlite), (order_id, txn_id))
+        locked = raw.one(LOCK_SQLITE if raw.is_sqlite else LOCK_PG, {"q": question_id})
+        if locked is None:
+            raise NotFound(f"question {question_id} does not exist")
+        cash, used = raw.one(HEAD, {"cash": ledger.user_cash(user_id), "u": user_id, "key": idempotency_key})
+        text, version, order_id, txn_id = locked
+        now = utcnow()
+        if used is not None:
+            found = idempotency.replay(raw, user_id=user_id, key=idempotency_key, digest=digest, now=now)  # type: ignore[arg-type]
+            if found is not None:
+                return found
+        market = load_market(text, key=cache_key(engine, question_id, version))
+        r = execute(market, order, cash=cash or 0, now=now, is_resting=resting)
+        result = {
+            "status": r.status, "outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
+            "average_price": r.average_price, "prices_after": list(r.prices_after),
+            "balance": to_units((cash or 0) + r.balance_changes[order.trader]),
+        }
+        order_id = _persist(conn, raw, question_id, user_id, r, version, result, (idempotency_key, digest),
+                            ledger.db_time(now, raw.is_sqlite), (order_id, txn_id))
         holder["cache"] = (cache_key(engine, question_id, version + 1), r.market)
         return {"order_id": order_id, **result}
 
@@ -145,8 +143,7 @@ def place_order(
 def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: OrderResult, version: int, result: dict,
              key: tuple[str | None, str | None], t, ids: tuple[int | None, int | None]) -> int:  # type: ignore[no-untyped-def]
     """Write the order row (once, with its answer), its trades, the new state and its ledger
-    moves. `ids` are the order's and its ledger transaction's ids when drawn already (PostgreSQL):
-    then nothing here waits for an answer until the ledger reads its new balances, last."""
+    moves. `ids` are the order's and its ledger transaction's ids when drawn already (PostgreSQL)."""
     o, market = r.order, r.market
     i = market.question.index(o.outcome)
     order_id = raw.insert("bc_order", {
@@ -169,11 +166,7 @@ def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: Orde
     if not r.is_resting:
         moves += _fill_moves(user_id, question_id, i, o.side, r.shares, r.cost, from_escrow=False)
         trades.append(_trade_row(order_id, question_id, user_id, i, o.side, r.shares, r.cost, r.prices_after, t))
-    raw.many(
-        "INSERT INTO bc_trade (order_id, question_id, user_id, outcome_idx, side, shares, cost, prices_after, created_at) "
-        "VALUES (:order_id, :question_id, :user_id, :outcome_idx, :side, :shares, :cost, :prices_after, :created_at)",
-        trades,
-    )
+    raw.insert_rows("bc_trade", trades)
     save_market(conn, question_id, version, market, trades=len(trades), volume=sum(abs(x["cost"]) for x in trades), raw=raw)
     ledger.post(conn, "order", moves, question_id=question_id, order_id=order_id, memo=f"{o.side} {o.outcome}",
                 txn_id=ids[1], raw=raw)
