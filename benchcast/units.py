@@ -36,6 +36,12 @@ def to_micro(value: float | int | None, what: str = "amount") -> int | None:
     return int(micro)
 
 
+def quoted(text: str) -> str:
+    """`text` in single quotes as the person typed it (no Python escapes: ``it's`` stays
+    ``'it's'``, a backslash stays one); only characters that would break the line are escaped."""
+    return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text) + "'"
+
+
 def to_units(micro: int | None) -> float | None:
     """Micro-units as a number of units (None stays None)."""
     return None if micro is None else micro / MICRO

@@ -5,4 +5,9 @@ imports `benchcast.server` or the CLI. Modules: `engine` (SQLite/PostgreSQL engi
 (tables), `ledger` (double entry), `tx` (write transactions), `users`, `questions`, `trading`
 (orders, quotes, cancels), `resolutions`, `portfolio` (read models), `audit`, `forecasts`
 (saved forecast runs).
+
+Data access, one style: every table is a SQLModel class in `models`, and services build SQLAlchemy
+Core statements from those classes (``select(Order.id).where(Order.user_id == uid)``) on a
+`Connection` inside the transaction they own. Plain SQL on the DBAPI cursor (`raw`) is used only
+under a market's lock, where the order path and the ledger run (`trading`, `ledger`, `idempotency`).
 """

@@ -11,9 +11,6 @@ from benchcast.db.history import resolution_text
 from benchcast.db.models import Comment, Outcome, Question, Resolution, Trade, User
 from benchcast.units import money
 
-TRADE, QUESTION, OUTCOME, USER = Trade.__table__, Question.__table__, Outcome.__table__, User.__table__
-RESOLUTION, COMMENT = Resolution.__table__, Comment.__table__
-
 
 def _item(kind: str, at, qid: int, title: str, text: str) -> dict:  # type: ignore[no-untyped-def]
     return {"kind": kind, "at": at.isoformat(timespec="milliseconds") + "Z", "question_id": qid, "title": title, "text": text}
@@ -25,13 +22,13 @@ def feed(engine: Engine, limit: int = 40, question_id: int | None = None) -> lis
         return q if question_id is None else q.where(col == question_id)
 
     with engine.connect() as conn:
-        titles = {r.id: r.title for r in conn.execute(only(select(QUESTION.c.id, QUESTION.c.title), QUESTION.c.id))}
-        names = {(r.question_id, r.idx): r.name for r in conn.execute(only(select(OUTCOME), OUTCOME.c.question_id))}
-        users = dict(conn.execute(select(USER.c.id, USER.c.name)).all())
-        trades = conn.execute(only(select(TRADE), TRADE.c.question_id).order_by(TRADE.c.id.desc()).limit(limit)).all()
-        made = conn.execute(only(select(QUESTION), QUESTION.c.id).order_by(QUESTION.c.id.desc()).limit(limit)).all()
-        res = conn.execute(only(select(RESOLUTION), RESOLUTION.c.question_id).order_by(RESOLUTION.c.id.desc()).limit(limit)).all()
-        said = conn.execute(only(select(COMMENT), COMMENT.c.question_id).order_by(COMMENT.c.id.desc()).limit(limit)).all()
+        titles = {r.id: r.title for r in conn.execute(only(select(Question.id, Question.title), Question.id))}
+        names = {(r.question_id, r.idx): r.name for r in conn.execute(only(select(Outcome), Outcome.question_id))}
+        users = dict(conn.execute(select(User.id, User.name)).all())
+        trades = conn.execute(only(select(Trade), Trade.question_id).order_by(Trade.id.desc()).limit(limit)).all()
+        made = conn.execute(only(select(Question), Question.id).order_by(Question.id.desc()).limit(limit)).all()
+        res = conn.execute(only(select(Resolution), Resolution.question_id).order_by(Resolution.id.desc()).limit(limit)).all()
+        said = conn.execute(only(select(Comment), Comment.question_id).order_by(Comment.id.desc()).limit(limit)).all()
     items = []
     for t in trades:
         outcome, who = names[(t.question_id, t.outcome_idx)], users.get(t.user_id, "someone")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, join, select
 from sqlalchemy.engine import Engine
 
 from benchcast.db import ledger
@@ -39,10 +39,6 @@ from markets import (
     to_dict,
 )
 from markets import Order as EngineOrder
-
-ACCOUNT, ENTRY, TXN = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__
-STATE, QUESTION, ORDER, TRADE, USER = MarketState.__table__, Question.__table__, Order.__table__, Trade.__table__, User.__table__
-RESOLUTION = Resolution.__table__
 
 
 @dataclass
@@ -82,13 +78,13 @@ def audit_database(engine: Engine, max_problems: int = 200) -> AuditReport:
         p = report.problems
         # 1. double entry
         for r in conn.execute(
-            select(ENTRY.c.txn_id, ACCOUNT.c.asset, func.sum(ENTRY.c.amount)).select_from(ENTRY.join(ACCOUNT, ACCOUNT.c.id == ENTRY.c.account_id))
-            .group_by(ENTRY.c.txn_id, ACCOUNT.c.asset).having(func.sum(ENTRY.c.amount) != 0)
+            select(LedgerEntry.txn_id, Account.asset, func.sum(LedgerEntry.amount)).select_from(join(LedgerEntry, Account, Account.id == LedgerEntry.account_id))
+            .group_by(LedgerEntry.txn_id, Account.asset).having(func.sum(LedgerEntry.amount) != 0)
         ):
             p.append(f"ledger transaction {r[0]} does not balance in {r[1]}: off by {r[2]}")
         # 2. cached balances
-        sums = {r[0]: int(r[1]) for r in conn.execute(select(ENTRY.c.account_id, func.sum(ENTRY.c.amount)).group_by(ENTRY.c.account_id))}
-        accounts = conn.execute(select(ACCOUNT)).all()
+        sums = {r[0]: int(r[1]) for r in conn.execute(select(LedgerEntry.account_id, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.account_id))}
+        accounts = conn.execute(select(Account)).all()
         bal: dict[str, int] = {}
         for a in accounts:
             bal[a.key] = sums.get(a.id, 0)
@@ -105,8 +101,8 @@ def audit_database(engine: Engine, max_problems: int = 200) -> AuditReport:
                     p.append(f"account {key} is negative: {b}")
         # 4. conservation
         kinds = {r[0]: int(r[1] or 0) for r in conn.execute(
-            select(TXN.c.kind, func.sum(ENTRY.c.amount)).select_from(ENTRY.join(TXN, TXN.c.id == ENTRY.c.txn_id).join(ACCOUNT, ACCOUNT.c.id == ENTRY.c.account_id))
-            .where(ACCOUNT.c.key == ledger.BANK).group_by(TXN.c.kind))}
+            select(LedgerTxn.kind, func.sum(LedgerEntry.amount)).select_from(join(LedgerEntry, LedgerTxn, LedgerTxn.id == LedgerEntry.txn_id).join(Account, Account.id == LedgerEntry.account_id))
+            .where(Account.key == ledger.BANK).group_by(LedgerTxn.kind))}
         cash_total = sum(b for k, b in bal.items() if ledger.parse_key(k)[0] == "cash")
         if cash_total != 0:
             p.append(f"all cash sums to {cash_total}, not 0")
@@ -122,19 +118,19 @@ def audit_database(engine: Engine, max_problems: int = 200) -> AuditReport:
         # 5. markets
         _audit_markets(conn, bal, p)
         # 6. orders in the ledger once
-        per_order = dict(conn.execute(select(TXN.c.order_id, func.count()).where(TXN.c.kind == "order").group_by(TXN.c.order_id)).all())
-        order_ids = [r[0] for r in conn.execute(select(ORDER.c.id))]
+        per_order = dict(conn.execute(select(LedgerTxn.order_id, func.count()).where(LedgerTxn.kind == "order").group_by(LedgerTxn.order_id)).all())
+        order_ids = [r[0] for r in conn.execute(select(Order.id))]
         for oid in order_ids:
             if per_order.get(oid, 0) != 1:
                 p.append(f"order {oid} is in the ledger {per_order.get(oid, 0)} times, not once")
         for oid in set(per_order) - set(order_ids):
             p.append(f"ledger transaction for order {oid}, which does not exist")
         report.stats.update(
-            users=conn.execute(select(func.count()).select_from(USER)).scalar_one(),
-            questions=conn.execute(select(func.count()).select_from(QUESTION)).scalar_one(),
-            orders=len(order_ids), trades=conn.execute(select(func.count()).select_from(TRADE)).scalar_one(),
-            txns=conn.execute(select(func.count()).select_from(TXN)).scalar_one(),
-            entries=conn.execute(select(func.count()).select_from(ENTRY)).scalar_one(),
+            users=conn.execute(select(func.count()).select_from(User)).scalar_one(),
+            questions=conn.execute(select(func.count()).select_from(Question)).scalar_one(),
+            orders=len(order_ids), trades=conn.execute(select(func.count()).select_from(Trade)).scalar_one(),
+            txns=conn.execute(select(func.count()).select_from(LedgerTxn)).scalar_one(),
+            entries=conn.execute(select(func.count()).select_from(LedgerEntry)).scalar_one(),
         )
     if len(report.problems) > max_problems:
         report.problems[max_problems:] = [f"... and {len(report.problems) - max_problems} more"]
@@ -142,14 +138,14 @@ def audit_database(engine: Engine, max_problems: int = 200) -> AuditReport:
 
 
 def _cancel_debtors(conn) -> set[int]:  # type: ignore[no-untyped-def]
-    cancelled = select(QUESTION.c.id).where(QUESTION.c.status == "cancelled")
-    return {r[0] for r in conn.execute(select(ACCOUNT.c.user_id).where(ACCOUNT.c.question_id.in_(cancelled), ACCOUNT.c.user_id.is_not(None)))}
+    cancelled = select(Question.id).where(Question.status == "cancelled")
+    return {r[0] for r in conn.execute(select(Account.user_id).where(Account.question_id.in_(cancelled), Account.user_id.is_not(None)))}
 
 
 def _audit_markets(conn, bal: dict[str, int], p: list[str]) -> None:  # type: ignore[no-untyped-def]
-    costs = {r[0]: int(r[1] or 0) for r in conn.execute(select(TRADE.c.question_id, func.sum(TRADE.c.cost)).group_by(TRADE.c.question_id))}
-    statuses = dict(conn.execute(select(QUESTION.c.id, QUESTION.c.status)).all())
-    for row in conn.execute(select(STATE)):
+    costs = {r[0]: int(r[1] or 0) for r in conn.execute(select(Trade.question_id, func.sum(Trade.cost)).group_by(Trade.question_id))}
+    statuses = dict(conn.execute(select(Question.id, Question.status)).all())
+    for row in conn.execute(select(MarketState)):
         qid = row.question_id
         m = load_market(row.state)
         n = len(m.question.outcomes)
@@ -187,14 +183,14 @@ def _audit_markets(conn, bal: dict[str, int], p: list[str]) -> None:  # type: ig
 
 def _replay_problem(conn, qid: int, stored) -> str | None:  # type: ignore[no-untyped-def]
     """Replay the market's events through the engine; describe the first disagreement, if any."""
-    opening = conn.execute(select(QUESTION.c.initial_state).where(QUESTION.c.id == qid)).scalar()
+    opening = conn.execute(select(Question.initial_state).where(Question.id == qid)).scalar()
     if not opening:
         return "has no opening state to replay from"
     m = load_market(opening)
     names = m.question.outcomes
-    orders = {r.id: r for r in conn.execute(select(ORDER).where(ORDER.c.question_id == qid))}
-    res = conn.execute(select(RESOLUTION).where(RESOLUTION.c.question_id == qid)).first()
-    events = conn.execute(select(TXN.c.kind, TXN.c.order_id).where(TXN.c.question_id == qid, TXN.c.kind.in_(("order", "cancel", "resolve"))).order_by(TXN.c.id)).all()
+    orders = {r.id: r for r in conn.execute(select(Order).where(Order.question_id == qid))}
+    res = conn.execute(select(Resolution).where(Resolution.question_id == qid)).first()
+    events = conn.execute(select(LedgerTxn.kind, LedgerTxn.order_id).where(LedgerTxn.question_id == qid, LedgerTxn.kind.in_(("order", "cancel", "resolve"))).order_by(LedgerTxn.id)).all()
     for kind, order_id in events:
         try:
             if kind == "order":

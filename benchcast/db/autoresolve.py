@@ -19,8 +19,8 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from benchcast.db.linked import LINK, link_rows
-from benchcast.db.models import User, utcnow
+from benchcast.db.linked import link_rows
+from benchcast.db.models import QuestionLink, User, utcnow
 from benchcast.db.questions import list_questions
 from benchcast.db.resolutions import resolve_question
 from benchcast.db.tx import run_write
@@ -105,7 +105,7 @@ def _host_id(engine: Engine) -> int:
     from benchcast.errors import ConfigError
 
     with engine.connect() as conn:
-        uid = conn.execute(select(User.__table__.c.id).where(User.__table__.c.is_host.is_(True)).order_by(User.__table__.c.id)).first()
+        uid = conn.execute(select(User.id).where(User.is_host.is_(True)).order_by(User.id)).first()
     if uid is None:
         raise ConfigError("the database has no host user to resolve as; start `benchcast serve` on it once")
     return int(uid[0])
@@ -143,7 +143,7 @@ def autoresolve(engine: Engine, *, today: date | None = None, results: pd.DataFr
 def _record(engine: Engine, question_id: int, decision: Decision) -> None:
     """Store the decision and its evidence before paying out, so a resolution never lacks them."""
     payload = json.dumps({"reason": decision.reason, "rows": decision.evidence})
-    run_write(engine, lambda conn: conn.execute(update(LINK).where(LINK.c.question_id == question_id).values(
+    run_write(engine, lambda conn: conn.execute(update(QuestionLink).where(QuestionLink.question_id == question_id).values(
         decided=decision.outcome, decided_at=utcnow(), evidence=payload)))
 
 

@@ -15,7 +15,6 @@ from benchcast.db.errors import Conflict, InvalidRequest, NotFound
 from benchcast.db.models import Comment, Question, User, utcnow
 from benchcast.db.tx import run_write
 
-COMMENT, QUESTION, USER = Comment.__table__, Question.__table__, User.__table__
 #: Longest comment, in characters.
 MAX_LENGTH = 1000
 #: Comments a player may post in any minute.
@@ -37,16 +36,16 @@ def add_comment(engine: Engine, *, user_id: int, question_id: int, body: str) ->
     body = clean_body(body)
 
     def work(conn: Connection) -> dict:
-        if conn.execute(select(QUESTION.c.id).where(QUESTION.c.id == question_id)).first() is None:
+        if conn.execute(select(Question.id).where(Question.id == question_id)).first() is None:
             raise NotFound(f"question {question_id} does not exist")
         now = utcnow()
-        recent = conn.execute(select(func.count()).select_from(COMMENT).where(
-            COMMENT.c.user_id == user_id, COMMENT.c.created_at > now - timedelta(minutes=1))).scalar_one()
+        recent = conn.execute(select(func.count()).select_from(Comment).where(
+            Comment.user_id == user_id, Comment.created_at > now - timedelta(minutes=1))).scalar_one()
         if recent >= MAX_PER_MINUTE:
             raise Conflict(f"you have posted {recent} comments in the last minute; wait a little (at most {MAX_PER_MINUTE} a minute)")
-        cid = conn.execute(insert(COMMENT).values(question_id=question_id, user_id=user_id, body=body, created_at=now)
-                           .returning(COMMENT.c.id)).scalar_one()
-        name = conn.execute(select(USER.c.name).where(USER.c.id == user_id)).scalar_one()
+        cid = conn.execute(insert(Comment).values(question_id=question_id, user_id=user_id, body=body, created_at=now)
+                           .returning(Comment.id)).scalar_one()
+        name = conn.execute(select(User.name).where(User.id == user_id)).scalar_one()
         return {"id": cid, "question_id": question_id, "name": name, "body": body, "at": now.isoformat() + "Z"}
 
     return run_write(engine, work)
@@ -55,9 +54,9 @@ def add_comment(engine: Engine, *, user_id: int, question_id: int, body: str) ->
 def list_comments(engine: Engine, question_id: int, limit: int = 200) -> list[dict]:
     """The comments on a question, oldest first (the last `limit`)."""
     with engine.connect() as conn:
-        if conn.execute(select(QUESTION.c.id).where(QUESTION.c.id == question_id)).first() is None:
+        if conn.execute(select(Question.id).where(Question.id == question_id)).first() is None:
             raise NotFound(f"question {question_id} does not exist")
-        rows = conn.execute(select(COMMENT, USER.c.name).join(USER, USER.c.id == COMMENT.c.user_id)
-                            .where(COMMENT.c.question_id == question_id).order_by(COMMENT.c.id.desc()).limit(limit)).all()
+        rows = conn.execute(select(Comment, User.name).join(User, User.id == Comment.user_id)
+                            .where(Comment.question_id == question_id).order_by(Comment.id.desc()).limit(limit)).all()
     return [{"id": r.id, "question_id": r.question_id, "name": r.name, "body": r.body, "at": r.created_at.isoformat() + "Z"}
             for r in reversed(rows)]

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import weakref
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlmodel import SQLModel, create_engine
 
 from benchcast.errors import ConfigError
@@ -60,7 +62,34 @@ def make_engine(url: str | None = None) -> Engine:
     url = resolve_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    return _ping_when_idle(create_engine(url, pool_size=10, max_overflow=30))
+
+
+#: A pooled PostgreSQL connection idle longer than this is pinged before use.
+IDLE_PING_S = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> Engine:
+    """Ping a pooled connection before use only when it sat idle (SQLAlchemy's `pool_pre_ping`
+    pings on every checkout: one more round trip per request, a tenth of an order's under load).
+    A busy connection that died is still caught: the error invalidates the whole pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        if time.monotonic() - record.info.get("idle_since", time.monotonic()) < IDLE_PING_S:
+            return
+        try:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as exc:  # noqa: BLE001 - any failure: let the pool connect anew
+            raise DisconnectionError(str(exc)) from exc
+
+    return engine
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -100,9 +129,21 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         immediate = conn.get_execution_options().get(IMMEDIATE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # On the DBAPI connection itself: SQLAlchemy's statement machinery would cost as much as
+        # a twentieth of an order, and pysqlite (isolation_level None) leaves BEGIN to us.
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def database_name(engine: Engine) -> str:
+    """The database `engine` talks to, as a cache key (each URL is rendered once, not per order)."""
+    return _rendered(engine.url)
+
+
+@lru_cache(maxsize=64)
+def _rendered(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -111,8 +152,13 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def writing(engine: Engine) -> Engine:
-    """`engine` with write transactions that start with BEGIN IMMEDIATE on SQLite."""
-    return engine.execution_options(**{IMMEDIATE: True}) if is_sqlite(engine) else engine
+    """`engine` with write transactions that start with BEGIN IMMEDIATE on SQLite (made once per engine)."""
+    if not is_sqlite(engine):
+        return engine
+    found = _WRITING.get(engine)
+    if found is None:
+        found = _WRITING[engine] = engine.execution_options(**{IMMEDIATE: True})
+    return found
 
 
 def process_write_lock(engine: Engine) -> threading.Lock | None:
@@ -154,6 +200,7 @@ def check_database_file(engine: Engine) -> None:
 
 _FILES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # pool -> (SQLite file, (device, inode))
 _LOCKS_GUARD = threading.Lock()
+_WRITING: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> its BEGIN IMMEDIATE variant
 _WRITE_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -172,25 +219,33 @@ def create_all(engine: Engine) -> None:
 
 
 def add_missing_columns(engine: Engine) -> list[str]:
-    """Add the nullable columns that a newer `models.py` declares to tables an older one made.
+    """Add the columns that a newer `models.py` declares to tables an older one made.
 
     `create_all` makes missing tables only; a database made before a column was added would
-    otherwise fail on first use. Returns ``table.column`` for each column added.
+    otherwise fail on first use. A nullable column is added empty; a NOT NULL one with a
+    constant default (``bc_question.description``) is added with that default, which fills the
+    old rows. Returns ``table.column`` for each column added.
     """
-    from sqlalchemy import inspect
+    from sqlalchemy import inspect, literal
 
-    inspector = inspect(engine)
-    tables = set(inspector.get_table_names())
     added = []
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # one connection (an in-memory database has only one)
+        inspector = inspect(conn)
+        tables = set(inspector.get_table_names())
         for table in SQLModel.metadata.sorted_tables:
             if table.name not in tables:
                 continue
             have = {c["name"] for c in inspector.get_columns(table.name)}
             for column in table.columns:
-                if column.name in have or not column.nullable or column.primary_key:
+                if column.name in have or column.primary_key:
                     continue
                 kind = column.type.compile(dialect=engine.dialect)
+                if not column.nullable:
+                    default = getattr(column.default, "arg", None)
+                    if default is None or callable(default):
+                        continue  # no constant to fill old rows with: leave it to a person
+                    value = literal(default, column.type).compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+                    kind += f" NOT NULL DEFAULT {value}"
                 conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}')
                 added.append(f"{table.name}.{column.name}")
     return added

@@ -11,18 +11,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, join, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, Outcome, Question, Resolution, Trade, User
 from benchcast.units import to_units
 
-TRADE, QUESTION, OUTCOME, USER = Trade.__table__, Question.__table__, Outcome.__table__, User.__table__
-ACCOUNT, ENTRY, TXN, RESOLUTION = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__, Resolution.__table__
-
 
 def _names(conn: Connection, qids: set[int]) -> dict[tuple[int, int], str]:
-    rows = conn.execute(select(OUTCOME.c.question_id, OUTCOME.c.idx, OUTCOME.c.name).where(OUTCOME.c.question_id.in_(qids)))
+    rows = conn.execute(select(Outcome.question_id, Outcome.idx, Outcome.name).where(Outcome.question_id.in_(qids)))
     return {(r.question_id, r.idx): r.name for r in rows}
 
 
@@ -40,8 +37,8 @@ def resolution_text(kind: str, outcome: str | None, probability: float | list[fl
 def trades_of(engine: Engine, user_id: int, limit: int = 200) -> list[dict]:
     """A player's trades, newest first."""
     with engine.connect() as conn:
-        rows = conn.execute(select(TRADE, QUESTION.c.title).join(QUESTION, QUESTION.c.id == TRADE.c.question_id)
-                            .where(TRADE.c.user_id == user_id).order_by(TRADE.c.id.desc()).limit(limit)).all()
+        rows = conn.execute(select(Trade, Question.title).join(Question, Question.id == Trade.question_id)
+                            .where(Trade.user_id == user_id).order_by(Trade.id.desc()).limit(limit)).all()
         names = _names(conn, {r.question_id for r in rows})
     return [{"question_id": r.question_id, "title": r.title, "outcome": names[(r.question_id, r.outcome_idx)], "side": r.side,
              "shares": to_units(r.shares), "cost": to_units(r.cost),
@@ -49,30 +46,30 @@ def trades_of(engine: Engine, user_id: int, limit: int = 200) -> list[dict]:
 
 
 def _paid_in(conn: Connection, question_id: int | None = None, user_id: int | None = None) -> dict[tuple[int, int], int]:
-    q = select(TRADE.c.question_id, TRADE.c.user_id, func.sum(TRADE.c.cost)).group_by(TRADE.c.question_id, TRADE.c.user_id)
+    q = select(Trade.question_id, Trade.user_id, func.sum(Trade.cost)).group_by(Trade.question_id, Trade.user_id)
     if question_id is not None:
-        q = q.where(TRADE.c.question_id == question_id)
+        q = q.where(Trade.question_id == question_id)
     if user_id is not None:
-        q = q.where(TRADE.c.user_id == user_id)
+        q = q.where(Trade.user_id == user_id)
     return {(r[0], r[1]): int(r[2]) for r in conn.execute(q)}
 
 
 def _payouts(conn: Connection, question_id: int | None = None, user_id: int | None = None) -> dict[tuple[int, int], int]:
-    q = (select(TXN.c.question_id, ACCOUNT.c.user_id, func.sum(ENTRY.c.amount))
-         .select_from(ENTRY.join(TXN, TXN.c.id == ENTRY.c.txn_id).join(ACCOUNT, ACCOUNT.c.id == ENTRY.c.account_id))
-         .where(TXN.c.kind == "resolve", ACCOUNT.c.user_id.is_not(None),
-                or_(ACCOUNT.c.key.like("%:cash"), ACCOUNT.c.key.like("%:escrow")))
-         .group_by(TXN.c.question_id, ACCOUNT.c.user_id))
+    q = (select(LedgerTxn.question_id, Account.user_id, func.sum(LedgerEntry.amount))
+         .select_from(join(LedgerEntry, LedgerTxn, LedgerTxn.id == LedgerEntry.txn_id).join(Account, Account.id == LedgerEntry.account_id))
+         .where(LedgerTxn.kind == "resolve", Account.user_id.is_not(None),
+                or_(Account.key.like("%:cash"), Account.key.like("%:escrow")))
+         .group_by(LedgerTxn.question_id, Account.user_id))
     if question_id is not None:
-        q = q.where(TXN.c.question_id == question_id)
+        q = q.where(LedgerTxn.question_id == question_id)
     if user_id is not None:
-        q = q.where(ACCOUNT.c.user_id == user_id)
+        q = q.where(Account.user_id == user_id)
     return {(r[0], r[1]): int(r[2]) for r in conn.execute(q)}
 
 
 def _resolutions(conn: Connection, qids: set[int]) -> dict[int, tuple[str, str]]:
-    rows = conn.execute(select(RESOLUTION, QUESTION.c.title).join(QUESTION, QUESTION.c.id == RESOLUTION.c.question_id)
-                        .where(RESOLUTION.c.question_id.in_(qids))).all()
+    rows = conn.execute(select(Resolution, Question.title).join(Question, Question.id == Resolution.question_id)
+                        .where(Resolution.question_id.in_(qids))).all()
     names = _names(conn, qids)
     out = {}
     for r in rows:
@@ -99,11 +96,11 @@ def resolved_of(engine: Engine, user_id: int) -> list[dict]:
 def payouts_of(engine: Engine, question_id: int) -> list[dict]:
     """Each player's paid in, payout and profit on a question (empty until it resolves), best first."""
     with engine.connect() as conn:
-        if not conn.execute(select(RESOLUTION.c.id).where(RESOLUTION.c.question_id == question_id)).first():
+        if not conn.execute(select(Resolution.id).where(Resolution.question_id == question_id)).first():
             return []
         paid, got = _paid_in(conn, question_id=question_id), _payouts(conn, question_id=question_id)
         uids = {u for _, u in paid} | {u for _, u in got}
-        names = {r.id: r.name for r in conn.execute(select(USER.c.id, USER.c.name).where(USER.c.id.in_(uids)))}
+        names = {r.id: r.name for r in conn.execute(select(User.id, User.name).where(User.id.in_(uids)))}
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for (_, u), v in paid.items():
         totals[u][0] = v

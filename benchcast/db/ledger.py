@@ -14,14 +14,13 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from benchcast.db.engine import database_name
+
 from benchcast.db.errors import InsufficientFunds, LedgerImbalance
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, utcnow
 from benchcast.db.raw import Raw
 from benchcast.units import money, shares
 
-ACCOUNT = Account.__table__
-ENTRY = LedgerEntry.__table__
-TXN = LedgerTxn.__table__
 
 BANK = "bank:cash"
 
@@ -67,7 +66,7 @@ _IDS: dict[tuple[str, str], int] = {}  # (database, account key) -> id of a comm
 
 def account_id(conn: Connection, key: str) -> int:
     """The id of the account `key`, created (with balance 0) if it does not exist."""
-    return _account_id(Raw(conn), conn.engine.url.render_as_string(hide_password=False), key)
+    return _account_id(Raw(conn), database_name(conn.engine), key)
 
 
 def _account_id(raw: Raw, db: str, key: str) -> int:
@@ -96,11 +95,14 @@ def post(
     order_id: int | None = None,
     memo: str = "",
     allow_debt: bool = False,
+    txn_id: int | None = None,
+    raw: Raw | None = None,
 ) -> dict[str, int]:
     """Record `moves` as one balanced ledger transaction; return the new balances it set.
 
     `allow_debt` lets traders' cash go below zero: only a cancelled market's clawback of money
-    a trader took out of it (and already spent elsewhere) does that.
+    a trader took out of it (and already spent elsewhere) does that. `txn_id` is the id to give
+    the transaction (drawn from its sequence by the caller) and `raw` the caller's cursor.
     """
     merged: dict[str, int] = defaultdict(int)
     for key, amount in moves:
@@ -113,22 +115,22 @@ def post(
     unbalanced = {asset: total for asset, total in totals.items() if total != 0}
     if unbalanced:
         raise LedgerImbalance(f"{kind} posting does not balance: {unbalanced}")
-    raw = Raw(conn)
-    db = conn.engine.url.render_as_string(hide_password=False)
-    now = utcnow()
-    txn_id = raw.value(
-        "INSERT INTO bc_ledger_txn (kind, question_id, order_id, memo, created_at) VALUES (:kind, :q, :o, :memo, :t) RETURNING id",
-        {"kind": kind, "q": question_id, "o": order_id, "memo": memo[:200], "t": db_time(now, raw.is_sqlite)},
-    )
+    raw = raw or Raw(conn)
+    db = database_name(conn.engine)
     keys = [key for key in sorted(merged) if merged[key] != 0]
     ids = {key: _account_id(raw, db, key) for key in keys}
+    txn_id = raw.insert("bc_ledger_txn", {"kind": kind, "question_id": question_id, "order_id": order_id, "memo": memo[:200],
+                                          "created_at": db_time(utcnow(), raw.is_sqlite)}, txn_id)
+    if not keys:
+        return {}
     # One statement moves every balance (rows are locked in id order on PostgreSQL).
     cases = " ".join(f"WHEN :i{k} THEN :d{k}" for k in range(len(keys)))
     params: dict[str, int] = {}
     for k, key in enumerate(keys):
         params[f"i{k}"], params[f"d{k}"] = ids[key], merged[key]
     in_list = ", ".join(f":i{k}" for k in range(len(keys)))
-    new = dict(raw.all(f"UPDATE bc_account SET balance = balance + CASE id {cases} END WHERE id IN ({in_list}) RETURNING id, balance", params)) if keys else {}
+    new = dict(raw.all(f"UPDATE bc_account SET balance = balance + CASE id {cases} END WHERE id IN ({in_list}) RETURNING id, balance", params))
+    raw.insert_rows("bc_ledger_entry", [{"txn_id": txn_id, "account_id": ids[key], "amount": merged[key]} for key in keys])
     balances: dict[str, int] = {}
     for key in keys:
         balance = new.get(ids[key])
@@ -138,8 +140,6 @@ def post(
         if balance < 0 and not may_go_negative(key) and not (allow_debt and key.endswith(":cash")):
             raise InsufficientFunds(_shortfall_message(key, balance))
         balances[key] = balance
-    rows = [{"t": txn_id, "a": ids[key], "d": merged[key]} for key in keys]
-    raw.many("INSERT INTO bc_ledger_entry (txn_id, account_id, amount) VALUES (:t, :a, :d)", rows)
     return balances
 
 
@@ -158,4 +158,4 @@ def _shortfall_message(key: str, balance: int) -> str:
 
 def balance(conn: Connection, key: str) -> int:
     """The cached balance of account `key` (0 if it does not exist)."""
-    return conn.execute(select(ACCOUNT.c.balance).where(ACCOUNT.c.key == key)).scalar() or 0
+    return conn.execute(select(Account.balance).where(Account.key == key)).scalar() or 0

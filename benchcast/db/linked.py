@@ -25,10 +25,10 @@ from sqlalchemy.engine import Engine
 
 from benchcast.db.errors import InvalidRequest
 from benchcast.db.models import QuestionLink
-from benchcast.db.questions import create_question
+from benchcast.db.questions import NewQuestion, create_question, parse_time
 from benchcast.db.tx import run_write
+from benchcast.units import quoted, to_micro
 
-LINK = QuestionLink.__table__
 SERIES = {"independent": "the independent series (every result not self-reported by its lab)",
           "self_reported": "the labs' self-reported series", "any": "any series (independent or self-reported)"}
 SETTINGS = {"single_attempt": "single-attempt settings only (no majority votes, pass@k > 1 or parallel compute)",
@@ -60,7 +60,7 @@ def _day(value: object, field: str) -> str:
     try:
         return date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise InvalidRequest(f"link.{field} {value!r} is not a date such as 2027-12-31") from None
+        raise InvalidRequest(f"link.{field} {quoted(str(value))} is not a date such as 2027-12-31") from None
 
 
 def parse_link(raw: dict) -> Link:
@@ -88,7 +88,7 @@ def parse_link(raw: dict) -> Link:
         raise InvalidRequest(f"link.threshold {t!r} must be a score in percent, above 0 and at most 100")
     for field, allowed in (("series", SERIES), ("settings", SETTINGS)):
         if raw.get(field) is not None and raw[field] not in allowed:
-            raise InvalidRequest(f"link.{field} {raw[field]!r} is not one of {', '.join(allowed)}")
+            raise InvalidRequest(f"link.{field} {quoted(str(raw[field]))} is not one of {', '.join(allowed)}")
     if raw.get("by") is None:
         raise InvalidRequest("link.by is missing: the date by which the result must exist, such as 2027-12-31")
     return Link("threshold", benchmark=name, threshold=float(t), by=_day(raw["by"], "by"),
@@ -102,7 +102,7 @@ def _leader_link(raw: dict, grace: int, auto: bool) -> Link:
     from priors.store import load_open_weight
 
     if raw["leader"] not in ("country", "organization"):
-        raise InvalidRequest(f"link.leader {raw['leader']!r} is not one of country, organization")
+        raise InvalidRequest(f"link.leader {quoted(str(raw['leader']))} is not one of country, organization")
     try:
         metric = match_metric(str(raw.get("metric") or "ECI"), metrics(load_open_weight()))
     except UnknownBenchmark as exc:
@@ -153,10 +153,15 @@ def create_linked_question(engine: Engine, *, created_by: int, spec: dict) -> di
     n = len(spec.get("outcomes") or ["YES", "NO"])
     if forecast is not None and (len(forecast) != n or not all(0.0 <= p <= 1.0 for p in forecast)):
         raise InvalidRequest(f"link.model_forecast {forecast!r} must be {n} probabilities in [0, 1], one per outcome")
-    q = create_question(engine, created_by=created_by, spec=spec)
+    q = create_question(engine, created_by=created_by, question_in=NewQuestion(
+        title=spec["title"], kind=spec["kind"], outcomes=tuple(spec["outcomes"]) if spec.get("outcomes") else None,
+        mechanism=spec.get("mechanism", "lmsr"), subsidy=to_micro(spec.get("subsidy", 100.0), "subsidy"),
+        closes_at=parse_time(spec.get("closes_at")),
+        initial_prices=tuple(spec["initial_prices"]) if spec.get("initial_prices") else None,
+        criteria=spec.get("criteria") or "", description=spec.get("description") or ""))
 
     def work(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.execute(insert(LINK).values(
+        conn.execute(insert(QuestionLink).values(
             question_id=q["id"], kind=link.kind, benchmark=link.benchmark, threshold=link.threshold, by_date=link.by,
             series=link.series, settings=link.settings, leader_by=link.leader, metric=link.metric, at_date=link.at,
             grace_days=link.grace_days, is_auto=link.auto, model_forecast=json.dumps(forecast) if forecast else None,
@@ -179,9 +184,9 @@ def default_outcomes(link: Link) -> list[str]:
 
 def link_rows(engine: Engine, question_ids: list[int] | None = None) -> dict[int, dict]:
     """The stored links (with model forecast, decision and evidence), keyed by question id."""
-    q = select(LINK)
+    q = select(QuestionLink)
     if question_ids is not None:
-        q = q.where(LINK.c.question_id.in_(question_ids))
+        q = q.where(QuestionLink.question_id.in_(question_ids))
     with engine.connect() as conn:
         rows = conn.execute(q).mappings().all()
     out = {}

@@ -176,6 +176,7 @@ class Comment(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time())
 
+
 class QuestionLink(SQLModel, table=True):
     """What ties a question to the benchmark data, so the data can resolve it (`db/linked.py`).
 
@@ -202,3 +203,17 @@ class QuestionLink(SQLModel, table=True):
     decided: str | None = Field(default=None, max_length=120)  # the outcome the data gave
     decided_at: datetime | None = Field(default=None, sa_column=Column(DateTime, nullable=True))
     evidence: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
+
+
+class ForecastRun(SQLModel, table=True):
+    """One saved `benchcast forecast`: the command's inputs and its JSON result (`db/forecasts.py`)."""
+
+    __tablename__ = "forecast_run"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), index=True)
+    benchmark: str = Field(index=True)
+    as_of: str
+    seed: int
+    draws: int
+    data_file: str | None = None
+    result_json: str

@@ -13,9 +13,9 @@ import unicodedata
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from benchcast.db.engine import database_name
 from benchcast.db.models import Outcome
 
-OUTCOME = Outcome.__table__
 _CACHE: dict[tuple[str, int], tuple[str, ...]] = {}
 _LOCK = threading.Lock()
 
@@ -26,13 +26,13 @@ def _fold(name: str) -> str:
 
 def outcome_names(engine: Engine, question_id: int) -> tuple[str, ...]:
     """The outcomes of a question in order (empty if it does not exist; not cached then)."""
-    key = (engine.url.render_as_string(hide_password=False), question_id)
+    key = (database_name(engine), question_id)
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:
         return hit
     with engine.connect() as conn:
-        names = tuple(r.name for r in conn.execute(select(OUTCOME.c.name).where(OUTCOME.c.question_id == question_id).order_by(OUTCOME.c.idx)))
+        names = tuple(r.name for r in conn.execute(select(Outcome.name).where(Outcome.question_id == question_id).order_by(Outcome.idx)))
     if names:
         with _LOCK:
             _CACHE[key] = names

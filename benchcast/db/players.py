@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 
 from confusable_homoglyphs import categories, confusables
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, join, outerjoin, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from benchcast.db.errors import Conflict, InvalidRequest, NotFound
@@ -23,8 +23,6 @@ from benchcast.db.models import Account, Player, User, utcnow
 from benchcast.db.tokens import hash_token, new_token
 from benchcast.db.tx import write_transaction
 from benchcast.units import to_units
-
-PLAYER, USER, ACCOUNT = Player.__table__, User.__table__, Account.__table__
 
 
 def name_key(name: str) -> str:
@@ -51,11 +49,11 @@ def reentry_link(base_url: str, token: str) -> str:
 def claim_name(conn: Connection, user_id: int, name: str) -> None:
     """Reserve `name`'s key for `user_id` (Conflict if another player holds it)."""
     key = name_key(name)
-    row = conn.execute(select(USER.c.name).select_from(PLAYER.join(USER, USER.c.id == PLAYER.c.user_id))
-                       .where(PLAYER.c.name_key == key)).first()
+    row = conn.execute(select(User.name).select_from(join(Player, User, User.id == Player.user_id))
+                       .where(Player.name_key == key)).first()
     if row is not None:
         raise Conflict(taken(name, row.name))
-    conn.execute(insert(PLAYER).values(user_id=user_id, name_key=key))
+    conn.execute(insert(Player).values(user_id=user_id, name_key=key))
 
 
 def taken(name: str, holder: str) -> str:
@@ -67,18 +65,18 @@ def list_players(engine: Engine) -> list[dict]:
     """Everyone who joined, with their cash and whether they were removed, in joining order."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(USER.c.id, USER.c.name, USER.c.is_host, USER.c.created_at, PLAYER.c.removed_at, ACCOUNT.c.balance)
-            .select_from(USER.outerjoin(PLAYER, PLAYER.c.user_id == USER.c.id)
-                         .outerjoin(ACCOUNT, ACCOUNT.c.key == "user:" + USER.c.id.cast(ACCOUNT.c.key.type) + ":cash"))
-            .order_by(USER.c.id)
+            select(User.id, User.name, User.is_host, User.created_at, Player.removed_at, Account.balance)
+            .select_from(outerjoin(User, Player, Player.user_id == User.id)
+                         .outerjoin(Account, Account.key == "user:" + User.id.cast(Account.key.type) + ":cash"))
+            .order_by(User.id)
         ).all()
     return [{"name": r.name, "is_host": bool(r.is_host), "joined_at": r.created_at.isoformat() + "Z",
              "is_removed": r.removed_at is not None, "cash": to_units(r.balance or 0)} for r in rows]
 
 
 def _find(conn: Connection, name: str) -> tuple[int, str]:
-    row = conn.execute(select(USER.c.id, USER.c.name).select_from(USER.join(PLAYER, PLAYER.c.user_id == USER.c.id))
-                       .where(PLAYER.c.name_key == name_key(name.strip()), PLAYER.c.removed_at.is_(None))).first()
+    row = conn.execute(select(User.id, User.name).select_from(join(User, Player, Player.user_id == User.id))
+                       .where(Player.name_key == name_key(name.strip()), Player.removed_at.is_(None))).first()
     if row is None:
         raise NotFound(f"no player is called {name.strip()!r}: see `benchcast market players`")
     return row.id, row.name
@@ -89,7 +87,7 @@ def reissue(engine: Engine, name: str) -> tuple[dict, str]:
     token = new_token()
     with write_transaction(engine) as conn:
         user_id, real = _find(conn, name)
-        conn.execute(update(USER).where(USER.c.id == user_id).values(token_hash=hash_token(token)))
+        conn.execute(update(User).where(User.id == user_id).values(token_hash=hash_token(token)))
     return {"id": user_id, "name": real}, token
 
 
@@ -97,11 +95,11 @@ def remove(engine: Engine, name: str) -> dict:
     """Revoke the player's token and take them off the leaderboard; their history stays."""
     with write_transaction(engine) as conn:
         user_id, real = _find(conn, name)
-        conn.execute(update(USER).where(USER.c.id == user_id).values(token_hash=hash_token(new_token())))
-        conn.execute(update(PLAYER).where(PLAYER.c.user_id == user_id).values(removed_at=utcnow()))
+        conn.execute(update(User).where(User.id == user_id).values(token_hash=hash_token(new_token())))
+        conn.execute(update(Player).where(Player.user_id == user_id).values(removed_at=utcnow()))
     return {"id": user_id, "name": real}
 
 
 def removed_ids(conn: Connection) -> set[int]:
     """Ids of players the host removed."""
-    return {r.user_id for r in conn.execute(select(PLAYER.c.user_id).where(PLAYER.c.removed_at.is_not(None)))}
+    return {r.user_id for r in conn.execute(select(Player.user_id).where(Player.removed_at.is_not(None)))}

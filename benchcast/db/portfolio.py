@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, join, select
 from sqlalchemy.engine import Connection, Engine
 
 from benchcast.db.errors import NotFound
@@ -24,19 +24,16 @@ from benchcast.db.valuation import liquidation_value, position_value
 from benchcast.units import to_units
 from markets import Market
 
-ACCOUNT, ENTRY, TXN = Account.__table__, LedgerEntry.__table__, LedgerTxn.__table__
-STATE, QUESTION, OUTCOME, ORDER, USER = MarketState.__table__, Question.__table__, Outcome.__table__, Order.__table__, User.__table__
-
 
 def _prices(conn: Connection) -> dict[int, list[float]]:
-    return {r.question_id: json.loads(r.prices) for r in conn.execute(select(STATE.c.question_id, STATE.c.prices))}
+    return {r.question_id: json.loads(r.prices) for r in conn.execute(select(MarketState.question_id, MarketState.prices))}
 
 
 def _markets(engine: Engine, conn: Connection, question_ids: set[int] | None = None) -> dict[int, Market]:
     """Decoded market states (cached per version), of some questions or of all."""
-    q = select(STATE.c.question_id, STATE.c.version, STATE.c.state)
+    q = select(MarketState.question_id, MarketState.version, MarketState.state)
     if question_ids is not None:
-        q = q.where(STATE.c.question_id.in_(question_ids))
+        q = q.where(MarketState.question_id.in_(question_ids))
     return {r.question_id: load_market(r.state, key=cache_key(engine, r.question_id, r.version)) for r in conn.execute(q)}
 
 
@@ -46,10 +43,10 @@ def _shares_value(markets: dict[int, Market], user_id: int) -> int:
 
 
 def _granted(conn: Connection, user_id: int | None = None) -> dict[int, int]:
-    q = (select(ACCOUNT.c.user_id, func.sum(ENTRY.c.amount)).select_from(ENTRY.join(TXN, TXN.c.id == ENTRY.c.txn_id).join(ACCOUNT, ACCOUNT.c.id == ENTRY.c.account_id))
-         .where(TXN.c.kind == "grant", ACCOUNT.c.user_id.is_not(None)).group_by(ACCOUNT.c.user_id))
+    q = (select(Account.user_id, func.sum(LedgerEntry.amount)).select_from(join(LedgerEntry, LedgerTxn, LedgerTxn.id == LedgerEntry.txn_id).join(Account, Account.id == LedgerEntry.account_id))
+         .where(LedgerTxn.kind == "grant", Account.user_id.is_not(None)).group_by(Account.user_id))
     if user_id is not None:
-        q = q.where(ACCOUNT.c.user_id == user_id)
+        q = q.where(Account.user_id == user_id)
     return {r[0]: int(r[1]) for r in conn.execute(q)}
 
 
@@ -75,17 +72,17 @@ def _holdings(rows, prices: dict[int, list[float]]) -> dict[int, dict]:  # type:
 def portfolio(engine: Engine, *, user_id: int) -> dict:
     """Balance, positions, open orders, value and profit of one trader."""
     with engine.connect() as conn:
-        user = conn.execute(select(USER.c.id, USER.c.name, USER.c.is_host).where(USER.c.id == user_id)).first()
+        user = conn.execute(select(User.id, User.name, User.is_host).where(User.id == user_id)).first()
         if user is None:
             raise NotFound("your account no longer exists")
         prices = _prices(conn)
-        rows = conn.execute(select(ACCOUNT.c.key, ACCOUNT.c.user_id, ACCOUNT.c.question_id, ACCOUNT.c.balance).where(ACCOUNT.c.user_id == user_id)).all()
+        rows = conn.execute(select(Account.key, Account.user_id, Account.question_id, Account.balance).where(Account.user_id == user_id)).all()
         h = _holdings(rows, prices)[user_id]
         qids = {qid for qid, *_ in h["positions"]}
-        orders = conn.execute(select(ORDER).where(ORDER.c.user_id == user_id, ORDER.c.status == "resting").order_by(ORDER.c.id)).all()
+        orders = conn.execute(select(Order).where(Order.user_id == user_id, Order.status == "resting").order_by(Order.id)).all()
         qids |= {o.question_id for o in orders}
-        titles = {r.id: (r.title, r.status) for r in conn.execute(select(QUESTION.c.id, QUESTION.c.title, QUESTION.c.status).where(QUESTION.c.id.in_(qids)))}
-        names = {(r.question_id, r.idx): r.name for r in conn.execute(select(OUTCOME).where(OUTCOME.c.question_id.in_(qids)))}
+        titles = {r.id: (r.title, r.status) for r in conn.execute(select(Question.id, Question.title, Question.status).where(Question.id.in_(qids)))}
+        names = {(r.question_id, r.idx): r.name for r in conn.execute(select(Outcome).where(Outcome.question_id.in_(qids)))}
         granted = _granted(conn, user_id).get(user_id, 0)
         markets = _markets(engine, conn, qids)
         h["value"] += _shares_value(markets, user_id)
@@ -111,8 +108,8 @@ def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
     """Traders (the host excluded) ranked by value, then by name."""
     with engine.connect() as conn:
         prices = _prices(conn)
-        users = conn.execute(select(USER.c.id, USER.c.name).where(USER.c.is_host.is_(False))).all()
-        rows = conn.execute(select(ACCOUNT.c.key, ACCOUNT.c.user_id, ACCOUNT.c.question_id, ACCOUNT.c.balance).where(ACCOUNT.c.user_id.is_not(None))).all()
+        users = conn.execute(select(User.id, User.name).where(User.is_host.is_(False))).all()
+        rows = conn.execute(select(Account.key, Account.user_id, Account.question_id, Account.balance).where(Account.user_id.is_not(None))).all()
         granted = _granted(conn)
         markets = _markets(engine, conn)
         removed = removed_ids(conn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
@@ -13,14 +14,8 @@ from benchcast.db.errors import InvalidRequest, NotFound
 from benchcast.db.marketstate import dump_market
 from benchcast.db.models import MarketState, Outcome, Question, Resolution, Trade, utcnow
 from benchcast.db.tx import run_write
-from benchcast.units import to_micro, to_units
+from benchcast.units import quoted, to_micro, to_units
 from markets import binary_question, create_market, multiple_choice_question, prices
-
-QUESTION = Question.__table__
-OUTCOME = Outcome.__table__
-STATE = MarketState.__table__
-TRADE = Trade.__table__
-RESOLUTION = Resolution.__table__
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -30,7 +25,7 @@ def parse_time(text: str | None) -> datetime | None:
     try:
         t = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (TypeError, ValueError):
-        raise InvalidRequest(f"closes_at {text!r} is not an ISO time such as 2027-12-31T00:00:00Z") from None
+        raise InvalidRequest(f"closes_at {quoted(str(text))} is not an ISO time such as 2027-12-31T00:00:00Z") from None
     if t.tzinfo is not None:
         t = t.astimezone(UTC).replace(tzinfo=None)
     return t
@@ -45,33 +40,49 @@ def check_closes_at(closes_at: datetime | None, now: datetime | None = None) -> 
                              f"give a time after now ({now.isoformat(timespec='minutes')}Z), or none")
 
 
-def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
-    """Open a market on a new question; the house moves the maker's reserve into its pool."""
-    closes_at = parse_time(spec.get("closes_at"))
-    title, criteria = spec["title"].strip(), (spec.get("criteria") or "").strip()
-    description = (spec.get("description") or "").strip()
-    if spec.get("kind", "binary") == "binary":
-        if spec.get("outcomes") not in (None, ["YES", "NO"]):
+@dataclass(frozen=True)
+class NewQuestion:
+    """What opening a question takes: money in micro-units, the close time as naive UTC (the
+    HTTP edge and the CLI convert what people type; see `benchcast.units` and `parse_time`)."""
+
+    title: str
+    kind: str = "binary"  # binary | multiple_choice
+    outcomes: tuple[str, ...] | None = None  # multiple_choice only; binary is YES, NO
+    mechanism: str = "lmsr"  # lmsr | cpmm
+    subsidy: int = 100_000_000
+    closes_at: datetime | None = None
+    initial_prices: tuple[float, ...] | None = None
+    criteria: str = ""
+    description: str = ""
+
+
+def create_question(engine: Engine, *, created_by: int, question_in: NewQuestion) -> dict:
+    """Open a market on a new question, funded by the house; return it as `get_question` does."""
+    q = question_in
+    closes_at = q.closes_at
+    title, criteria, description = q.title.strip(), q.criteria.strip(), q.description.strip()
+    if q.kind == "binary":
+        if q.outcomes not in (None, ("YES", "NO")):
             raise InvalidRequest("a binary question has the outcomes YES and NO: leave out outcomes, or use kind multiple_choice")
         question = binary_question(title, criteria=criteria, closes_at=closes_at)
     else:
-        if not spec.get("outcomes"):
+        if not q.outcomes:
             raise InvalidRequest("a multiple_choice question needs 'outcomes': 2 to 20 names")
-        question = multiple_choice_question(title, [o.strip() for o in spec["outcomes"]], criteria=criteria, closes_at=closes_at)
-    market = create_market(question, spec.get("mechanism", "lmsr"), to_micro(spec["subsidy"], "subsidy"), spec.get("initial_prices"))
+        question = multiple_choice_question(title, [o.strip() for o in q.outcomes], criteria=criteria, closes_at=closes_at)
+    market = create_market(question, q.mechanism, q.subsidy, list(q.initial_prices) if q.initial_prices else None)
     start = list(prices(market))
 
     def work(conn: Connection) -> int:
         qid = conn.execute(
-            insert(QUESTION).values(
+            insert(Question).values(
                 title=question.title, kind=question.kind, mechanism=market.mechanism, status="open", subsidy=market.subsidy,
                 closes_at=closes_at, created_by=created_by, created_at=utcnow(), initial_prices=json.dumps(start), criteria=criteria,
                 description=description,
                 initial_state=dump_market(market),
-            ).returning(QUESTION.c.id)
+            ).returning(Question.id)
         ).scalar_one()
-        conn.execute(insert(OUTCOME), [{"question_id": qid, "idx": i, "name": o} for i, o in enumerate(question.outcomes)])
-        conn.execute(insert(STATE).values(question_id=qid, state=dump_market(market), version=0, prices=json.dumps(start),
+        conn.execute(insert(Outcome), [{"question_id": qid, "idx": i, "name": o} for i, o in enumerate(question.outcomes)])
+        conn.execute(insert(MarketState).values(question_id=qid, state=dump_market(market), version=0, prices=json.dumps(start),
                                           trades=0, volume=0, updated_at=utcnow()))
         ledger.post(conn, "reserve", [(ledger.BANK, -market.reserve), (ledger.maker_cash(qid), market.reserve)],
                     question_id=qid, memo="market maker's reserve")
@@ -81,18 +92,18 @@ def create_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
 
 
 def _rows(conn: Connection, question_id: int | None = None) -> list[dict]:
-    q = select(QUESTION, STATE.c.prices, STATE.c.trades, STATE.c.volume).join(STATE, STATE.c.question_id == QUESTION.c.id)
-    o = select(OUTCOME.c.question_id, OUTCOME.c.idx, OUTCOME.c.name).order_by(OUTCOME.c.question_id, OUTCOME.c.idx)
-    r = select(RESOLUTION)
+    q = select(Question, MarketState.prices, MarketState.trades, MarketState.volume).join(MarketState, MarketState.question_id == Question.id)
+    o = select(Outcome.question_id, Outcome.idx, Outcome.name).order_by(Outcome.question_id, Outcome.idx)
+    r = select(Resolution)
     if question_id is not None:
-        q, o, r = q.where(QUESTION.c.id == question_id), o.where(OUTCOME.c.question_id == question_id), r.where(RESOLUTION.c.question_id == question_id)
+        q, o, r = q.where(Question.id == question_id), o.where(Outcome.question_id == question_id), r.where(Resolution.question_id == question_id)
     names: dict[int, list[str]] = {}
     for row in conn.execute(o):
         names.setdefault(row.question_id, []).append(row.name)
     resolutions = {row.question_id: row for row in conn.execute(r)}
     out = []
     now = utcnow()
-    for row in conn.execute(q.order_by(QUESTION.c.id)):
+    for row in conn.execute(q.order_by(Question.id)):
         ps = json.loads(row.prices)
         res = resolutions.get(row.id)
         out.append({
@@ -131,12 +142,12 @@ def get_question(engine: Engine, question_id: int) -> dict:
 def price_history(engine: Engine, question_id: int, limit: int = 2000) -> dict:
     """Opening prices, then the prices after every trade (the last `limit` points)."""
     with engine.connect() as conn:
-        q = conn.execute(select(QUESTION.c.initial_prices, QUESTION.c.created_at).where(QUESTION.c.id == question_id)).first()
+        q = conn.execute(select(Question.initial_prices, Question.created_at).where(Question.id == question_id)).first()
         if q is None:
             raise NotFound(f"question {question_id} does not exist")
-        names = [r.name for r in conn.execute(select(OUTCOME.c.name).where(OUTCOME.c.question_id == question_id).order_by(OUTCOME.c.idx))]
+        names = [r.name for r in conn.execute(select(Outcome.name).where(Outcome.question_id == question_id).order_by(Outcome.idx))]
         trades = conn.execute(
-            select(TRADE.c.created_at, TRADE.c.prices_after).where(TRADE.c.question_id == question_id).order_by(TRADE.c.id.desc()).limit(limit)
+            select(Trade.created_at, Trade.prices_after).where(Trade.question_id == question_id).order_by(Trade.id.desc()).limit(limit)
         ).all()
     points = [{"t": q.created_at.isoformat() + "Z", "prices": json.loads(q.initial_prices)}]
     points += [{"t": t.created_at.isoformat() + "Z", "prices": json.loads(t.prices_after)} for t in reversed(trades)]

@@ -16,10 +16,6 @@ from benchcast.db.trading import cache_key, lock_market, save_market
 from benchcast.db.tx import run_write
 from markets import resolve
 
-QUESTION = Question.__table__
-RESOLUTION = Resolution.__table__
-ORDER = Order.__table__
-
 
 def resolve_question(
     engine: Engine, *, question_id: int, resolved_by: int, outcome: str | None = None,
@@ -53,11 +49,11 @@ def resolve_question(
                     allow_debt=res.kind == "cancel")
         idx = market.question.index(outcome) if outcome is not None else None
         vector = isinstance(probability, list)
-        conn.execute(insert(RESOLUTION).values(
+        conn.execute(insert(Resolution).values(
             question_id=question_id, kind=res.kind, outcome_idx=idx, probability=None if vector else probability,
             probabilities=json.dumps(probability) if vector else None, resolved_by=resolved_by, created_at=utcnow()))
-        conn.execute(update(QUESTION).where(QUESTION.c.id == question_id).values(status=new.status))
-        conn.execute(update(ORDER).where(ORDER.c.question_id == question_id, ORDER.c.status == "resting").values(status="released"))
+        conn.execute(update(Question).where(Question.id == question_id).values(status=new.status))
+        conn.execute(update(Order).where(Order.question_id == question_id, Order.status == "resting").values(status="released"))
         save_market(conn, question_id, version, new)
         holder["cache"] = (cache_key(engine, question_id, version + 1), new)
 

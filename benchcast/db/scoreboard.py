@@ -86,12 +86,12 @@ def _entry(q, trades: list, link: dict | None, names: dict[int, str]) -> dict | 
 
 def build_scoreboard(engine: Engine) -> dict:
     """Per-question forecasts and scores, and each forecaster's mean over its questions."""
-    Q, R, T, U = Question.__table__, Resolution.__table__, Trade.__table__, User.__table__
     with engine.connect() as conn:
-        resolved = conn.execute(select(Q, R.c.kind.label("rkind"), R.c.outcome_idx, R.c.probability, R.c.probabilities,
-                                       R.c.created_at.label("resolved_at")).join(R, R.c.question_id == Q.c.id).order_by(Q.c.id)).all()
-        trades = conn.execute(select(T).order_by(T.c.id)).all()
-        names = {u.id: u.name for u in conn.execute(select(U.c.id, U.c.name))}
+        resolved = conn.execute(select(Question, Resolution.kind.label("rkind"), Resolution.outcome_idx, Resolution.probability,
+                                       Resolution.probabilities, Resolution.created_at.label("resolved_at"))
+                                .join(Resolution, Resolution.question_id == Question.id).order_by(Question.id)).all()
+        trades = conn.execute(select(Trade).order_by(Trade.id)).all()
+        names = {u.id: u.name for u in conn.execute(select(User.id, User.name))}
     links = link_rows(engine)
     by_q: dict[int, list] = {}
     for t in trades:

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
 from benchcast.db import idempotency, ledger
+from benchcast.db.engine import database_name
 from benchcast.db.errors import Conflict, Forbidden, InvalidRequest, NotFound, integrity_errors
 from benchcast.db.marketstate import dump_market, load_market, remember
 from benchcast.db.models import MarketState, Order, Outcome, Question, Trade, utcnow
@@ -33,15 +34,20 @@ from markets import (
 )
 from markets import Order as EngineOrder
 
-ORDER = Order.__table__
-TRADE = Trade.__table__
-STATE = MarketState.__table__
-QUESTION = Question.__table__
-OUTCOME = Outcome.__table__
-
 
 def cache_key(engine: Engine, question_id: int, version: int) -> tuple[str, int, int]:
-    return (engine.url.render_as_string(hide_password=False), question_id, version)
+    return (database_name(engine), question_id, version)
+
+
+#: Lock the market row and draw the ids of the order and its ledger transaction from their
+#: sequences (PostgreSQL: the inserts that follow then read nothing back).
+#: SQLite's BEGIN IMMEDIATE has locked the whole database already; it picks ids on insert.
+LOCK_SQLITE = "SELECT state, version, NULL, NULL FROM bc_market_state WHERE question_id = :q"
+LOCK_PG = ("SELECT state, version, nextval(pg_get_serial_sequence('bc_order', 'id')), "
+           "nextval(pg_get_serial_sequence('bc_ledger_txn', 'id')) FROM bc_market_state WHERE question_id = :q FOR UPDATE")
+#: The trader's cash and whether the idempotency key was used, read after the lock is held.
+HEAD = ("SELECT (SELECT balance FROM bc_account WHERE key = :cash), "
+        "(SELECT id FROM bc_order WHERE user_id = :u AND idempotency_key = :key)")
 
 
 def lock_market(conn: Connection, question_id: int) -> tuple[str, int]:
@@ -54,8 +60,9 @@ def lock_market(conn: Connection, question_id: int) -> tuple[str, int]:
     return row[0], row[1]
 
 
-def save_market(conn: Connection, question_id: int, version: int, market: Market, *, trades: int = 0, volume: int = 0) -> None:
-    raw = Raw(conn)
+def save_market(conn: Connection, question_id: int, version: int, market: Market, *, trades: int = 0, volume: int = 0,
+                raw: Raw | None = None) -> None:
+    raw = raw or Raw(conn)
     raw.run(
         "UPDATE bc_market_state SET state = :s, version = :v, prices = :p, trades = trades + :n, volume = volume + :vol, "
         "updated_at = :t WHERE question_id = :q",
@@ -95,23 +102,26 @@ def place_order(
         question_id, outcome, side, order.amount, order.shares, limit_price, resting)
 
     def work(conn: Connection) -> dict:
-        text, version = lock_market(conn, question_id)
         raw = Raw(conn)
+        locked = raw.one(LOCK_SQLITE if raw.is_sqlite else LOCK_PG, {"q": question_id})
+        if locked is None:
+            raise NotFound(f"question {question_id} does not exist")
+        cash, used = raw.one(HEAD, {"cash": ledger.user_cash(user_id), "u": user_id, "key": idempotency_key})
+        text, version, order_id, txn_id = locked
         now = utcnow()
-        if idempotency_key is not None:
+        if used is not None:
             found = idempotency.replay(raw, user_id=user_id, key=idempotency_key, digest=digest, now=now)  # type: ignore[arg-type]
             if found is not None:
                 return found
         market = load_market(text, key=cache_key(engine, question_id, version))
-        cash = raw.value("SELECT balance FROM bc_account WHERE key = :k", {"k": ledger.user_cash(user_id)}) or 0
-        r = execute(market, order, cash=cash, now=now, is_resting=resting)
+        r = execute(market, order, cash=cash or 0, now=now, is_resting=resting)
         result = {
             "status": r.status, "outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
             "average_price": r.average_price, "prices_after": list(r.prices_after),
-            "balance": to_units(cash + r.balance_changes[order.trader]),
+            "balance": to_units((cash or 0) + r.balance_changes[order.trader]),
         }
         order_id = _persist(conn, raw, question_id, user_id, r, version, result, (idempotency_key, digest),
-                            ledger.db_time(now, raw.is_sqlite))
+                            ledger.db_time(now, raw.is_sqlite), (order_id, txn_id))
         holder["cache"] = (cache_key(engine, question_id, version + 1), r.market)
         return {"order_id": order_id, **result}
 
@@ -120,7 +130,7 @@ def place_order(
     except integrity_errors():
         if idempotency_key is None:
             raise
-        with engine.begin() as conn:  # a concurrent request with the same key (on another question) won the race
+        with engine.begin() as conn:  # a concurrent request with the same key won the race
             found = idempotency.replay(Raw(conn), user_id=user_id, key=idempotency_key, digest=digest, now=utcnow())  # type: ignore[arg-type]
         if found is None:
             raise
@@ -131,23 +141,21 @@ def place_order(
 
 
 def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: OrderResult, version: int, result: dict,
-             key: tuple[str | None, str | None], t) -> int:  # type: ignore[no-untyped-def]
-    """Write the order row (once, with its answer), its trades, its ledger moves and the new state."""
+             key: tuple[str | None, str | None], t, ids: tuple[int | None, int | None]) -> int:  # type: ignore[no-untyped-def]
+    """Write the order row (once, with its answer), its trades, the new state and its ledger
+    moves. `ids` are the order's and its ledger transaction's ids when drawn already (PostgreSQL)."""
     o, market = r.order, r.market
     i = market.question.index(o.outcome)
-    order_id = raw.value(
-        "INSERT INTO bc_order (question_id, user_id, outcome_idx, side, amount, shares_in, limit_price, is_resting, "
-        "engine_order_id, status, idempotency_key, request_hash, result, created_at) VALUES (:q, :u, :i, :side, :amount, "
-        ":shares, :lp, :resting, :eid, :status, :key, :hash, :result, :t) RETURNING id",
-        {"q": question_id, "u": user_id, "i": i, "side": o.side, "amount": o.amount, "shares": o.shares,
-         "lp": o.limit_price, "resting": r.is_resting, "eid": r.order_id, "status": r.status, "key": key[0], "hash": key[1],
-         "result": json.dumps(result), "t": t},
-    )
+    order_id = raw.insert("bc_order", {
+        "question_id": question_id, "user_id": user_id, "outcome_idx": i, "side": o.side, "amount": o.amount,
+        "shares_in": o.shares, "limit_price": o.limit_price, "is_resting": r.is_resting, "engine_order_id": r.order_id,
+        "status": r.status, "idempotency_key": key[0], "request_hash": key[1], "result": json.dumps(result), "created_at": t,
+    }, ids[0])
     moves: list[tuple[str, int]] = []
     trades: list[dict] = []
     if r.reserved:
         moves += [(ledger.user_cash(user_id), -r.reserved), (ledger.user_escrow(user_id, question_id), r.reserved)]
-    resting_ids = _db_order_ids(conn, question_id, {f.order_id for f in r.triggered})
+    resting_ids = _db_order_ids(raw, question_id, {f.order_id for f in r.triggered})
     for f, is_own in [(f, True) for f in r.fills] + [(f, False) for f in r.triggered]:
         j = market.question.index(f.outcome)
         moves += _limit_fill_moves(f, question_id, j)
@@ -158,13 +166,10 @@ def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: Orde
     if not r.is_resting:
         moves += _fill_moves(user_id, question_id, i, o.side, r.shares, r.cost, from_escrow=False)
         trades.append(_trade_row(order_id, question_id, user_id, i, o.side, r.shares, r.cost, r.prices_after, t))
-    ledger.post(conn, "order", moves, question_id=question_id, order_id=order_id, memo=f"{o.side} {o.outcome}")
-    raw.many(
-        "INSERT INTO bc_trade (order_id, question_id, user_id, outcome_idx, side, shares, cost, prices_after, created_at) "
-        "VALUES (:order_id, :question_id, :user_id, :outcome_idx, :side, :shares, :cost, :prices_after, :created_at)",
-        trades,
-    )
-    save_market(conn, question_id, version, market, trades=len(trades), volume=sum(abs(x["cost"]) for x in trades))
+    raw.insert_rows("bc_trade", trades)
+    save_market(conn, question_id, version, market, trades=len(trades), volume=sum(abs(x["cost"]) for x in trades), raw=raw)
+    ledger.post(conn, "order", moves, question_id=question_id, order_id=order_id, memo=f"{o.side} {o.outcome}",
+                txn_id=ids[1], raw=raw)
     return order_id
 
 
@@ -173,12 +178,15 @@ def _trade_row(order_id: int, qid: int, uid: int, i: int, side: str, shares: int
             "cost": cost, "prices_after": json.dumps(list(after)), "created_at": now}
 
 
-def _db_order_ids(conn: Connection, question_id: int, engine_ids: set[int]) -> dict[int, int]:
+def _db_order_ids(raw: Raw, question_id: int, engine_ids: set[int]) -> dict[int, int]:
+    """The database ids of resting orders, by their ids in the engine."""
     if not engine_ids:
         return {}
-    rows = conn.execute(select(ORDER.c.id, ORDER.c.engine_order_id).where(
-        ORDER.c.question_id == question_id, ORDER.c.engine_order_id.in_(engine_ids)))
-    return {r.engine_order_id: r.id for r in rows}
+    wanted = sorted(engine_ids)
+    marks = ", ".join(f":e{k}" for k in range(len(wanted)))
+    rows = raw.all(f"SELECT engine_order_id, id FROM bc_order WHERE question_id = :q AND engine_order_id IN ({marks})",
+                   {"q": question_id, **{f"e{k}": e for k, e in enumerate(wanted)}})
+    return dict(rows)
 
 
 def quote_order(
@@ -193,7 +201,7 @@ def quote_order(
     if resting and limit_price is None:
         raise InvalidRequest("a resting order needs limit_price")
     with engine.connect() as conn:
-        row = conn.execute(select(STATE.c.state, STATE.c.version).where(STATE.c.question_id == question_id)).first()
+        row = conn.execute(select(MarketState.state, MarketState.version).where(MarketState.question_id == question_id)).first()
         if row is None:
             raise NotFound(f"question {question_id} does not exist")
         cash = ledger.balance(conn, ledger.user_cash(user_id))
@@ -207,7 +215,7 @@ def quote_order(
 def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
     """Withdraw one of the caller's resting orders; its reserved cash comes back."""
     with engine.connect() as conn:
-        row = conn.execute(select(ORDER).where(ORDER.c.id == order_id)).first()
+        row = conn.execute(select(Order).where(Order.id == order_id)).first()
     if row is None:
         raise NotFound(f"order {order_id} does not exist")
     if row.user_id != user_id:
@@ -219,14 +227,14 @@ def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
 
     def work(conn: Connection) -> dict:
         text, version = lock_market(conn, qid)
-        status = conn.execute(select(ORDER.c.status).where(ORDER.c.id == order_id)).scalar_one()
+        status = conn.execute(select(Order.status).where(Order.id == order_id)).scalar_one()
         if status != "resting":
             raise Conflict(f"order {order_id} is {status}, not a resting order that can be cancelled")
         market = load_market(text, key=cache_key(engine, qid, version))
         new, released = cancel_limit_order(market, row.engine_order_id, str(user_id))
         moves = [(ledger.user_escrow(user_id, qid), -released), (ledger.user_cash(user_id), released)] if released else []
         ledger.post(conn, "cancel", moves, question_id=qid, order_id=order_id, memo="cancel resting order")
-        conn.execute(update(ORDER).where(ORDER.c.id == order_id).values(status="cancelled"))
+        conn.execute(update(Order).where(Order.id == order_id).values(status="cancelled"))
         save_market(conn, qid, version, new)
         holder["cache"] = (cache_key(engine, qid, version + 1), new)
         outcome = market.question.outcomes[row.outcome_idx]

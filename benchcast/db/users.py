@@ -15,7 +15,6 @@ from benchcast.units import MICRO
 from benchcast.db.tokens import hash_token, new_token
 from benchcast.db.tx import write_transaction
 
-USER = User.__table__
 HOST_NAME = "host"
 #: Money every new trader starts with, in micro-units.
 STARTING_BALANCE = 1_000 * MICRO
@@ -52,9 +51,9 @@ def join(
         with write_transaction(engine) as conn:
             if max_players is not None:
                 _check_room(conn, max_players)
-            if conn.execute(select(USER.c.id).where(USER.c.name == name)).first():
+            if conn.execute(select(User.id).where(User.name == name)).first():
                 raise Conflict(players.taken(name, name))
-            user_id = conn.execute(insert(USER).values(name=name, token_hash=hash_token(token), is_host=False).returning(USER.c.id)).scalar_one()
+            user_id = conn.execute(insert(User).values(name=name, token_hash=hash_token(token), is_host=False).returning(User.id)).scalar_one()
             players.claim_name(conn, user_id, name)
             ledger.post(conn, "grant", [(ledger.BANK, -starting_balance), (ledger.user_cash(user_id), starting_balance)], memo=f"starting balance of {name}")
     except IntegrityError:
@@ -66,8 +65,8 @@ def _check_room(conn: Connection, max_players: int) -> None:
     """Raise Conflict when `max_players` traders have joined (joins are serialized: SQLite's write
     lock, or the host's row locked FOR UPDATE on PostgreSQL)."""
     if conn.dialect.name != "sqlite":
-        conn.execute(select(USER.c.id).where(USER.c.name == HOST_NAME).with_for_update())
-    joined = conn.execute(select(func.count()).select_from(USER).where(USER.c.is_host.is_(False))).scalar_one()
+        conn.execute(select(User.id).where(User.name == HOST_NAME).with_for_update())
+    joined = conn.execute(select(func.count()).select_from(User).where(User.is_host.is_(False))).scalar_one()
     active = joined - len(players.removed_ids(conn))  # a player the host removed frees a place
     if active >= max_players:
         raise Conflict(f"this session is full: it has {active} players, the most the host allows")
@@ -76,17 +75,17 @@ def _check_room(conn: Connection, max_players: int) -> None:
 def ensure_host(engine: Engine, token: str, starting_balance: int = STARTING_BALANCE) -> dict:
     """Make (or re-key) the host account so that `token` is its bearer token."""
     with write_transaction(engine) as conn:
-        row = conn.execute(select(USER.c.id).where(USER.c.name == HOST_NAME)).first()
+        row = conn.execute(select(User.id).where(User.name == HOST_NAME)).first()
         if row:
-            conn.execute(update(USER).where(USER.c.id == row.id).values(token_hash=hash_token(token), is_host=True))
+            conn.execute(update(User).where(User.id == row.id).values(token_hash=hash_token(token), is_host=True))
             return {"id": row.id, "name": HOST_NAME, "is_host": True}
-        user_id = conn.execute(insert(USER).values(name=HOST_NAME, token_hash=hash_token(token), is_host=True).returning(USER.c.id)).scalar_one()
+        user_id = conn.execute(insert(User).values(name=HOST_NAME, token_hash=hash_token(token), is_host=True).returning(User.id)).scalar_one()
         ledger.post(conn, "grant", [(ledger.BANK, -starting_balance), (ledger.user_cash(user_id), starting_balance)], memo="starting balance of host")
     return {"id": user_id, "name": HOST_NAME, "is_host": True}
 
 
 def user_by_token(conn: Connection, token: str) -> dict | None:
     """The user whose token is `token`, or None."""
-    row = conn.execute(select(USER.c.id, USER.c.name, USER.c.is_host).where(USER.c.token_hash == hash_token(token))).first()
+    row = conn.execute(select(User.id, User.name, User.is_host).where(User.token_hash == hash_token(token))).first()
     return None if row is None else {"id": row.id, "name": row.name, "is_host": bool(row.is_host)}
 

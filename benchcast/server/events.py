@@ -30,11 +30,10 @@ PING_S = 15
 
 def fingerprint(engine: Engine) -> str:
     """A string that changes whenever anything the page shows changes."""
-    ms, q, u, c = MarketState.__table__, Question.__table__, User.__table__, Comment.__table__
-    query = select(select(func.coalesce(func.sum(ms.c.version), 0)).scalar_subquery(),
-                   select(func.coalesce(func.max(q.c.id), 0)).scalar_subquery(),
-                   select(func.count()).select_from(u).scalar_subquery(),
-                   select(func.coalesce(func.max(c.c.id), 0)).scalar_subquery())
+    query = select(select(func.coalesce(func.sum(MarketState.version), 0)).scalar_subquery(),
+                   select(func.coalesce(func.max(Question.id), 0)).scalar_subquery(),
+                   select(func.count()).select_from(User).scalar_subquery(),
+                   select(func.coalesce(func.max(Comment.id), 0)).scalar_subquery())
     with engine.connect() as conn:
         return ":".join(str(v) for v in conn.execute(query).one())
 

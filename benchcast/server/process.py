@@ -24,11 +24,12 @@ class ServerProcess:
     """`benchcast serve --db URL` on a free port; `start()` waits until it answers."""
 
     def __init__(self, db_url: str, host_token: str, *, port: int | None = None, extra: list[str] | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, cwd: str | None = None) -> None:
         self.db_url, self.host_token = db_url, host_token
         self.port = port or free_port()
         self.extra = extra or []
         self.env = env
+        self.cwd = cwd  # `python -m` puts the working folder first on sys.path
         self.proc: subprocess.Popen | None = None
         self.log = None
 
@@ -41,7 +42,7 @@ class ServerProcess:
         # Output goes to a file, not a pipe nobody drains (a full pipe would block the server).
         self.log = tempfile.TemporaryFile()
         env = {**os.environ, "BENCHCAST_HOST_TOKEN": self.host_token, **(self.env or {})}  # never on the command line
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=self.cwd)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -119,7 +119,7 @@ async def create_question(request: Request, body: schemas.QuestionCreate, host: 
         return await write(request, linked.create_linked_question, engine, created_by=host["id"], spec=spec)
     if not body.title:
         raise HTTPException(422, "body.title: Field required (or give a link to write it from)")
-    return await write(request, questions.create_question, engine, created_by=host["id"], spec=body.model_dump())
+    return await write(request, questions.create_question, engine, created_by=host["id"], question_in=body.to_service())
 
 
 @router.get("/questions/{question_id}", response_model=schemas.QuestionOut, responses={404: {}})

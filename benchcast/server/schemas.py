@@ -11,6 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from benchcast.db.questions import NewQuestion, parse_time
+from benchcast.units import to_micro
+
 
 def _no_nul(text: str) -> str:
     if "\x00" in text:
@@ -74,6 +77,14 @@ class QuestionCreate(Strict):
     criteria: Annotated[Text, Field(max_length=2000)] = Field("", description="How the question resolves: the source and the rule.")
     description: Annotated[Text, Field(max_length=10_000)] = Field("", description="Background, in markdown (rendered without raw HTML).")
     link: LinkIn | None = Field(None, description="Tie the question to the benchmark data; title and criteria are written from it.")
+
+    def to_service(self) -> NewQuestion:
+        """The service's input: money in micro-units, the close time parsed (400 if it is not a time)."""
+        return NewQuestion(
+            title=self.title or "", kind=self.kind, outcomes=tuple(self.outcomes) if self.outcomes else None,
+            mechanism=self.mechanism, subsidy=to_micro(self.subsidy, "subsidy"), closes_at=parse_time(self.closes_at),
+            initial_prices=tuple(self.initial_prices) if self.initial_prices else None,
+            criteria=self.criteria, description=self.description)
 
 
 class OutcomeOut(BaseModel):

@@ -15,8 +15,11 @@ from markets.errors import InsufficientShares, InvalidAmount, MarketError, Marke
 
 
 def _question(engine, host_id, **spec):
-    base = {"title": "FrontierMath v2 best score >= 95% by 2027-12-31", "kind": "binary", "mechanism": "lmsr", "subsidy": 100.0}
-    return questions.create_question(engine, created_by=host_id, spec={**base, **spec})
+    base = {"title": "FrontierMath v2 best score >= 95% by 2027-12-31", "kind": "binary", "mechanism": "lmsr", "subsidy": 100_000_000}
+    spec = {**base, **spec}
+    if "outcomes" in spec:
+        spec["outcomes"] = tuple(spec["outcomes"])
+    return questions.create_question(engine, created_by=host_id, question_in=questions.NewQuestion(**spec))
 
 
 def _balances(engine) -> dict[str, int]:
@@ -163,7 +166,7 @@ def test_probability_resolution_pays_fractions(engine, host):
 
 
 def test_insufficient_funds_is_refused(engine, host):
-    q = _question(engine, host["id"], subsidy=100000.0)
+    q = _question(engine, host["id"], subsidy=100_000_000_000)
     a, _ = users.join(engine, name="alice")
     with pytest.raises((InsufficientFunds, MarketError)):
         trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=1000.5)
@@ -200,7 +203,7 @@ def test_audit_catches_tampering(engine, host):
 
 def test_cancel_claws_back_profit_already_spent(engine, host):
     q1 = _question(engine, host["id"])
-    q2 = _question(engine, host["id"], title="Deep market", subsidy=100000.0)
+    q2 = _question(engine, host["id"], title="Deep market", subsidy=100_000_000_000)
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
     got = trading.place_order(engine, user_id=a["id"], question_id=q1["id"], outcome="YES", side="buy", amount=10.0)
@@ -213,3 +216,31 @@ def test_cancel_claws_back_profit_already_spent(engine, host):
     assert _balances(engine)[ledger.user_cash(a["id"])] < 0  # a debt: the clawback of money already spent
     report = audit_database(engine)
     assert report.problems == [] and any("owes" in n for n in report.notes)
+
+
+@pytest.mark.postgres
+def test_a_pooled_connection_that_died_while_idle_is_replaced(db_url):
+    """PostgreSQL connections are pinged only after sitting idle (not on every checkout); one
+    whose server side went away meanwhile is replaced, not handed to a request."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    from sqlalchemy import text
+
+    from benchcast.db import engine as dbengine
+
+    eng = dbengine.make_engine(db_url)
+    try:
+        with eng.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with eng.connect() as conn:  # just used: not pinged, the same connection
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() == pid
+        other = dbengine.make_engine(db_url)
+        with other.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar_one() is True
+        other.dispose()
+        for record in list(eng.pool._pool.queue):  # it sat idle long enough to be pinged
+            record.info["idle_since"] -= dbengine.IDLE_PING_S + 1
+        with eng.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        eng.dispose()

@@ -36,9 +36,9 @@ def _app(url):
     engine = make_engine(url)
     create_all(engine)
     host = users.ensure_host(engine, TOKEN)
-    for spec in ({"title": "binary lmsr", "subsidy": 100.0}, {"title": "binary cpmm", "mechanism": "cpmm", "subsidy": 100.0},
-                 {"title": "multiple choice", "kind": "multiple_choice", "outcomes": ["A", "B", "C"], "subsidy": 100.0}):
-        q = questions.create_question(engine, created_by=host["id"], spec={"kind": "binary", "mechanism": "lmsr", **spec})
+    for spec in ({"title": "binary lmsr"}, {"title": "binary cpmm", "mechanism": "cpmm"},
+                 {"title": "multiple choice", "kind": "multiple_choice", "outcomes": ("A", "B", "C")}):
+        q = questions.create_question(engine, created_by=host["id"], question_in=questions.NewQuestion(subsidy=100_000_000, **spec))
         trading.place_order(engine, user_id=host["id"], question_id=q["id"], outcome=q["outcomes"][0]["name"], side="buy", amount=5.0)
     trading.place_order(engine, user_id=host["id"], question_id=1, outcome="NO", side="buy", amount=5.0, limit_price=0.3, resting=True)
     return engine, create_app(engine, Settings(rate_per_s=0, join_rate_per_s=0))

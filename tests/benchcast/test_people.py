@@ -77,6 +77,8 @@ def test_description_criteria_and_close_times(client, host_headers):
     r = client.post("/api/questions", json={"title": TITLE, "closes_at": "2020-01-01"}, headers=host_headers)
     assert r.status_code == 400 and r.json()["detail"].startswith("closes_at 2020-01-01T00:00Z is in the past: give a time after now (")
     assert client.get("/api/questions").json() == before
+    r = client.post("/api/questions", json={"title": TITLE, "closes_at": "Friday's\\noon"}, headers=host_headers)
+    assert (r.status_code, r.json()["detail"]) == (400, "closes_at 'Friday's\\noon' is not an ISO time such as 2027-12-31T00:00:00Z")
     soon = create(client, host_headers, closes_at=(datetime.now(UTC) + timedelta(seconds=1)).isoformat())
     ann = join(client, "ann")
     buy(client, ann, soon["id"], "YES", 5)
