@@ -90,7 +90,7 @@ def rankings(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
     plot: Path = typer.Option(None, "--plot", help="Also write a PNG: records, forecast and leader odds (with --backtest: the reliability plot)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sampler and the simulation."),
-    draws: int = typer.Option(300, "--draws", min=50, help="Posterior draws per chain (2 chains)."),
+    draws: int = typer.Option(500, "--draws", min=50, help="Posterior draws per chain (2 chains)."),
     data: Path = typer.Option(None, "--data", help="Your results CSV (model, organization, country, date, open_weights, metric, score), added to the shipped data."),
     backtest: bool = typer.Option(False, "--backtest", help="Instead: score leader forecasts from monthly as-of dates against three baselines (fits are cached)."),
     shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),

@@ -25,7 +25,8 @@ def _fixed_fit(data, config=None, seed=0) -> RankingsFit:
     n, labs, countries = 300, len(data.labs), len(set(data.lab_country))
     draws = {
         "mu_b": np.full(n, 0.8), "tau_b": np.full(n, 0.1), "beta": np.zeros((n, countries)),
-        "mu_k": rng.normal(0.2, 0.05, n), "mu_l": np.zeros(n), "tau_l": np.full(n, 0.5),
+        "mu_k": rng.normal(0.2, 0.05, n), "kappa": np.full(n, 0.5), "rho": np.zeros(n), "mu_l": np.zeros(n),
+        "tau_l": np.full(n, 0.5),
         "b": np.full((n, labs), 0.8), "lam": np.full((n, labs), 2.0), "eta": np.full((n, labs), 0.2),
         "eta0": np.full(n, 0.5), "omega": np.full(n, 0.4), "alpha": np.full(n, -3.0), "nu": np.full(n, 1.0),
         "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.5), "a_c": np.full(n, 2.0), "b_c": np.full(n, 0.7),

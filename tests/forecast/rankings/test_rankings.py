@@ -45,11 +45,13 @@ DIAG = Diagnostics(r_hat_max=1.0, ess_bulk_min=800.0, divergences=0, draws=200, 
 
 
 def fake_fit(data, n: int = 400, **over: np.ndarray) -> RankingsFit:
-    """Draws with lab 0 far ahead (its record as it is), four releases a year, no exits, no newcomers."""
+    """Draws with lab 0 far ahead (its record as it is), four releases a year, no catch-up, no exits,
+    no newcomers."""
     labs = len(data.labs)
     draws = {
         "mu_b": np.full(n, 0.5), "tau_b": np.full(n, 0.01),
-        "beta": np.zeros((n, len(set(data.lab_country)))), "mu_k": np.zeros(n), "mu_l": np.zeros(n),
+        "beta": np.zeros((n, len(set(data.lab_country)))), "mu_k": np.zeros(n), "kappa": np.zeros(n),
+        "rho": np.zeros(n), "mu_l": np.zeros(n),
         "tau_l": np.full(n, 0.1), "b": np.full((n, labs), 0.5), "lam": np.full((n, labs), 4.0),
         "eta": np.full((n, labs), 1e-6), "eta0": np.full(n, 1e-6), "omega": np.full(n, 0.1),
         "alpha": np.full(n, -1.0), "nu": np.full(n, 1e-9), "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.1),
