@@ -81,6 +81,31 @@ def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bo
         typer.echo(f"wrote {plot}")
 
 
+def _check(frame: object, metric: str, as_of: date | None, seed: int, config: object, as_json: bool,
+           cache: Path) -> None:
+    """Print the posterior predictive checks of the fit at `as_of`."""
+    from forecast.rankings import default_as_of, fit_rankings
+    from forecast.rankings.checks import predictive_checks
+    from priors.open_weight import match_metric, metrics
+
+    name = match_metric(metric, metrics(frame))
+    fit = fit_rankings(frame, name, as_of or default_as_of(frame, name), seed=seed, config=config, cache_dir=cache)
+    checks = predictive_checks(fit, seed)
+    if as_json:
+        echo_json({"metric": name, "as_of": fit.data.as_of.isoformat(),
+                   "checks": [{"name": c.name, "observed": round(c.observed, 4),
+                               "replicated": [round(q, 4) for q in c.replicated], "p_value": round(c.p_value, 4)}
+                              for c in checks]})
+        return
+    typer.echo(f"{name}: posterior predictive checks of the fit as of {fit.data.as_of} (working units)")
+    typer.echo(f"{'statistic':<40}{'observed':>9}   replicated 10% / 50% / 90%   P(rep >= obs)")
+    for c in checks:
+        lo, mid, hi = c.replicated
+        typer.echo(f"{c.name:<40}{c.observed:>9.3f}   {lo:>8.3f} {mid:>8.3f} {hi:>8.3f}   {c.p_value:>13.3f}")
+    _render_diagnostics({**fit.diagnostics.as_dict(), "chains": fit.diagnostics.chains,
+                         "draws": fit.diagnostics.draws, "warnings": fit.diagnostics.warnings})
+
+
 @cli_errors
 def rankings(
     by: str = typer.Option("country", "--by", help="Rank by country or organization."),
@@ -95,6 +120,7 @@ def rankings(
     backtest: bool = typer.Option(False, "--backtest", help="Instead: score leader forecasts from monthly as-of dates against three baselines (fits are cached)."),
     shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
     workers: int = typer.Option(None, "--workers", min=1, help="With --backtest: fit in this many processes (default: one per core)."),
+    check: bool = typer.Option(False, "--check", help="Instead: posterior predictive checks of the fit at --as-of (the past simulated from the fit against the data)."),
 ) -> None:
     """Forecast which country or lab will hold the top open-weight model, and the open-closed gap."""
     from forecast.rankings import forecast_rankings
@@ -116,6 +142,10 @@ def rankings(
         _backtest(frame, metric, seed, config, as_json, plot, workers)
         return
     from benchcast.cli.forecast import cache_dir
+
+    if check:
+        _check(frame, metric, day, seed, config, as_json, cache_dir() / "rankings")
+        return
 
     result = forecast_rankings(frame, metric=metric, by=by, as_of=day, at=days, seed=seed, config=config,
                                cache_dir=cache_dir() / "rankings")

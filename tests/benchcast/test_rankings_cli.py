@@ -144,6 +144,25 @@ def test_bad_input_is_one_error_line(fixed: None, args: tuple[str, ...], message
     assert "Traceback" not in res.output
 
 
+def test_predictive_checks(fixed: None) -> None:
+    """`--check`: the past simulated from the fit against the data, as text and as JSON."""
+    res = invoke("--check", "--as-of", "2024-11-30")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0] == "ECI (Epoch Capabilities Index): posterior predictive checks of the fit as of 2024-11-30 (working units)"
+    assert any(line.startswith("corr(jump, distance behind record)") for line in lines)
+    assert any(line.startswith("diagnostics: r_hat max 1.020") for line in lines)
+    out = json.loads(invoke("--check", "--as-of", "2024-11-30", "--json").stdout)
+    names = [c["name"] for c in out["checks"]]
+    assert names == ["jump sd", "mean record gain", "share setting a lab record", "corr(jump, distance behind record)",
+                     "releases of all labs", "sd of release counts across labs", "largest release count of a lab",
+                     "open record growth over the last year"]
+    for c in out["checks"]:
+        assert 0.0 <= c["p_value"] <= 1.0 and c["replicated"] == sorted(c["replicated"])
+    growth = out["checks"][-1]
+    assert growth["observed"] == pytest.approx((129.45 - 117.87) / 13.7303, abs=1e-3)  # Yi-34B -> Qwen2.5-72B
+
+
 def test_help() -> None:
     res = runner.invoke(app, ["rankings", "--help"])
     assert res.exit_code == 0 and "--as-of" in res.stdout
