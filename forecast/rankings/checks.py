@@ -11,11 +11,12 @@ replicates at or above the observed value, a posterior predictive p-value):
 - **release counts**: each lab's releases in the last year, redrawn as Poisson counts at its
   posterior rate (times its chance of still being in the race); statistics: the spread of the
   counts across labs and the largest count (release rates that pool too much understate both).
-- **record growth**: from each lab's record one year before the as-of date, the lab's releases of
-  that year are simulated forward with the fitted rates, exits and jumps (the labs already in
+- **the past year**: from each lab's record one year before the as-of date, the lab's releases
+  of that year are simulated forward with the fitted rates, exits and jumps (the labs already in
   the data then, each in the race with its posterior probability given its silence then;
-  newcomers of the year left out on both sides); statistic: the open record at the as-of
-  date minus the record a year before, in working units.
+  newcomers of the year left out on both sides); statistics: the open record at the as-of
+  date minus the record a year before, in working units, and how many times the lab holding the
+  record changed from one month to the next (is the race a lottery or a procession?).
 
 Pure numpy on a `RankingsFit`; `forecast.rankings.simulate.joint_records` does the forward runs.
 """
@@ -94,9 +95,17 @@ def count_checks(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> list[C
             _check("largest release count of a lab", observed.max(), rep.max(axis=1))]
 
 
-def growth_check(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> Check:
-    """The open record's growth over the last `window` years against forward simulations from the
-    labs' records then (labs already in the data at the start of the window, all run together)."""
+def _monthly_leaders(z: np.ndarray) -> np.ndarray:
+    """Count of changes of the argmax lab along the last axis of (rows, labs, months)."""
+    top = z.argmax(axis=1)
+    return (np.diff(top, axis=-1) != 0).sum(axis=-1)
+
+
+def past_year_checks(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> list[Check]:
+    """The open record's growth and the lab leading it over the last `window` years, against
+    forward simulations from the labs' records then (labs already in the data at the start of the
+    window, each in the race with its posterior probability given its silence then, all run
+    together)."""
     data, dr = fit.data, fit.draws
     rng = np.random.default_rng([seed, 13])
     n, start = fit.n_draws, -window
@@ -105,7 +114,7 @@ def growth_check(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> Check:
     for i in labs:
         mine = (data.obs_lab == i) & (data.obs_t <= start)
         z_i, t_i = data.obs_z[mine], data.obs_t[mine]
-        best.append(float(z_i.max()))
+        best.append(float(z_i.max()) - 1e-9 * float(t_i[np.argmax(z_i)]))  # the first to reach a score leads
         best_t.append(float(t_i[np.argmax(z_i)]))
         rho = dr.get("rho", np.zeros(n))
         lam, eta = dr["lam"][:, i] * np.exp(rho * start), dr["eta"][:, i]
@@ -116,13 +125,18 @@ def growth_check(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> Check:
         times.append(_release_times(rng, lam, np.full(n, start), stop))
     m = max(t.shape[1] for t in times)
     times_arr = np.stack([np.pad(t, ((0, 0), (0, m - t.shape[1])), constant_values=np.inf) for t in times], axis=1)
+    months = np.linspace(start, 0.0, int(round(12 * window)) + 1)
     paths = joint_records(rng, np.repeat(np.array([best]), n, axis=0), np.repeat(np.array([best_t]), n, axis=0),
-                          times_arr, dr["b"][:, labs], np.zeros((n, len(labs))), dr, np.array([0.0]))
+                          times_arr, dr["b"][:, labs], np.zeros((n, len(labs))), dr, months)
+    observed_paths = np.array([[max([z - 1e-9 * t for t, z, lab in zip(data.obs_t, data.obs_z, data.obs_lab)
+                                     if lab == i and t <= h], default=-np.inf) for h in months] for i in labs])
     record_then = max(best)
-    observed = max(float(data.obs_z[data.obs_lab == i].max()) for i in labs) - record_then
-    return _check("open record growth over the last year", observed, paths[:, :, 0].max(axis=1) - record_then)
+    return [_check("open record growth over the last year", float(observed_paths[:, -1].max()) - record_then,
+                   paths[:, :, -1].max(axis=1) - record_then),
+            _check("changes of the leading lab over the last year", float(_monthly_leaders(observed_paths[None])[0]),
+                   _monthly_leaders(paths).astype(float))]
 
 
 def predictive_checks(fit: RankingsFit, seed: int = 0) -> list[Check]:
     """Every check of this module on `fit`."""
-    return [*jump_checks(fit, seed), *count_checks(fit, seed), growth_check(fit, seed)]
+    return [*jump_checks(fit, seed), *count_checks(fit, seed), *past_year_checks(fit, seed)]
