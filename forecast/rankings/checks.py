@@ -8,9 +8,11 @@ replicates at or above the observed value, a posterior predictive p-value):
   ``g_j`` from the jump distribution of the draw; statistics: the spread (sd) of the jumps, the
   mean of the jumps that set a new lab record (the gains that move the lead), the share of
   releases that do, and the correlation of the jumps with ``g_j`` (do labs behind catch up?).
-- **release counts**: each lab's releases in the last year, redrawn as Poisson counts at its
-  posterior rate (times its chance of still being in the race); statistics: the spread of the
-  counts across labs and the largest count (release rates that pool too much understate both).
+- **release counts**: the labs first seen in the last year, redrawn at the arrival rate of new
+  labs; each lab's releases in the last year, redrawn as Poisson counts at its posterior rate
+  (times its chance of still being in the race); statistics: the new labs, all releases, the
+  spread of the counts across labs and the largest count (release rates that pool too much
+  understate the last two).
 - **the past year**: from each lab's record one year before the as-of date, the lab's releases
   of that year are simulated forward with the fitted rates, exits and jumps (the labs already in
   the data then, each in the race with its posterior probability given its silence then;
@@ -90,7 +92,12 @@ def count_checks(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> list[C
     rate = dr["lam"] * exposure[:, None]
     active = np.stack([_p_active(fit, i) for i in range(len(data.labs))], axis=1)
     rep = rng.poisson(rate) * (rng.random(rate.shape) < active)
-    return [_check("releases of all labs", observed.sum(), rep.sum(axis=1)),
+    rho_nu = dr.get("rho_nu", np.zeros(fit.n_draws))
+    safe_nu = np.where(np.abs(rho_nu) < 1e-6, 1.0, rho_nu)
+    entry_exposure = np.where(np.abs(rho_nu) < 1e-6, window, (1.0 - np.exp(-safe_nu * window)) / safe_nu)
+    entries = rng.poisson(dr["nu"] * entry_exposure)
+    return [_check("new labs", float((data.entry_t > -window).sum()), entries.astype(float)),
+            _check("releases of all labs", observed.sum(), rep.sum(axis=1)),
             _check("sd of release counts across labs", observed.std(), rep.std(axis=1)),
             _check("largest release count of a lab", observed.max(), rep.max(axis=1))]
 

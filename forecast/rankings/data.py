@@ -64,7 +64,7 @@ class RankingData:
     open releases (lab index, time, working score); ``closed_*`` the closed-weight releases
     (all labs pooled into one series). ``n_releases`` counts each lab's open releases in the
     last ``window`` years; ``n_entrants`` counts labs whose first open release fell in the
-    entrant window of ``entrant_window`` years. ``best_z`` / ``best_t`` are each lab's record
+    entrant window of ``entrant_window`` years, ``entry_t`` are those first releases' times. ``best_z`` / ``best_t`` are each lab's record
     and when it was set; ``lab_tbar`` the mean time of each lab's releases; ``lab_span`` the years
     from its first to its last release, ``lab_gaps`` the number of release events after its first, and
     ``lab_silence`` the years since its last release (they inform its release rate and whether it
@@ -90,6 +90,7 @@ class RankingData:
     window: float
     n_entrants: int
     entrant_window: float
+    entry_t: np.ndarray
     n_closed_releases: int
     lab_tbar: np.ndarray
     lab_span: np.ndarray
@@ -244,6 +245,7 @@ def prepare(frame: pd.DataFrame, metric: str, as_of: date) -> RankingData:
         window=window,
         n_entrants=n_entrants,
         entrant_window=entrant_window,
+        entry_t=np.array(sorted(t for t in (years_between(as_of, d) for d in first_seen) if t > entrant_from)),
         n_closed_releases=int((t_closed > -window).sum()),
         lab_tbar=np.array([t_open[lab_idx == i].mean() for i in range(len(labs))]),
         lab_span=np.array([np.ptp(t_open[lab_idx == i]) for i in range(len(labs))]),

@@ -47,9 +47,12 @@ trend ``rho``; a simulated last year then had about half the releases it had).
 
 The silence term is a lab that stops for good at hazard ``eta_e = eta0 exp(-gamma m_e)`` (an
 exit; labs with a longer record of ``m_e`` releases leave less often): a lab silent for long
-compared with its own pace has most likely left the race. New labs arrive at rate ``nu``
-(``k ~ Poisson(nu W)`` for the labs first seen in the last ``W`` years) and enter at the open
-record plus an offset ``Normal(mu_0, sigma_0)`` learned from past entries.
+compared with its own pace has most likely left the race. New labs arrive as a Poisson process
+of intensity ``nu exp(rho_nu t)`` (the first releases of the labs first seen in the last ``W``
+years; ``nu`` is the rate at the as-of date, ``rho_nu ~ Normal(0, 1)`` its trend: the wave of
+new open-weight labs of 2023 had ebbed by 2024, and a constant rate counted over two years kept
+about four newcomers a year, each able to catch up, at 0.25-0.5 of every lab-level forecast)
+and enter at the open record plus an offset ``Normal(mu_0, sigma_0)`` learned from past entries.
 
 The closed-weight releases of all labs form one series under a rising envelope,
 ``z = SkewNormal(a_c + b_c t, omega_c, alpha_c)``, released at rate ``lambda_c``: the frontier
@@ -77,10 +80,10 @@ if TYPE_CHECKING:
 
 #: Posterior variables kept for simulation.
 KEPT = ("mu_b", "tau_b", "beta", "mu_k", "kappa", "rho", "mu_l", "tau_l", "b", "lam", "eta", "eta0", "omega", "alpha",
-        "nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
+        "nu", "rho_nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
 #: Variables whose r_hat and ESS are reported (the population and closed-series parameters).
 DIAGNOSED = ("mu_b", "tau_b", "tau_c", "mu_k", "kappa", "mu_l", "tau_l", "rho", "omega", "alpha", "eta0", "gamma",
-             "nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
+             "nu", "rho_nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
 
 #: Hyperpriors (name: distribution and parameters) on the standardised scale, z per year for
 #: paces and events per year for rates: wide against the spread of the data (sd 1 by construction).
@@ -89,7 +92,7 @@ HYPERPRIORS = {
     "mu_k": ("Normal", 0.0, 1.0), "kappa": ("Beta", 2.0, 2.0), "omega": ("HalfNormal", 1.0),
     "alpha": ("Normal", -2.0, 2.0), "mu_l": ("Normal", 0.0, 1.5), "tau_l": ("HalfNormal", 1.0),
     "rho": ("Normal", 0.0, 0.5), "eta0": ("Gamma", 2.0, 4.0), "gamma": ("HalfNormal", 1.0),
-    "nu": ("Gamma", 1.0, 1.0), "mu_0": ("Normal", -1.0, 1.0), "sigma_0": ("HalfNormal", 1.0),
+    "nu": ("Gamma", 1.0, 1.0), "rho_nu": ("Normal", 0.0, 1.0), "mu_0": ("Normal", -1.0, 1.0), "sigma_0": ("HalfNormal", 1.0),
     "a_c": ("Normal", 0.0, 2.0), "omega_c": ("HalfNormal", 1.0), "alpha_c": ("Normal", -2.0, 2.0),
     "lam_c": ("Gamma", 1.0, 0.05),
 }
@@ -173,8 +176,8 @@ def build_model(data: RankingData) -> pm.Model:
         ev_lab, ev_t = pm.Data("event_lab", data.event_lab), pm.Data("event_t", data.event_t)
         entry = pm.Data("entry_off", data.entry_off)
         closed_t, closed_z = pm.Data("closed_t", data.closed_t), pm.Data("closed_z", data.closed_z)
-        counts = pm.Data("counts", np.array([data.n_entrants, data.n_closed_releases], dtype="int64"))
-        windows = pm.Data("windows", np.array([data.entrant_window, data.window]))
+        n_closed, window = pm.Data("n_closed", data.n_closed_releases), pm.Data("window", data.window)
+        entry_t, entry_w = pm.Data("entry_t", data.entry_t), pm.Data("entrant_window", data.entrant_window)
 
         b_c = _prior("b_c")
         mu_b = pm.Deterministic("mu_b", b_c + _prior("catch_up"))
@@ -192,8 +195,12 @@ def build_model(data: RankingData) -> pm.Model:
 
         a_c, omega_c, alpha_c = _prior("a_c"), _prior("omega_c"), _prior("alpha_c")
         pm.SkewNormal("z_c", mu=a_c + b_c * closed_t, sigma=omega_c, alpha=alpha_c, observed=closed_z)
-        rates = pm.math.stack([_prior("nu"), _prior("lam_c")]) * windows
-        pm.Poisson("k_counts", rates, observed=counts)
+        pm.Poisson("k_closed", _prior("lam_c") * window, observed=n_closed)
+        nu, rho_nu = _prior("nu"), _prior("rho_nu")
+        small = pm.math.abs(rho_nu) < 1e-4
+        safe = pm.math.switch(small, 1.0, rho_nu)
+        exposure = pm.math.switch(small, entry_w, (1.0 - pm.math.exp(-safe * entry_w)) / safe)
+        pm.Potential("entries_lp", pm.math.sum(pm.math.log(nu) + rho_nu * entry_t) - nu * exposure)
     return model
 
 

@@ -7,7 +7,7 @@ Per posterior draw of `forecast.rankings.model`, between the as-of date and each
   at ``B + k + b_e (kappa (t - s_R) + (1 - kappa) (t - s)) + kappa (R(t) - B) + noise`` from
   its record ``B`` set at ``s``, where ``R(t)`` is the simulated open record of all labs at
   ``t``, set at ``s_R`` (the record rises when a release beats it);
-- new labs arrive at rate ``nu``, enter at the simulated open record then plus an offset
+- new labs arrive at rate ``nu exp(rho_nu t)``, enter at the simulated open record then plus an offset
   ``Normal(mu_0, sigma_0)``, and go on like known labs with parameters drawn from the population
   (their pace from their country's); their country is drawn from the known labs' countries (plus
   a new one);
@@ -160,12 +160,19 @@ def _entrant_slots(rng: np.random.Generator, fit: RankingsFit, end: float
     at entry, paces, entry offsets, country index)."""
     d, data, n, cap = fit.draws, fit.data, fit.n_draws, _MAX_ENTRANTS
     rep = lambda x: np.repeat(x, cap)  # noqa: E731
-    count = np.minimum(rng.poisson(d["nu"] * end), cap)
+    rho = d["rho_nu"]
+    small = np.abs(rho) < 1e-4
+    safe = np.where(small, 1.0, rho)
+    growth = np.where(small, end, np.expm1(safe * end) / safe)  # integral of exp(rho t) over [0, end]
+    count = np.minimum(rng.poisson(d["nu"] * growth), cap)
     countries = sorted(set(data.lab_country))
     weights = np.array([data.lab_country.count(c) for c in countries] + [1.0])
     slot_country = rng.choice(len(weights), size=(n, cap), p=weights / weights.sum())
     beta = np.concatenate([d["beta"], np.zeros((n, 1))], axis=1)  # a new country: no pace of its own
-    entry = np.where((np.arange(cap)[None, :] < count[:, None]).ravel(), rng.random(n * cap) * end, np.inf)
+    u = rng.random(n * cap)
+    r = rep(safe)
+    at = np.where(rep(small), u * end, np.log1p(u * np.expm1(r * end)) / r)  # inverse CDF of the arrival time
+    entry = np.where((np.arange(cap)[None, :] < count[:, None]).ravel(), at, np.inf)
     offset = rep(d["mu_0"]) + rep(d["sigma_0"]) * rng.standard_normal(n * cap)
     b = (rep(d["mu_b"]) + np.take_along_axis(beta, slot_country, axis=1).ravel()
          + rep(d["tau_b"]) * rng.standard_normal(n * cap))

@@ -28,7 +28,7 @@ def _fixed_fit(data, config=None, seed=0) -> RankingsFit:
         "mu_k": rng.normal(0.2, 0.05, n), "kappa": np.full(n, 0.5), "rho": np.zeros(n), "mu_l": np.zeros(n),
         "tau_l": np.full(n, 0.5),
         "b": np.full((n, labs), 0.8), "lam": np.full((n, labs), 2.0), "eta": np.full((n, labs), 0.2),
-        "eta0": np.full(n, 0.5), "omega": np.full(n, 0.4), "alpha": np.full(n, -3.0), "nu": np.full(n, 1.0),
+        "eta0": np.full(n, 0.5), "omega": np.full(n, 0.4), "alpha": np.full(n, -3.0), "nu": np.full(n, 1.0), "rho_nu": np.zeros(n),
         "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.5), "a_c": np.full(n, 2.0), "b_c": np.full(n, 0.7),
         "omega_c": np.full(n, 0.3), "alpha_c": np.full(n, -1.0), "lam_c": np.full(n, 25.0),
     }
@@ -155,6 +155,7 @@ def test_predictive_checks(fixed: None) -> None:
     out = json.loads(invoke("--check", "--as-of", "2024-11-30", "--json").stdout)
     names = [c["name"] for c in out["checks"]]
     assert names == ["jump sd", "mean record gain", "share setting a lab record", "corr(jump, distance behind record)",
+                     "new labs",
                      "releases of all labs", "sd of release counts across labs", "largest release count of a lab",
                      "open record growth over the last year", "changes of the leading lab over the last year"]
     for c in out["checks"]:

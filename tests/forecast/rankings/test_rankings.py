@@ -54,7 +54,7 @@ def fake_fit(data, n: int = 400, **over: np.ndarray) -> RankingsFit:
         "rho": np.zeros(n), "mu_l": np.zeros(n),
         "tau_l": np.full(n, 0.1), "b": np.full((n, labs), 0.5), "lam": np.full((n, labs), 4.0),
         "eta": np.full((n, labs), 1e-6), "eta0": np.full(n, 1e-6), "omega": np.full(n, 0.1),
-        "alpha": np.full(n, -1.0), "nu": np.full(n, 1e-9), "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.1),
+        "alpha": np.full(n, -1.0), "nu": np.full(n, 1e-9), "rho_nu": np.zeros(n), "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.1),
         "a_c": np.full(n, 8.0), "b_c": np.full(n, 0.5), "omega_c": np.full(n, 0.1), "alpha_c": np.full(n, -1.0),
         "lam_c": np.full(n, 20.0),
     }
