@@ -118,6 +118,18 @@ def test_newcomers_go_to_other(rng: np.random.Generator) -> None:
     assert at.leader_probabilities[OTHER] > 0.9
 
 
+def test_arrivals_follow_their_trend(rng: np.random.Generator) -> None:
+    """Newcomers far ahead lead whenever one arrives: P(other) is P(at least one arrival), which
+    is 1 - exp(-nu (exp(rho T) - 1) / rho) over T years."""
+    data = prepare(synthetic_frame(rng), "ECI", AS_OF)
+    n, years = 4000, 1.0
+    for rho in (0.0, -3.0):
+        fit = fake_fit(data, n, nu=np.full(n, 1.0), rho_nu=np.full(n, rho), mu_0=np.full(n, 5.0))
+        at = summarize(simulate(fit, [date(2026, 1, 1)], seed=1), "organization")[0]
+        expected_arrivals = years if rho == 0.0 else np.expm1(rho * years) / rho
+        assert at.leader_probabilities[OTHER] == pytest.approx(1.0 - np.exp(-expected_arrivals), abs=0.025)
+
+
 def test_check_dates() -> None:
     assert check_dates(AS_OF, None) == [date(2025, 7, 2), date(2026, 1, 1)]
     # data that end before today: the default dates count from today, never in the past
