@@ -98,10 +98,10 @@ def _check(frame: object, metric: str, as_of: date | None, seed: int, config: ob
                               for c in checks]})
         return
     typer.echo(f"{name}: posterior predictive checks of the fit as of {fit.data.as_of} (working units)")
-    typer.echo(f"{'statistic':<40}{'observed':>9}   replicated 10% / 50% / 90%   P(rep >= obs)")
+    typer.echo(f"{'statistic':<46}{'observed':>9}   replicated 10% / 50% / 90%   P(rep >= obs)")
     for c in checks:
         lo, mid, hi = c.replicated
-        typer.echo(f"{c.name:<40}{c.observed:>9.3f}   {lo:>8.3f} {mid:>8.3f} {hi:>8.3f}   {c.p_value:>13.3f}")
+        typer.echo(f"{c.name:<46}{c.observed:>9.3f}   {lo:>8.3f} {mid:>8.3f} {hi:>8.3f}   {c.p_value:>13.3f}")
     _render_diagnostics({**fit.diagnostics.as_dict(), "chains": fit.diagnostics.chains,
                          "draws": fit.diagnostics.draws, "warnings": fit.diagnostics.warnings})
 

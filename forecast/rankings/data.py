@@ -8,10 +8,11 @@ among the models it published less than 30 days apart (a family of sizes, checkp
 hosted copies count once).
 
 Each lab's releases are also read as *jumps*: release ``j`` of a lab minus the lab's best before
-it (``d_j = z_j - B_{j-1}``), with the years since that best was set (``dt_j``) and how far that best was behind the
-open record of all labs just before the release (``g_j >= 0``): the model forecasts a lab from
-its own record and its distance to the frontier. A lab's *entry offset* is its first release minus the open
-record (of the other labs) at that date.
+it (``d_j = z_j - B_{j-1}``), with the years since that best was set (``dt_j``), how far that
+best was behind the open record of all labs just before the release (``g_j >= 0``) and the years
+since that record was set (``r_j``): the model forecasts a lab from its own record and its
+distance to the frontier. A lab's *entry offset* is its first release minus the open record (of
+the other labs) at that date.
 
 Only rows known on or before the as-of date are read (``known_at``, see `priors.open_weight`):
 nothing later can reach the model.
