@@ -42,8 +42,8 @@ for a change of pace says):
 
 with ``L_e = lambda_e (1 - exp(-rho s_e)) / (rho s_e)`` the lab's mean rate over its silence (the
 rate at the as-of date, ``lambda_e``, stood for the whole silence in the first version: silent
-labs then pulled the rate at the as-of date down and the past rates up, a spurious falling
-trend ``rho``; a simulated last year then had about half the releases it had).
+labs then pulled the rate at the as-of date down and the past rates up: a spurious falling
+trend ``rho``).
 
 The silence term is a lab that stops for good at hazard ``eta_e = eta0 exp(-gamma m_e)`` (an
 exit; labs with a longer record of ``m_e`` releases leave less often): a lab silent for long
