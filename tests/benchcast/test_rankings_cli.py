@@ -53,10 +53,14 @@ def test_json_contract(fixed: None) -> None:
     assert {"as_of", "by", "at"} <= set(out)
     assert out["as_of"] == "2025-06-30" and out["by"] == "country"
     assert [a["date"] for a in out["at"]] == ["2025-12-31", "2026-06-30"]
+    pool = out["pool"]  # pooled with the recency baseline by default; the model's own odds kept
+    assert 0.0 < pool["weight"] < 1.0 and pool["n_questions"] >= 0 and pool["source"]
     for at in out["at"]:
-        assert set(at) == {"date", "leader_probabilities", "gap_months", "gap_score"}
+        assert set(at) == {"date", "leader_probabilities", "model_leader_probabilities", "gap_months", "gap_score"}
         probs = at["leader_probabilities"]
         assert "other" in probs and sum(probs.values()) == pytest.approx(1.0)
+        assert set(at["model_leader_probabilities"]) == set(probs)
+        assert sum(at["model_leader_probabilities"].values()) == pytest.approx(1.0)
         assert all(0.0 <= p <= 1.0 for p in probs.values())
         assert list(at["gap_months"]) == ["0.1", "0.5", "0.9"]
         assert at["gap_months"]["0.1"] <= at["gap_months"]["0.5"] <= at["gap_months"]["0.9"]
@@ -87,7 +91,8 @@ def test_user_results_change_the_leader(fixed: None) -> None:
     mine = json.loads(invoke(*args, "--data", str(csv)).stdout)
     assert base["now"]["leader"] == "Alibaba" and mine["now"]["leader"] == "Tencent"
     assert "Tencent" not in base["at"][0]["leader_probabilities"]
-    assert mine["at"][0]["leader_probabilities"]["Tencent"] > 0.1
+    assert mine["at"][0]["model_leader_probabilities"]["Tencent"] > 0.1
+    assert mine["at"][0]["leader_probabilities"]["Tencent"] > 0.02  # the recency baseline saw one month of it
     assert sum(mine["at"][0]["leader_probabilities"].values()) == pytest.approx(1.0)
 
 
@@ -100,11 +105,34 @@ def test_backtest_json_and_reliability_plot(fixed: None, tmp_path: Path) -> None
     assert {(by, h) for by in ("country", "organization") for h in (3, 6, 12)} <= set(cells)
     assert cells[("country", 3)]["n"] == 29 and cells[("country", 12)]["n"] == 20
     for r in out["scores"]:
-        for m in ("model", "persistence", "frequency", "recency"):
+        for m in ("model", "persistence", "frequency", "recency", "pooled"):
             assert r[f"log_{m}"] < 0 and 0 <= r[f"brier_{m}"] <= 2
+    assert {"country", "organization"} == set(out["pool_weights"])
+    assert out["pool_weights"]["country"]["n"] == 75 and 0 < out["pool_weights"]["country"]["weight"] < 1
     assert sum(b["n"] for b in out["reliability"]) > 0
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert res.stderr == ""  # quiet with --json
+
+
+def test_no_pool_and_pool_file(fixed: None, tmp_path: Path) -> None:
+    """--no-pool shows the model's own odds; --pool reads a file written by --save-pool."""
+    args = ("--json", "--as-of", "2025-06-30", "--at", "2026-06-30")
+    pooled, alone = json.loads(invoke(*args).stdout), json.loads(invoke(*args, "--no-pool").stdout)
+    assert alone["pool"] is None and "model_leader_probabilities" not in alone["at"][0]
+    assert pooled["at"][0]["model_leader_probabilities"] == alone["at"][0]["leader_probabilities"]
+    assert pooled["at"][0]["leader_probabilities"] != alone["at"][0]["leader_probabilities"]
+    path = tmp_path / "pool.json"
+    res = invoke("--backtest", "--workers", "1", "--save-pool", str(path))
+    assert res.exit_code == 0, res.output
+    assert "pooled" in res.stdout and f"wrote {path}" in res.stdout
+    saved = json.loads(path.read_text())
+    assert saved["provenance"]["n_questions"] == len(saved["questions"]) == 150
+    mine = json.loads(invoke(*args, "--pool", str(path)).stdout)["pool"]
+    assert mine["source"] == str(path) and mine["n_questions"] == sum(
+        q["by"] == "country" and q["resolved"] <= "2025-06-30" for q in saved["questions"])
+    assert invoke("--save-pool", str(path)).exit_code == 1
+    bad = invoke("--pool", str(tmp_path / "none.json"))
+    assert bad.exit_code == 1 and "no rankings pool file" in bad.stderr
 
 
 def test_same_seed_same_output(fixed: None) -> None:
