@@ -33,9 +33,8 @@ def _render(result: object) -> None:
         f"and reached today's open best {r.now_gap_months:.1f} months earlier"
     )
     if r.pool is not None:
-        typer.echo(f"leader odds: pooled, (1 - w) model + w recency baseline, w = {r.pool['weight']:.3f} "
-                   f"from {r.pool['n_questions']} backtest questions resolved by {r.as_of} ({r.pool['source']}); "
-                   "--no-pool for the model alone")
+        typer.echo(f"leader odds: (1 - w) model + w recent frequency, w = {r.pool['weight']:.3f} from "
+                   f"{r.pool['n_questions']} backtest questions resolved by {r.as_of} ({r.pool['source']})")
     for a in r.at:
         probs = "  ".join(f"{name} {p:.2f}" for name, p in a.leader_probabilities.items())
         g, s = a.gap_months, a.gap_score

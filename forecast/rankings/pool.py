@@ -145,13 +145,14 @@ def load_pool(path: str | Path | None = None) -> Pool:
     from priors.errors import PriorFileError
     from priors.jsonfile import read_json
 
+    source = str(path)
     if path is None:
-        path = shipped_pool_path()
+        path, source = shipped_pool_path(), f"priors/data/{SHIPPED_FILE}"
         if not path.is_file():
             return Pool.empty(f"default w = {DEFAULT_WEIGHT}: no pool file at {path}")
     how = "benchcast rankings --backtest --save-pool PATH"
     obj = read_json(Path(path), what="rankings pool file", how_to_make=how)
     try:
-        return pool_from_dict(obj, str(path))
+        return pool_from_dict(obj, source)
     except (KeyError, TypeError, ValueError) as exc:
         raise PriorFileError(f"{path}: not a rankings pool file ({exc}); run `{how}`") from None

@@ -146,6 +146,7 @@ def test_human_output_and_plot(fixed: None, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "open-weight leader by organization" in res.stdout
     assert "2026-01-01  leader:" in res.stdout and "gap:" in res.stdout
+    assert "leader odds: (1 - w) model + w recent frequency, w = " in res.stdout and "model alone: " in res.stdout
     assert "diagnostics: r_hat max 1.020, bulk ESS min 350, 3 divergences (2 chains x 150 draws)" in res.stdout
     assert png.read_bytes()[:4] == b"\x89PNG"
 
