@@ -226,7 +226,7 @@ def pool_leaders(result: RankingsForecast, frame: pd.DataFrame, pool: Pool) -> R
     w, n = pool.weight(result.by, result.as_of)
     at = tuple(dataclasses.replace(a, leader_probabilities=combine(a.leader_probabilities, recent, w),
                                    model_probabilities=a.leader_probabilities) for a in result.at)
-    info = {"weight": w, "n_questions": n, "source": pool.source,
+    info = {"weight": round(w, 4), "n_questions": n, "source": pool.source,
             "member": "recency-weighted leader frequency, half-life 6 months"}
     return dataclasses.replace(result, at=at, pool=info)
 
