@@ -96,7 +96,7 @@ class RankingsForecast:
             "now": {"leader": self.now_leader, "gap_months": round(self.now_gap_months, 3),
                     "gap_score": round(self.now_gap_score, 3)},
             "at": [
-                {"date": a.date.isoformat(), "leader_probabilities": {k: round(v, 4) for k, v in a.leader_probabilities.items()},
+                {"date": a.date.isoformat(), "leader_probabilities": a.leader_probabilities,
                  **({} if a.model_probabilities is None else {"model_leader_probabilities": a.model_probabilities}),
                  "gap_months": a.gap_months, "gap_score": a.gap_score}
                 for a in self.at
