@@ -49,13 +49,24 @@ def _render(result: object) -> None:
     _render_diagnostics(r.to_dict()["diagnostics"])
 
 
+def _pool_file(rows: list, metric: str, name: str, seed: int, draws: int, last: date) -> dict:
+    """The pool file of a backtest: its questions, the weights learned from them, provenance."""
+    from forecast.rankings.backtest import pool_questions
+    from forecast.rankings.pool import Pool
+
+    provenance = {"command": f"benchcast rankings --backtest --metric {metric!r} --seed {seed} --draws {draws}"
+                             " --save-pool PATH",
+                  "metric": name, "seed": seed, "draws_per_chain": draws, "written": date.today().isoformat(),
+                  "last_resolved": last.isoformat(), "n_questions": len(rows)}
+    return Pool(pool_questions(rows), provenance).to_dict(last)
+
+
 def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bool, plot: Path | None,
               workers: int | None, save_pool: Path | None = None) -> None:
     """Run the leader backtest and print its score table (and write the reliability plot and the
     pool file)."""
     from benchcast.cli.forecast import cache_dir
-    from forecast.rankings.backtest import METHODS, pool_questions, reliability, run_backtest, summarize_backtest
-    from forecast.rankings.pool import Pool
+    from forecast.rankings.backtest import METHODS, reliability, run_backtest, summarize_backtest
     from priors.open_weight import match_metric, metrics
 
     name = match_metric(metric, metrics(frame))
@@ -68,12 +79,7 @@ def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bo
                         workers=workers, progress=progress)
     table, rel = summarize_backtest(rows), reliability(rows)
     last = max(r.resolved for r in rows)
-    pool = Pool(pool_questions(rows), {"command": f"benchcast rankings --backtest --metric {metric!r} --seed {seed}"
-                                       f" --draws {config.draws} --save-pool PATH",
-                                       "metric": name, "seed": seed, "draws_per_chain": config.draws,
-                                       "written": date.today().isoformat(), "last_resolved": last.isoformat(),
-                                       "n_questions": len(rows)})
-    pool_file = pool.to_dict(last)
+    pool_file = _pool_file(rows, metric, name, seed, config.draws, last)
     if save_pool is not None:
         from priors.jsonfile import write_json
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -32,8 +32,9 @@ import numpy as np
 import pandas as pd
 
 from forecast.parallel import map_tasks
+# the baselines and their constants are re-exported here, where they were first defined
 from forecast.rankings.baselines import (PERSISTENCE_EPS, RECENCY_HALF_LIFE, _open_rows, frequency, known_entries,
-                                         leader_history, monthly_dates, months_later, persistence)
+                                         leader_history, monthly_dates, months_later, persistence)  # noqa: F401
 from forecast.rankings.data import leader_at
 from forecast.rankings.forecast import OTHER, fit_rankings, leaders_per_draw, simulate
 from forecast.rankings.model import RankingsFit

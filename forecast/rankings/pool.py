@@ -18,7 +18,7 @@ a forecast never learns its weight from an outcome it could not have seen.
 The learned questions are saved as data (``priors/data/rankings_pool.json``, written by
 ``benchcast rankings --backtest --save-pool PATH``), so the live forecast fits its weight on the
 questions resolved by its own as-of date. Without that file `Pool.empty` gives ``w = 0.5``.
-numpy only.
+numpy, and `priors` (inside the functions that read the file).
 """
 
 from __future__ import annotations
