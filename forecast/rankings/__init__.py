@@ -2,7 +2,9 @@
 lab's releases.
 
 Modules: `data` (the as-of cut and working scale), `model` (the PyMC model and its fit),
-`simulate` (simulated futures), `forecast` (the query and leader probabilities), `backtest`,
+`simulate` (simulated futures), `forecast` (the query and leader probabilities), `baselines`
+and `pool` (the recency baseline and its linear pool with the model), `backtest`,
+`checks` (posterior predictive checks),
 `cache` (fits on disk), `plot`. Depends on numpy, pandas, PyMC (inside functions) and `priors`;
 never on `markets` or the shell.
 """
@@ -21,6 +23,7 @@ from forecast.rankings.forecast import (
     leader_probabilities,
     leaders_per_draw,
     observed_state,
+    pool_leaders,
     simulate,
     summarize,
 )
@@ -39,6 +42,7 @@ __all__ = [
     "leader_probabilities",
     "leaders_per_draw",
     "observed_state",
+    "pool_leaders",
     "simulate",
     "summarize",
 ]

@@ -6,25 +6,25 @@ leads ``h`` months later (3, 6 and 12), by country and by organization; the trut
 ``"other"``). Each forecast is a distribution over the entries known at the as-of date plus
 ``"other"``. Scores, per question:
 
-- log score ``log p(actual)`` (higher is better); the model's probabilities are floored at
+- log score ``log p(actual)`` (higher is better); the model's (and the pool's) probabilities are floored at
   ``1 / (2 D)`` for ``D`` simulated draws, the resolution of a frequency over draws;
 - Brier ``sum_i (p_i - [i = actual])^2`` over the entries (lower is better).
 
-Baselines:
+Baselines (`forecast.rankings.baselines`): "keeps the lead" (persistence), past frequency and
+recency-weighted frequency (half-life 6 months, fixed in advance).
 
-- *persistence* ("keeps the lead"): the current leader keeps it with probability ``1 - eps``;
-  ``eps`` is shared evenly by the other known entries and ``"other"``;
-- *frequency*: each entry's share of the months it held the lead since the data begin, half a
-  month added to every known entry and to ``"other"``;
-- *recency*: the same with month ``m`` months ago weighted ``2^(-m / H)``, half-life
-  ``H = 6`` months (fixed in advance, not tuned on these questions).
+The *pooled* forecast (`forecast.rankings.pool`) mixes the model and the recency baseline,
+``(1 - w) p_model + w p_recent``; for the question asked at as-of date ``t`` the weight is
+learned only from the questions of the same grouping resolved on or before ``t`` (the first
+questions get the prior's 0.5), so its score is out of sample and respects time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -32,15 +32,17 @@ import numpy as np
 import pandas as pd
 
 from forecast.parallel import map_tasks
-from forecast.rankings.data import known_at, leader_at
+# the baselines and their constants are re-exported here, where they were first defined
+from forecast.rankings.baselines import (PERSISTENCE_EPS, RECENCY_HALF_LIFE, _open_rows, frequency, known_entries,
+                                         leader_history, monthly_dates, months_later, persistence)  # noqa: F401
+from forecast.rankings.data import leader_at
 from forecast.rankings.forecast import OTHER, fit_rankings, leaders_per_draw, simulate
 from forecast.rankings.model import RankingsFit
+from forecast.rankings.pool import Pool, PoolQuestion, combine
 from forecast.sampling import SamplerConfig
 
-METHODS = ("model", "persistence", "frequency", "recency")
+METHODS = ("model", "persistence", "frequency", "recency", "pooled")
 DEFAULT_HORIZONS = (3, 6, 12)
-PERSISTENCE_EPS = 0.1
-RECENCY_HALF_LIFE = 6.0
 #: Monthly as-of dates: from the first month with five open labs in the shipped ECI table.
 DEFAULT_FIRST_AS_OF = date(2023, 7, 1)
 
@@ -59,69 +61,21 @@ class BacktestRow:
     actual: str
     p: dict[str, dict[str, float]]
     floor: float
+    #: The pool weight of "pooled" and the number of earlier-resolved questions it rests on.
+    pool_weight: float = float("nan")
+    pool_n: int = 0
+
+    @property
+    def resolved(self) -> date:
+        """The outcome date: when the answer became known."""
+        return months_later(self.as_of, self.horizon)
 
     def log_score(self, method: str) -> float:
         p = self.p[method][self.actual]
-        return float(np.log(max(p, self.floor) if method == "model" else p))
+        return float(np.log(max(p, self.floor) if method in ("model", "pooled") else p))
 
     def brier(self, method: str) -> float:
         return float(sum((q - (name == self.actual)) ** 2 for name, q in self.p[method].items()))
-
-
-def months_later(day: date, months: int) -> date:
-    """`day` plus `months` average months."""
-    return day + timedelta(days=round(months * 30.4375))
-
-
-def monthly_dates(first: date, last: date) -> tuple[date, ...]:
-    """First days of the months from `first` to `last`."""
-    out, y, m = [], first.year, first.month
-    while date(y, m, 1) <= last:
-        out.append(date(y, m, 1))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return tuple(out)
-
-
-def _open_rows(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
-    return frame[(frame["metric"] == metric) & (frame["open_weights"] == True) & (frame["lab"] != "")]  # noqa: E712
-
-
-def known_entries(frame: pd.DataFrame, metric: str, as_of: date, by: str) -> list[str]:
-    """Labs (or countries) with an open release known by `as_of`."""
-    rows = _open_rows(frame, metric)
-    rows = rows[known_at(rows) <= pd.Timestamp(as_of)]
-    return sorted(set(rows["lab" if by == "organization" else "country"].replace("", "?")))
-
-
-def persistence(current: str, known: list[str], eps: float = PERSISTENCE_EPS) -> dict[str, float]:
-    """The current leader keeps the lead with probability 1 - eps."""
-    others = [k for k in known if k != current] + [OTHER]
-    return {current: 1.0 - eps, **{k: eps / len(others) for k in others}}
-
-
-def frequency(history: list[tuple[date, str]], as_of: date, known: list[str],
-              half_life: float | None = None) -> dict[str, float]:
-    """Share of months each entry held the lead before `as_of` (weighted ``2^(-age / half_life)``
-    when a half-life in months is given), half a month added to each."""
-    counts = {k: 0.5 for k in known + [OTHER]}
-    for day, who in history:
-        if day <= as_of:
-            age = (as_of - day).days / 30.4375
-            w = 1.0 if half_life is None else 0.5 ** (age / half_life)
-            counts[who if who in counts else OTHER] += w
-    total = sum(counts.values())
-    return {k: v / total for k, v in counts.items()}
-
-
-def leader_history(frame: pd.DataFrame, metric: str, by: str, until: date) -> list[tuple[date, str]]:
-    """The leader on the first of every month from the first open release to `until`."""
-    start = _open_rows(frame, metric)["date"].min().date()
-    out = []
-    for day in monthly_dates(date(start.year, start.month, 1), until):
-        who = leader_at(frame, metric, day, by)
-        if who is not None:
-            out.append((day, who))
-    return out
 
 
 def _model_probs(leaders: np.ndarray, known: list[str]) -> dict[str, float]:
@@ -176,7 +130,25 @@ def run_backtest(frame: pd.DataFrame, metric: str, *, as_of_dates: tuple[date, .
 
     fit_one = functools.partial(_fit_at, frame, metric, seed, config, cache_dir)
     fits = map_tasks(fit_one, list(dates), workers=workers, dask=dask, progress=progress)
-    return [row for fit in fits for row in score_fit(frame, fit, horizons, last, seed)]
+    return add_pooled([row for fit in fits for row in score_fit(frame, fit, horizons, last, seed)])
+
+
+def pool_questions(rows: list[BacktestRow]) -> tuple[PoolQuestion, ...]:
+    """What the model and the recency baseline gave each question's outcome."""
+    return tuple(PoolQuestion(r.by, r.as_of, r.horizon, r.resolved, r.p["model"][r.actual],
+                              r.p["recency"][r.actual]) for r in rows)
+
+
+def add_pooled(rows: list[BacktestRow]) -> list[BacktestRow]:
+    """Each row with the "pooled" forecast, its weight learned (`forecast.rankings.pool`) only from
+    the questions of its grouping resolved on or before its as-of date."""
+    pool = Pool(pool_questions(rows))
+    out = []
+    for r in rows:
+        w, n = pool.weight(r.by, r.as_of)
+        p = {**r.p, "pooled": combine(r.p["model"], r.p["recency"], w)}
+        out.append(dataclasses.replace(r, p=p, pool_weight=w, pool_n=n))
+    return out
 
 
 def summarize_backtest(rows: list[BacktestRow]) -> pd.DataFrame:

@@ -8,9 +8,11 @@ among the models it published less than 30 days apart (a family of sizes, checkp
 hosted copies count once).
 
 Each lab's releases are also read as *jumps*: release ``j`` of a lab minus the lab's best before
-it (``d_j = z_j - B_{j-1}``), with the years since that best was set (``dt_j``): the model
-forecasts a lab from its own record. A lab's *entry offset* is its first release minus the open
-record (of the other labs) at that date.
+it (``d_j = z_j - B_{j-1}``), with the years since that best was set (``dt_j``), how far that
+best was behind the open record of all labs just before the release (``g_j >= 0``) and the years
+since that record was set (``r_j``): the model forecasts a lab from its own record and its
+distance to the frontier. A lab's *entry offset* is its first release minus the open record (of
+the other labs) at that date.
 
 Only rows known on or before the as-of date are read (``known_at``, see `priors.open_weight`):
 nothing later can reach the model.
@@ -63,12 +65,14 @@ class RankingData:
     open releases (lab index, time, working score); ``closed_*`` the closed-weight releases
     (all labs pooled into one series). ``n_releases`` counts each lab's open releases in the
     last ``window`` years; ``n_entrants`` counts labs whose first open release fell in the
-    entrant window of ``entrant_window`` years. ``best_z`` / ``best_t`` are each lab's record
+    entrant window of ``entrant_window`` years, ``entry_t`` are those first releases' times. ``best_z`` / ``best_t`` are each lab's record
     and when it was set; ``lab_tbar`` the mean time of each lab's releases; ``lab_span`` the years
     from its first to its last release, ``lab_gaps`` the number of release events after its first, and
     ``lab_silence`` the years since its last release (they inform its release rate and whether it
     is still active); ``closed_record_*`` the closed record steps (time, score). ``jump_*`` are
-    the jumps (lab, ``d_j``, ``dt_j``), ``event_*`` the release events after each lab's first
+    the jumps (lab, ``d_j``, ``dt_j``, ``g_j``: how far the lab's best was behind the open
+    record of all labs just before the release, and ``dr_j``: the years since that record was
+    set), ``event_*`` the release events after each lab's first
     (lab, time), ``lab_first`` each lab's first release time and ``entry_off`` the entry offsets of
     labs first seen after the data's first quarter.
     """
@@ -87,6 +91,7 @@ class RankingData:
     window: float
     n_entrants: int
     entrant_window: float
+    entry_t: np.ndarray
     n_closed_releases: int
     lab_tbar: np.ndarray
     lab_span: np.ndarray
@@ -99,6 +104,8 @@ class RankingData:
     jump_lab: np.ndarray
     jump_d: np.ndarray
     jump_dt: np.ndarray
+    jump_behind: np.ndarray
+    jump_dt_record: np.ndarray
     event_lab: np.ndarray
     event_t: np.ndarray
     lab_first: np.ndarray
@@ -139,10 +146,11 @@ def _records(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _jumps(lab_idx: np.ndarray, t: np.ndarray, z: np.ndarray, n_labs: int
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per release after a lab's first: (lab, score minus the lab's best before it, years since
-    that best was set)."""
-    labs, d, dt = [], [], []
+    that best was set, the open record of every lab before the release minus the lab's best,
+    years since that record was set)."""
+    labs, d, dt, behind, dt_rec = [], [], [], [], []
     for i in range(n_labs):
         idx = np.flatnonzero(lab_idx == i)
         idx = idx[np.argsort(t[idx], kind="stable")]
@@ -151,9 +159,15 @@ def _jumps(lab_idx: np.ndarray, t: np.ndarray, z: np.ndarray, n_labs: int
             labs.append(i)
             d.append(z[j] - best)
             dt.append(t[j] - best_t)
+            prior = np.flatnonzero(t < t[j])
+            record = float(z[prior].max())
+            record_t = float(t[prior][z[prior] == record].min())  # when the record was first reached
+            behind.append(max(record - best, 0.0))
+            dt_rec.append(t[j] - (record_t if record > best else best_t))
             if z[j] > best:
                 best, best_t = z[j], t[j]
-    return np.array(labs, dtype="int64"), np.array(d, dtype=float), np.array(dt, dtype=float)
+    return (np.array(labs, dtype="int64"), np.array(d, dtype=float), np.array(dt, dtype=float),
+            np.array(behind, dtype=float), np.array(dt_rec, dtype=float))
 
 
 def _entry_offsets(lab_idx: np.ndarray, t: np.ndarray, z: np.ndarray, n_labs: int, since: float) -> np.ndarray:
@@ -214,7 +228,7 @@ def prepare(frame: pd.DataFrame, metric: str, as_of: date) -> RankingData:
     z_closed = scale.to_z(closed_rel["score"].to_numpy())
     rec_t, rec_z = _records(t_closed, z_closed)
     countries = open_rel.groupby("lab")["country"].first()
-    jump_lab, jump_d, jump_dt = _jumps(lab_idx, t_open, z_open, len(labs))
+    jump_lab, jump_d, jump_dt, jump_behind, jump_dt_record = _jumps(lab_idx, t_open, z_open, len(labs))
     firsts = np.array([t_open[lab_idx == i].min() for i in range(len(labs))])
     is_later = t_open > firsts[lab_idx]
     return RankingData(
@@ -232,6 +246,7 @@ def prepare(frame: pd.DataFrame, metric: str, as_of: date) -> RankingData:
         window=window,
         n_entrants=n_entrants,
         entrant_window=entrant_window,
+        entry_t=np.array(sorted(t for t in (years_between(as_of, d) for d in first_seen) if t > entrant_from)),
         n_closed_releases=int((t_closed > -window).sum()),
         lab_tbar=np.array([t_open[lab_idx == i].mean() for i in range(len(labs))]),
         lab_span=np.array([np.ptp(t_open[lab_idx == i]) for i in range(len(labs))]),
@@ -244,6 +259,8 @@ def prepare(frame: pd.DataFrame, metric: str, as_of: date) -> RankingData:
         jump_lab=jump_lab,
         jump_d=jump_d,
         jump_dt=jump_dt,
+        jump_behind=jump_behind,
+        jump_dt_record=jump_dt_record,
         event_lab=lab_idx[is_later].astype("int64"),
         event_t=t_open[is_later],
         lab_first=firsts,

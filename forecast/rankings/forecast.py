@@ -12,6 +12,7 @@ Nothing dated after the as-of date is read (`forecast.rankings.data.prepare` cut
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,9 +22,11 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import InvalidQuery
+from forecast.rankings.baselines import recency
 from forecast.rankings.cache import cached_sample
 from forecast.rankings.data import RankingData, known_at, leader_at, prepare, years_between
 from forecast.rankings.model import RankingsFit, sample
+from forecast.rankings.pool import Pool, combine, load_pool
 from forecast.rankings.simulate import MAX_YEARS, OTHER, Simulation, leaders_per_draw, simulate
 from forecast.sampling import Diagnostics, SamplerConfig
 
@@ -41,6 +44,7 @@ __all__ = [
     "leader_probabilities",
     "leaders_per_draw",
     "observed_state",
+    "pool_leaders",
     "simulate",
     "summarize",
 ]
@@ -61,6 +65,8 @@ class AtForecast:
     leader_probabilities: dict[str, float]
     gap_months: dict[str, float]
     gap_score: dict[str, float]
+    #: The model's own probabilities when `leader_probabilities` is the pooled forecast.
+    model_probabilities: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ class RankingsForecast:
     now_gap_score: float
     diagnostics: Diagnostics
     fit: RankingsFit | None = field(default=None, repr=False, compare=False)
+    #: The pool behind the leader probabilities: weight, n questions, source (None: model only).
+    pool: dict[str, object] | None = None
 
     def to_dict(self) -> dict[str, object]:
         """The JSON contract of `benchcast rankings --json`."""
@@ -89,9 +97,11 @@ class RankingsForecast:
                     "gap_score": round(self.now_gap_score, 3)},
             "at": [
                 {"date": a.date.isoformat(), "leader_probabilities": a.leader_probabilities,
+                 **({} if a.model_probabilities is None else {"model_leader_probabilities": a.model_probabilities}),
                  "gap_months": a.gap_months, "gap_score": a.gap_score}
                 for a in self.at
             ],
+            "pool": self.pool,
             "diagnostics": {**diag.as_dict(), "chains": diag.chains, "draws": diag.draws,
                             "warnings": diag.warnings},
         }
@@ -167,7 +177,7 @@ def check_dates(as_of: date, at: list[date] | None, start: date | None = None) -
 def forecast_rankings(frame: pd.DataFrame | None = None, *, metric: str = "ECI", by: str = "country",
                       as_of: date | None = None, at: list[date] | None = None, seed: int = 0,
                       config: SamplerConfig | None = None, today: date | None = None,
-                      cache_dir: str | Path | None = None) -> RankingsForecast:
+                      cache_dir: str | Path | None = None, pool: Pool | None = None) -> RankingsForecast:
     """Fit, simulate and summarize: the open-weight leader and open-closed gap at each date in `at`.
 
     Parameters
@@ -189,6 +199,9 @@ def forecast_rankings(frame: pd.DataFrame | None = None, *, metric: str = "ECI",
         The date the default dates count from (default: the system date).
     cache_dir
         Where fits are kept on disk (none by default).
+    pool
+        When given, the leader probabilities are the pool of the model and the recency baseline
+        (`pool_leaders`); the model's own stay in ``model_probabilities``. None: the model only.
     """
     from priors.open_weight import match_metric, metrics, read_open_weight
 
@@ -202,7 +215,20 @@ def forecast_rankings(frame: pd.DataFrame | None = None, *, metric: str = "ECI",
     fit = fit_rankings(frame, name, as_of, seed=seed, config=config, cache_dir=cache_dir)
     sim = simulate(fit, days, seed)
     leader, months, score = observed_state(frame, fit.data, by)
-    return RankingsForecast(name, as_of, by, summarize(sim, by), leader, months, score, fit.diagnostics, fit)
+    result = RankingsForecast(name, as_of, by, summarize(sim, by), leader, months, score, fit.diagnostics, fit)
+    return result if pool is None else pool_leaders(result, frame, pool)
+
+
+def pool_leaders(result: RankingsForecast, frame: pd.DataFrame, pool: Pool) -> RankingsForecast:
+    """`result` with pooled leader probabilities: ``(1 - w)`` the model plus ``w`` the recency
+    baseline at the as-of date, ``w`` learned from `pool`'s questions resolved by then."""
+    recent = recency(frame, result.metric, result.as_of, result.by)
+    w, n = pool.weight(result.by, result.as_of)
+    at = tuple(dataclasses.replace(a, leader_probabilities=combine(a.leader_probabilities, recent, w),
+                                   model_probabilities=a.leader_probabilities) for a in result.at)
+    info = {"weight": round(w, 4), "n_questions": n, "source": pool.source,
+            "member": "recency-weighted leader frequency, half-life 6 months"}
+    return dataclasses.replace(result, at=at, pool=info)
 
 
 @functools.lru_cache(maxsize=8)
@@ -216,16 +242,24 @@ def _shipped_fit(metric: str, as_of: date | None, seed: int) -> RankingsFit:
 
 
 def leader_probabilities(by: str = "country", at: date | None = None, as_of: date | None = None,
-                         seed: int = 0, metric: str = "ECI") -> dict[str, float]:
+                         seed: int = 0, metric: str = "ECI", is_pooled: bool = True) -> dict[str, float]:
     """P(each country / organization holds the top open-weight model at `at`), plus "other".
 
     For seeding markets: the shipped data, fitted once per (metric, as_of, seed) in a process
     (later calls for other dates or groupings only simulate); the probabilities sum to 1.
     `at` defaults to 12 months after the as-of date (the metric's last date by default).
+    With `is_pooled` (the default) they are the pooled forecast of `pool_leaders` with the shipped
+    pool weights (`forecast.rankings.pool.load_pool`), as `benchcast rankings` shows.
     """
     if by not in BY_CHOICES:
         raise InvalidQuery(f"by {by!r} is not one of {', '.join(BY_CHOICES)}")
     fit = _shipped_fit(metric, as_of, seed)
     (day,) = check_dates(fit.data.as_of, [at or fit.data.as_of + timedelta(days=365)])
     (forecast,) = summarize(simulate(fit, [day], seed), by)
-    return dict(forecast.leader_probabilities)
+    if not is_pooled:
+        return dict(forecast.leader_probabilities)
+    from priors.open_weight import read_open_weight
+
+    recent = recency(read_open_weight(), fit.data.metric, fit.data.as_of, by)
+    w, _ = load_pool().weight(by, fit.data.as_of)
+    return combine(forecast.leader_probabilities, recent, w)

@@ -88,9 +88,9 @@ def plot_reliability(rows: list, path: str | Path, bins: int = 5) -> Path:
         raise InvalidQuery("the backtest scored no question; nothing to plot")
     fig, ax = plt.subplots(figsize=(6, 6))
     ax.plot([0, 1], [0, 1], color="k", ls=":", lw=1, label="perfect calibration")
-    for method, marker in zip(METHODS, ("o", "s", "^", "v")):
+    for method, marker in zip(METHODS, ("o", "s", "^", "v", "D")):
         rel = reliability(rows, method, bins)
-        lw = 2.0 if method == "model" else 1.0
+        lw = 2.0 if method in ("model", "pooled") else 1.0
         ax.plot(rel["mean_p"], rel["observed"], marker=marker, lw=lw, label=method)
         if method == "model":
             for r in rel.itertuples(index=False):

@@ -4,12 +4,16 @@ Per posterior draw of `forecast.rankings.model`, between the as-of date and each
 
 - every known lab is still in the race with its posterior probability given its silence, and
   leaves at hazard ``eta_e``; until then it releases at rate ``lambda_e``, release ``j`` landing
-  at ``B + k + b_e (t - s) + noise`` from its record ``B`` set at ``s`` (the record rises when a
-  release beats it);
-- new labs arrive at rate ``nu``, enter at the open record then (its level now plus the pace
-  ``mu_b`` times the time since) plus an offset ``Normal(mu_0, sigma_0)``, and go on like known
-  labs with parameters drawn from the population (their pace from their country's); their
-  country is drawn from the known labs' countries (plus a new one);
+  at ``B + k + b_e (kappa (t - s_R) + (1 - kappa) (t - s)) + kappa (R(t) - B) + noise`` from
+  its record ``B`` set at ``s``, where ``R(t)`` is the simulated open record of all labs at
+  ``t``, set at ``s_R`` (the record rises when a release beats it);
+- new labs arrive at rate ``nu exp(rho_nu t)``, enter at the simulated open record then plus an offset
+  ``Normal(mu_0, sigma_0)``, and go on like known labs with parameters drawn from the population
+  (their pace from their country's); their country is drawn from the known labs' countries (plus
+  a new one);
+
+All labs run together, release by release in time order (`joint_records`), because each
+release depends on the record the others have set.
 - the closed series releases at ``lambda_c`` under its envelope.
 
 The open record ``O(T)`` is the best of every lab's record; the leader holds it (the first to
@@ -26,7 +30,7 @@ from datetime import date
 import numpy as np
 
 from forecast.rankings.data import years_between
-from forecast.rankings.model import RankingsFit
+from forecast.rankings.model import RankingsFit, silent_rate
 
 OTHER = "other"
 _MAX_ENTRANTS = 12
@@ -72,22 +76,45 @@ def _release_times(rng: np.random.Generator, lam: np.ndarray, start: np.ndarray,
     return np.sort(np.where(np.arange(m)[None, :] < n[:, None], times, np.inf), axis=1)
 
 
-def record_paths(rng: np.random.Generator, best: np.ndarray, best_t: np.ndarray, k: np.ndarray,
-                 b: np.ndarray, lam: np.ndarray, start: np.ndarray, stop: np.ndarray, omega: np.ndarray,
-                 alpha: np.ndarray, horizons: np.ndarray) -> np.ndarray:
-    """(rows, horizons): each row's record at each horizon, releasing from `start` to `stop`,
-    each release at ``best + k + b (t - best_t) + noise`` from the record at the time."""
-    times = _release_times(rng, lam, start, stop)
-    noise = _skew_noise(rng, omega, alpha, times.shape[1])
+def joint_records(rng: np.random.Generator, best: np.ndarray, best_t: np.ndarray, times: np.ndarray,
+                  b: np.ndarray, offset: np.ndarray, draws: dict[str, np.ndarray], horizons: np.ndarray
+                  ) -> np.ndarray:
+    """(draws, labs, horizons): every lab's record at each horizon, all labs run together in time.
+
+    ``best``, ``best_t`` (draws, labs) are each lab's record and when it was set (-inf for a lab
+    not yet in the race); ``times`` (draws, labs, m) its release times (np.inf pads); ``b``
+    (draws, labs) its pace; ``offset`` (draws, labs) where a lab's first release lands against
+    the open record then. A release of a lab in the race lands at
+    ``B + k + b (kappa (t - s_R) + (1 - kappa) (t - s)) + kappa (R - B) + noise`` from its record
+    ``B`` set at ``s``, with ``R`` the open record of all labs at ``t``, set at ``s_R``.
+    """
+    n, labs, m = times.shape
+    flat = times.reshape(n, labs * m)
+    order = np.argsort(flat, axis=1, kind="stable")
+    ev_t = np.take_along_axis(flat, order, axis=1)
+    steps = int(np.isfinite(ev_t).sum(axis=1).max()) if ev_t.size else 0
+    ev_lab = order[:, :steps] // m
+    noise = _skew_noise(rng, draws["omega"], draws["alpha"], max(steps, 1))
     best, best_t = best.astype(float).copy(), best_t.astype(float).copy()
-    out = np.repeat(best[:, None], horizons.size, axis=1)
-    for j in range(times.shape[1]):
-        t = times[:, j]
+    out = np.repeat(best[:, :, None], horizons.size, axis=2)
+    rows = np.arange(n)
+    k, kappa = draws["mu_k"], draws["kappa"]
+    for j in range(steps):
+        t, lab = ev_t[:, j], ev_lab[:, j]
         valid = np.isfinite(t)
-        z = best + k + b * (np.where(valid, t, 0.0) - best_t) + noise[:, j]
-        up = valid & (z > best)
-        best, best_t = np.where(up, z, best), np.where(up, t, best_t)
-        out = np.where(valid[:, None] & (t[:, None] <= horizons[None, :]), best[:, None], out)
+        top = best.argmax(axis=1)
+        record, record_t = best[rows, top], best_t[rows, top]
+        mine, mine_t = best[rows, lab], best_t[rows, lab]
+        t0 = np.where(valid, t, 0.0)
+        is_new = ~np.isfinite(mine)
+        since = kappa * (t0 - record_t) + (1.0 - kappa) * (t0 - np.where(is_new, t0, mine_t))
+        jump = k + b[rows, lab] * since + kappa * (record - np.where(is_new, 0.0, mine))
+        z = np.where(is_new, record + offset[rows, lab], mine + jump) + np.where(is_new, 0.0, noise[:, j])
+        up = valid & (z > mine)
+        best[rows, lab] = np.where(up, z, mine)
+        best_t[rows, lab] = np.where(up, t0, mine_t)
+        later = valid[:, None] & (t0[:, None] <= horizons[None, :])
+        out[rows, lab, :] = np.where(later, best[rows, lab][:, None], out[rows, lab, :])
     return out
 
 
@@ -103,50 +130,80 @@ def _envelope_releases(rng: np.random.Generator, level: np.ndarray, slope: np.nd
 
 def _p_active(fit: RankingsFit, i: int) -> np.ndarray:
     """Per draw, the probability that lab `i` has not left the race, given its silence."""
-    eta, lam, silence = fit.draws["eta"][:, i], fit.draws["lam"][:, i], fit.data.lab_silence[i]
+    eta, silence = fit.draws["eta"][:, i], fit.data.lab_silence[i]
+    lam = silent_rate(fit.draws["lam"][:, i], fit.draws["rho"], silence)
     stay = np.exp(-(eta + lam) * silence)
     return stay / (stay + eta / (eta + lam) * (1.0 - stay))
 
 
-def _known_labs(rng: np.random.Generator, fit: RankingsFit, horizons: np.ndarray) -> np.ndarray:
-    """(draws, labs, horizons): each known lab's simulated record."""
-    data, d, n = fit.data, fit.draws, fit.n_draws
-    end = float(horizons.max())
-    tie_break = data.best_z - 1e-9 * data.best_t  # the first to reach a score keeps the lead
-    out = np.empty((n, len(data.labs), horizons.size))
-    for i in range(len(data.labs)):
+def _known_lab_releases(rng: np.random.Generator, fit: RankingsFit, end: float) -> np.ndarray:
+    """(draws, labs, m): release times of the known labs, each in the race with its posterior
+    probability given its silence and leaving at hazard ``eta``."""
+    d, n, labs = fit.draws, fit.n_draws, len(fit.data.labs)
+    out = []
+    for i in range(labs):
         active = rng.random(n) < _p_active(fit, i)
         stop = np.where(active, np.minimum(rng.exponential(1.0 / d["eta"][:, i]), end), 0.0)
-        rec = record_paths(rng, np.full(n, data.best_z[i]), np.full(n, data.best_t[i]), d["mu_k"],
-                           d["b"][:, i], d["lam"][:, i], np.zeros(n), stop, d["omega"], d["alpha"], horizons)
-        out[:, i, :] = np.maximum(rec, tie_break[i])
-    return out
+        out.append(_release_times(rng, d["lam"][:, i], np.zeros(n), stop))
+    return _stack_padded(out)
 
 
-def _entrants(rng: np.random.Generator, fit: RankingsFit, horizons: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Best new-lab record per (draw, horizon) and the index of that lab's country."""
-    d, data, end = fit.draws, fit.data, float(horizons.max())
-    n, cap = fit.n_draws, _MAX_ENTRANTS
-    rows = n * cap
+def _stack_padded(parts: list[np.ndarray]) -> np.ndarray:
+    """Stack (draws, m_i) time arrays along a new lab axis, padding with np.inf."""
+    m = max(p.shape[1] for p in parts)
+    return np.stack([np.pad(p, ((0, 0), (0, m - p.shape[1])), constant_values=np.inf) for p in parts], axis=1)
+
+
+def _entrant_slots(rng: np.random.Generator, fit: RankingsFit, end: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """New labs in `_MAX_ENTRANTS` slots per draw: (release times (draws, slots, m) with the first
+    at entry, paces, entry offsets, country index)."""
+    d, data, n, cap = fit.draws, fit.data, fit.n_draws, _MAX_ENTRANTS
     rep = lambda x: np.repeat(x, cap)  # noqa: E731
-    count = np.minimum(rng.poisson(d["nu"] * end), cap)
+    rho = d["rho_nu"]
+    small = np.abs(rho) < 1e-4
+    safe = np.where(small, 1.0, rho)
+    growth = np.where(small, end, np.expm1(safe * end) / safe)  # integral of exp(rho t) over [0, end]
+    count = np.minimum(rng.poisson(d["nu"] * growth), cap)
     countries = sorted(set(data.lab_country))
     weights = np.array([data.lab_country.count(c) for c in countries] + [1.0])
     slot_country = rng.choice(len(weights), size=(n, cap), p=weights / weights.sum())
     beta = np.concatenate([d["beta"], np.zeros((n, 1))], axis=1)  # a new country: no pace of its own
-    entry = rng.random(rows) * end
-    first = (data.best_z.max() + rep(d["mu_b"]) * entry + rep(d["mu_0"])
-             + rep(d["sigma_0"]) * rng.standard_normal(rows))
+    u = rng.random(n * cap)
+    r = rep(safe)
+    at = np.where(rep(small), u * end, np.log1p(u * np.expm1(r * end)) / r)  # inverse CDF of the arrival time
+    entry = np.where((np.arange(cap)[None, :] < count[:, None]).ravel(), at, np.inf)
+    offset = rep(d["mu_0"]) + rep(d["sigma_0"]) * rng.standard_normal(n * cap)
     b = (rep(d["mu_b"]) + np.take_along_axis(beta, slot_country, axis=1).ravel()
-         + rep(d["tau_b"]) * rng.standard_normal(rows))
-    k = rep(d["mu_k"])
-    lam = np.exp(rep(d["mu_l"]) + rep(d["tau_l"]) * rng.standard_normal(rows))
-    stop = np.minimum(entry + rng.exponential(1.0 / rep(d["eta0"])), end)
-    rec = record_paths(rng, first, entry, k, b, lam, entry, stop, rep(d["omega"]), rep(d["alpha"]), horizons)
-    rec = np.where(entry[:, None] <= horizons[None, :], rec, -np.inf).reshape(n, cap, horizons.size)
-    rec = np.where((np.arange(cap)[None, :] < count[:, None])[:, :, None], rec, -np.inf)
-    return rec.max(axis=1), np.take_along_axis(slot_country, rec.argmax(axis=1), axis=1)
+         + rep(d["tau_b"]) * rng.standard_normal(n * cap))
+    lam = np.exp(rep(d["mu_l"]) + rep(d["tau_l"]) * rng.standard_normal(n * cap))
+    start = np.where(np.isfinite(entry), entry, end)
+    stop = np.minimum(start + rng.exponential(1.0 / rep(d["eta0"])), end)
+    later = _release_times(rng, lam, start, stop)
+    times = np.concatenate([entry[:, None], later], axis=1).reshape(n, cap, -1)
+    return times, b.reshape(n, cap), offset.reshape(n, cap), slot_country
+
+
+def _all_labs(rng: np.random.Generator, fit: RankingsFit, horizons: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Known labs' records (draws, labs, horizons), the best new lab's record (draws, horizons)
+    and that lab's country index, from one joint run."""
+    data, d, n = fit.data, fit.draws, fit.n_draws
+    end, labs = float(horizons.max()), len(data.labs)
+    known = _known_lab_releases(rng, fit, end)
+    e_times, e_b, e_off, e_country = _entrant_slots(rng, fit, end)
+    m = max(known.shape[2], e_times.shape[2])
+    times = np.concatenate([np.pad(known, ((0, 0), (0, 0), (0, m - known.shape[2])), constant_values=np.inf),
+                            np.pad(e_times, ((0, 0), (0, 0), (0, m - e_times.shape[2])), constant_values=np.inf)],
+                           axis=1)
+    tie_break = data.best_z - 1e-9 * data.best_t  # the first to reach a score keeps the lead
+    best = np.concatenate([np.repeat(tie_break[None, :], n, axis=0), np.full((n, _MAX_ENTRANTS), -np.inf)], axis=1)
+    best_t = np.concatenate([np.repeat(data.best_t[None, :], n, axis=0), np.zeros((n, _MAX_ENTRANTS))], axis=1)
+    b = np.concatenate([d["b"], e_b], axis=1)
+    offset = np.concatenate([np.zeros((n, labs)), e_off], axis=1)
+    out = joint_records(rng, best, best_t, times, b, offset, d, horizons)
+    entrants = out[:, labs:, :]
+    return out[:, :labs, :], entrants.max(axis=1), np.take_along_axis(e_country, entrants.argmax(axis=1), axis=1)
 
 
 def _gap_months(fit: RankingsFit, target: np.ndarray, c_times: np.ndarray, c_z: np.ndarray,
@@ -171,8 +228,7 @@ def simulate(fit: RankingsFit, at: list[date] | tuple[date, ...], seed: int = 0)
     data, d = fit.data, fit.draws
     horizons = np.array([years_between(data.as_of, day) for day in at])
     rng = np.random.default_rng([seed, 2])
-    lab_best = _known_labs(rng, fit, horizons)
-    entrant_best, entrant_country = _entrants(rng, fit, horizons)
+    lab_best, entrant_best, entrant_country = _all_labs(rng, fit, horizons)
     c_times, c_z = _envelope_releases(rng, d["a_c"], d["b_c"], d["lam_c"], float(horizons.max()),
                                       d["omega_c"], d["alpha_c"])
     closed_rec = np.where(c_times[:, :, None] <= horizons[None, None, :], c_z[:, :, None], -np.inf).max(axis=1)

@@ -25,9 +25,10 @@ def _fixed_fit(data, config=None, seed=0) -> RankingsFit:
     n, labs, countries = 300, len(data.labs), len(set(data.lab_country))
     draws = {
         "mu_b": np.full(n, 0.8), "tau_b": np.full(n, 0.1), "beta": np.zeros((n, countries)),
-        "mu_k": rng.normal(0.2, 0.05, n), "mu_l": np.zeros(n), "tau_l": np.full(n, 0.5),
+        "mu_k": rng.normal(0.2, 0.05, n), "kappa": np.full(n, 0.5), "rho": np.zeros(n), "mu_l": np.zeros(n),
+        "tau_l": np.full(n, 0.5),
         "b": np.full((n, labs), 0.8), "lam": np.full((n, labs), 2.0), "eta": np.full((n, labs), 0.2),
-        "eta0": np.full(n, 0.5), "omega": np.full(n, 0.4), "alpha": np.full(n, -3.0), "nu": np.full(n, 1.0),
+        "eta0": np.full(n, 0.5), "omega": np.full(n, 0.4), "alpha": np.full(n, -3.0), "nu": np.full(n, 1.0), "rho_nu": np.zeros(n),
         "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.5), "a_c": np.full(n, 2.0), "b_c": np.full(n, 0.7),
         "omega_c": np.full(n, 0.3), "alpha_c": np.full(n, -1.0), "lam_c": np.full(n, 25.0),
     }
@@ -52,10 +53,14 @@ def test_json_contract(fixed: None) -> None:
     assert {"as_of", "by", "at"} <= set(out)
     assert out["as_of"] == "2025-06-30" and out["by"] == "country"
     assert [a["date"] for a in out["at"]] == ["2025-12-31", "2026-06-30"]
+    pool = out["pool"]  # pooled with the recency baseline by default; the model's own odds kept
+    assert 0.0 < pool["weight"] < 1.0 and pool["n_questions"] >= 0 and pool["source"]
     for at in out["at"]:
-        assert set(at) == {"date", "leader_probabilities", "gap_months", "gap_score"}
+        assert set(at) == {"date", "leader_probabilities", "model_leader_probabilities", "gap_months", "gap_score"}
         probs = at["leader_probabilities"]
         assert "other" in probs and sum(probs.values()) == pytest.approx(1.0)
+        assert set(at["model_leader_probabilities"]) == set(probs)
+        assert sum(at["model_leader_probabilities"].values()) == pytest.approx(1.0)
         assert all(0.0 <= p <= 1.0 for p in probs.values())
         assert list(at["gap_months"]) == ["0.1", "0.5", "0.9"]
         assert at["gap_months"]["0.1"] <= at["gap_months"]["0.5"] <= at["gap_months"]["0.9"]
@@ -86,7 +91,8 @@ def test_user_results_change_the_leader(fixed: None) -> None:
     mine = json.loads(invoke(*args, "--data", str(csv)).stdout)
     assert base["now"]["leader"] == "Alibaba" and mine["now"]["leader"] == "Tencent"
     assert "Tencent" not in base["at"][0]["leader_probabilities"]
-    assert mine["at"][0]["leader_probabilities"]["Tencent"] > 0.1
+    assert mine["at"][0]["model_leader_probabilities"]["Tencent"] > 0.1
+    assert mine["at"][0]["leader_probabilities"]["Tencent"] > 0.02  # the recency baseline saw one month of it
     assert sum(mine["at"][0]["leader_probabilities"].values()) == pytest.approx(1.0)
 
 
@@ -99,11 +105,34 @@ def test_backtest_json_and_reliability_plot(fixed: None, tmp_path: Path) -> None
     assert {(by, h) for by in ("country", "organization") for h in (3, 6, 12)} <= set(cells)
     assert cells[("country", 3)]["n"] == 29 and cells[("country", 12)]["n"] == 20
     for r in out["scores"]:
-        for m in ("model", "persistence", "frequency", "recency"):
+        for m in ("model", "persistence", "frequency", "recency", "pooled"):
             assert r[f"log_{m}"] < 0 and 0 <= r[f"brier_{m}"] <= 2
+    assert {"country", "organization"} == set(out["pool_weights"])
+    assert out["pool_weights"]["country"]["n"] == 75 and 0 < out["pool_weights"]["country"]["weight"] < 1
     assert sum(b["n"] for b in out["reliability"]) > 0
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert res.stderr == ""  # quiet with --json
+
+
+def test_no_pool_and_pool_file(fixed: None, tmp_path: Path) -> None:
+    """--no-pool shows the model's own odds; --pool reads a file written by --save-pool."""
+    args = ("--json", "--as-of", "2025-06-30", "--at", "2026-06-30")
+    pooled, alone = json.loads(invoke(*args).stdout), json.loads(invoke(*args, "--no-pool").stdout)
+    assert alone["pool"] is None and "model_leader_probabilities" not in alone["at"][0]
+    assert pooled["at"][0]["model_leader_probabilities"] == alone["at"][0]["leader_probabilities"]
+    assert pooled["at"][0]["leader_probabilities"] != alone["at"][0]["leader_probabilities"]
+    path = tmp_path / "pool.json"
+    res = invoke("--backtest", "--workers", "1", "--save-pool", str(path))
+    assert res.exit_code == 0, res.output
+    assert "pooled" in res.stdout and f"wrote {path}" in res.stdout
+    saved = json.loads(path.read_text())
+    assert saved["provenance"]["n_questions"] == len(saved["questions"]) == 150
+    mine = json.loads(invoke(*args, "--pool", str(path)).stdout)["pool"]
+    assert mine["source"] == str(path) and mine["n_questions"] == sum(
+        q["by"] == "country" and q["resolved"] <= "2025-06-30" for q in saved["questions"])
+    assert invoke("--save-pool", str(path)).exit_code == 1
+    bad = invoke("--pool", str(tmp_path / "none.json"))
+    assert bad.exit_code == 1 and "no rankings pool file" in bad.stderr
 
 
 def test_same_seed_same_output(fixed: None) -> None:
@@ -117,6 +146,7 @@ def test_human_output_and_plot(fixed: None, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "open-weight leader by organization" in res.stdout
     assert "2026-01-01  leader:" in res.stdout and "gap:" in res.stdout
+    assert "leader odds: (1 - w) model + w recent frequency, w = " in res.stdout and "model alone: " in res.stdout
     assert "diagnostics: r_hat max 1.020, bulk ESS min 350, 3 divergences (2 chains x 150 draws)" in res.stdout
     assert png.read_bytes()[:4] == b"\x89PNG"
 
@@ -141,6 +171,26 @@ def test_bad_input_is_one_error_line(fixed: None, args: tuple[str, ...], message
     assert res.stderr.startswith("error: ") and message in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
     assert "Traceback" not in res.output
+
+
+def test_predictive_checks(fixed: None) -> None:
+    """`--check`: the past simulated from the fit against the data, as text and as JSON."""
+    res = invoke("--check", "--as-of", "2024-11-30")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0] == "ECI (Epoch Capabilities Index): posterior predictive checks of the fit as of 2024-11-30 (working units)"
+    assert any(line.startswith("corr(jump, distance behind record)") for line in lines)
+    assert any(line.startswith("diagnostics: r_hat max 1.020") for line in lines)
+    out = json.loads(invoke("--check", "--as-of", "2024-11-30", "--json").stdout)
+    names = [c["name"] for c in out["checks"]]
+    assert names == ["jump sd", "mean record gain", "share setting a lab record", "corr(jump, distance behind record)",
+                     "new labs",
+                     "releases of all labs", "sd of release counts across labs", "largest release count of a lab",
+                     "open record growth over the last year", "changes of the leading lab over the last year"]
+    for c in out["checks"]:
+        assert 0.0 <= c["p_value"] <= 1.0 and c["replicated"] == sorted(c["replicated"])
+    growth = out["checks"][-2]
+    assert growth["observed"] == pytest.approx((129.45 - 117.87) / 13.7303, abs=1e-3)  # Yi-34B -> Qwen2.5-72B
 
 
 def test_help() -> None:

@@ -45,14 +45,16 @@ DIAG = Diagnostics(r_hat_max=1.0, ess_bulk_min=800.0, divergences=0, draws=200, 
 
 
 def fake_fit(data, n: int = 400, **over: np.ndarray) -> RankingsFit:
-    """Draws with lab 0 far ahead (its record as it is), four releases a year, no exits, no newcomers."""
+    """Draws with lab 0 far ahead (its record as it is), four releases a year, no catch-up, no exits,
+    no newcomers."""
     labs = len(data.labs)
     draws = {
         "mu_b": np.full(n, 0.5), "tau_b": np.full(n, 0.01),
-        "beta": np.zeros((n, len(set(data.lab_country)))), "mu_k": np.zeros(n), "mu_l": np.zeros(n),
+        "beta": np.zeros((n, len(set(data.lab_country)))), "mu_k": np.zeros(n), "kappa": np.zeros(n),
+        "rho": np.zeros(n), "mu_l": np.zeros(n),
         "tau_l": np.full(n, 0.1), "b": np.full((n, labs), 0.5), "lam": np.full((n, labs), 4.0),
         "eta": np.full((n, labs), 1e-6), "eta0": np.full(n, 1e-6), "omega": np.full(n, 0.1),
-        "alpha": np.full(n, -1.0), "nu": np.full(n, 1e-9), "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.1),
+        "alpha": np.full(n, -1.0), "nu": np.full(n, 1e-9), "rho_nu": np.zeros(n), "mu_0": np.full(n, -1.0), "sigma_0": np.full(n, 0.1),
         "a_c": np.full(n, 8.0), "b_c": np.full(n, 0.5), "omega_c": np.full(n, 0.1), "alpha_c": np.full(n, -1.0),
         "lam_c": np.full(n, 20.0),
     }
@@ -114,6 +116,18 @@ def test_newcomers_go_to_other(rng: np.random.Generator) -> None:
     fit = fake_fit(data, nu=np.full(n, 50.0), mu_0=np.full(n, 3.0))
     at = summarize(simulate(fit, [date(2026, 1, 1)], seed=1), "organization")[0]
     assert at.leader_probabilities[OTHER] > 0.9
+
+
+def test_arrivals_follow_their_trend(rng: np.random.Generator) -> None:
+    """Newcomers far ahead lead whenever one arrives: P(other) is P(at least one arrival), which
+    is 1 - exp(-nu (exp(rho T) - 1) / rho) over T years."""
+    data = prepare(synthetic_frame(rng), "ECI", AS_OF)
+    n, years = 4000, 1.0
+    for rho in (0.0, -3.0):
+        fit = fake_fit(data, n, nu=np.full(n, 1.0), rho_nu=np.full(n, rho), mu_0=np.full(n, 5.0))
+        at = summarize(simulate(fit, [date(2026, 1, 1)], seed=1), "organization")[0]
+        expected_arrivals = years if rho == 0.0 else np.expm1(rho * years) / rho
+        assert at.leader_probabilities[OTHER] == pytest.approx(1.0 - np.exp(-expected_arrivals), abs=0.025)
 
 
 def test_check_dates() -> None:
@@ -207,10 +221,10 @@ def labs_with_known_rates(rng: np.random.Generator) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def known_rates_fit() -> tuple[pd.DataFrame, RankingsFit]:
-    """The one real sampling run of the default suite (small: 2 x 150 draws)."""
+    """The one real sampling run of the default suite (small: 2 x 150 draws after 400 tuning steps)."""
     frame = labs_with_known_rates(np.random.default_rng(3))
     return frame, fit_rankings(frame, "ECI", date(2025, 1, 1), seed=1,
-                               config=SamplerConfig(draws=150, tune=150, chains=2, target_accept=0.9))
+                               config=SamplerConfig(draws=150, tune=400, chains=2, target_accept=0.9))
 
 
 def test_recovers_known_release_rates(known_rates_fit: tuple[pd.DataFrame, RankingsFit]) -> None:
@@ -231,3 +245,50 @@ def test_settled_leader_keeps_the_lead(known_rates_fit: tuple[pd.DataFrame, Rank
     assert org.leader_probabilities["A"] >= 0.8 and country.leader_probabilities["US"] >= 0.8
     for at in (org, country):
         assert sum(at.leader_probabilities.values()) == pytest.approx(1.0)
+
+
+def test_joint_records_catch_up_to_the_open_record() -> None:
+    """kappa = 1 and no noise: a lab behind lands on the frontier's trajectory (the open record
+    plus its pace since the record was set); kappa = 0: on its own trajectory."""
+    from forecast.rankings.simulate import joint_records
+
+    n = 3
+    best, best_t = np.array([[2.0, 0.0]] * n), np.array([[-0.5, -1.0]] * n)
+    times = np.array([[[np.inf], [0.5]]] * n)  # only lab 1 (2.0 behind) releases, at t = 0.5
+    b = np.full((n, 2), 1.0)
+    for kappa, expected in ((1.0, 2.0 + 1.0 * (0.5 + 0.5)), (0.0, 0.0 + 1.0 * (0.5 + 1.0))):
+        draws = {"mu_k": np.zeros(n), "kappa": np.full(n, kappa), "omega": np.full(n, 1e-9),
+                 "alpha": np.zeros(n)}
+        out = joint_records(np.random.default_rng(0), best, best_t, times, b, np.zeros((n, 2)), draws,
+                            np.array([0.25, 1.0]))
+        assert out[:, 1, 0] == pytest.approx(0.0)  # before its release: its old best
+        assert out[:, 1, 1] == pytest.approx(expected)
+        assert out[:, 0, 1] == pytest.approx(2.0)  # the leader did not release
+
+
+def test_predictive_checks_flag_a_missing_catch_up(rng: np.random.Generator) -> None:
+    """Jumps that follow the distance behind: draws without catch-up cannot replicate their
+    correlation with it (p-value near 0); draws with it can."""
+    from forecast.rankings.checks import jump_checks, predictive_checks
+
+    rows, best = [], {"A": 120.0, "B": 100.0, "C": 90.0}
+    for day in pd.date_range("2023-01-15", "2024-12-15", freq="90D"):
+        record = max(best.values())
+        for lab, country in (("A", "US"), ("B", "CN"), ("C", "FR")):
+            score = best[lab] + 0.6 * (record - best[lab]) + 1.0 + rng.normal(0, 2.0)
+            rows.append(("ECI", lab, country, day, True, score))
+            best[lab] = max(best[lab], score)
+    rows.append(("ECI", "Closed", "US", pd.Timestamp("2023-01-10"), False, 130.0))
+    frame = read_open_weight(pd.DataFrame(rows, columns=["metric", "organization", "country", "date",
+                                                         "open_weights", "score"]))
+    data = prepare(frame, "ECI", AS_OF)
+    assert data.jump_behind.max() > 1.0 and data.jump_behind.min() == 0.0
+    corr = {kappa: jump_checks(fake_fit(data, kappa=np.full(400, kappa), omega=np.full(400, 0.3)))[3]
+            for kappa in (0.0, 0.6)}
+    assert corr[0.0].name == "corr(jump, distance behind record)"
+    assert corr[0.0].p_value < 0.01 and corr[0.0].replicated[2] < corr[0.0].observed
+    assert 0.05 < corr[0.6].p_value < 0.95
+    checks = predictive_checks(fake_fit(data, kappa=np.full(400, 0.6)))
+    assert [c.name for c in checks][-2:] == ["open record growth over the last year",
+                                            "changes of the leading lab over the last year"]
+    assert all(0.0 <= c.p_value <= 1.0 for c in checks)

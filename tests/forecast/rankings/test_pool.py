@@ -1,0 +1,103 @@
+"""The linear pool of the model and the recency baseline: sums, the learned weight, no leakage."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+
+from forecast.rankings.backtest import BacktestRow, add_pooled, pool_questions
+from forecast.rankings.pool import Pool, PoolQuestion, combine, fit_weight, load_pool, pool_from_dict
+from priors.errors import PriorFileError
+
+
+def test_pool_sums_to_one_and_maps_unnamed_entries_to_other() -> None:
+    rng = np.random.default_rng(42)
+    for _ in range(50):
+        names = ["CN", "US", "FR", "AE"]
+        pm = dict(zip(names[:2] + ["other"], rng.dirichlet(np.ones(3))))
+        pr = dict(zip(names + ["other"], rng.dirichlet(np.ones(5))))
+        w = float(rng.uniform())
+        pooled = combine(pm, pr, w)
+        assert sum(pooled.values()) == pytest.approx(1.0)
+        assert set(pooled) == {"CN", "US", "other"} and list(pooled)[-1] == "other"
+        assert pooled["CN"] == pytest.approx((1 - w) * pm["CN"] + w * pr["CN"])
+        assert pooled["other"] == pytest.approx((1 - w) * pm["other"] + w * (pr["FR"] + pr["AE"] + pr["other"]))
+    with pytest.raises(ValueError, match="outside 0-1"):
+        combine(pm, pr, 1.5)
+
+
+def test_weight_recovered_on_synthetic_questions() -> None:
+    rng = np.random.default_rng(42)
+    n = 200
+    recent = rng.uniform(0.3, 0.7, n)
+    assert fit_weight(np.full(n, 1e-4), recent) > 0.95       # a useless model: the baseline takes it all
+    assert fit_weight(np.ones(n), recent) < 0.05              # a perfect model: the baseline gets nothing
+    assert fit_weight([], []) == 0.5                          # no evidence: the prior's 0.5
+    assert 0.5 < fit_weight([1e-4], [0.5]) < 0.9              # one question moves it, shrunk towards 0.5
+    # both informative, the truth a known mixture: a member right 60% of the time each way
+    model_right = rng.uniform(size=n) < 0.5
+    pm, pr = np.where(model_right, 0.9, 0.05), np.where(model_right, 0.3, 0.6)
+    assert 0.1 < fit_weight(pm, pr) < 0.9
+
+
+def _row(as_of: date, horizon: int, actual: str, p_model_cn: float, by: str = "country") -> BacktestRow:
+    model = {"CN": p_model_cn, "US": 1 - p_model_cn, "other": 0.0}
+    recency = {"CN": 0.5, "US": 0.4, "other": 0.1}
+    return BacktestRow(as_of, horizon, by, "CN", actual, {"model": model, "recency": recency}, floor=1e-3)
+
+
+def _rows(late_actual: str, late_p: float) -> list[BacktestRow]:
+    months = [date(2024, m, 1) for m in range(1, 13)]
+    early = [_row(d, 3, "CN", 0.95) for d in months[:6]]                        # resolve by 2024-09
+    late = [_row(d, 3, late_actual, late_p) for d in months[6:]]                 # resolve 2024-10 on
+    return early + late + [_row(months[0], 3, "US", 0.9, by="organization")]
+
+
+def test_time_respecting_weight_ignores_later_outcomes() -> None:
+    """The weight of the question asked on 2024-09-01 rests on the questions resolved by then
+    only: changing every later outcome (and the model's later probabilities) leaves it alone."""
+    a, b = add_pooled(_rows("CN", 0.95)), add_pooled(_rows("other", 0.01))
+    target = date(2024, 9, 1)
+    ra = next(r for r in a if r.as_of == target and r.by == "country")
+    rb = next(r for r in b if r.as_of == target and r.by == "country")
+    assert ra.pool_n == rb.pool_n == 6 and all(r.resolved <= target for r in a[:6])
+    assert ra.pool_weight == rb.pool_weight < 0.5                  # the model was right so far
+    assert ra.p["pooled"] == combine(ra.p["model"], ra.p["recency"], ra.pool_weight)
+    assert sum(ra.p["pooled"].values()) == pytest.approx(1.0)
+    first = a[0]
+    assert first.pool_n == 0 and first.pool_weight == 0.5         # nothing resolved yet: the prior
+    # the later questions do move the weight once they are resolved
+    last_a, last_b = (next(r for r in rows if r.as_of == date(2024, 12, 1)) for rows in (a, b))
+    assert last_a.pool_n == last_b.pool_n == 9 and last_b.pool_weight > last_a.pool_weight
+    org = next(r for r in a if r.by == "organization")
+    assert org.pool_n == 0  # groupings learn apart
+
+
+def test_pool_file_round_trip(tmp_path) -> None:
+    rows = add_pooled(_rows("US", 0.01))
+    pool = Pool(pool_questions(rows), {"command": "test", "seed": 0}, "here")
+    obj = pool.to_dict(date(2025, 6, 1))
+    assert obj["weights"]["country"]["n"] == 12 and obj["weights"]["organization"]["n"] == 1
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(obj))
+    back = load_pool(path)
+    assert back.questions == pool.questions and back.provenance == {"command": "test", "seed": 0}
+    assert back.weight("country", date(2025, 6, 1)) == pool.weight("country", date(2025, 6, 1))
+    with pytest.raises(PriorFileError, match="no rankings pool file"):
+        load_pool(tmp_path / "missing.json")
+    path.write_text(json.dumps({"format": "something else"}))
+    with pytest.raises(PriorFileError, match="not a rankings pool file"):
+        load_pool(path)
+    with pytest.raises(ValueError):
+        pool_from_dict([], "x")
+
+
+def test_empty_pool_is_the_documented_default() -> None:
+    pool = Pool.empty("default")
+    assert pool.weight("country", date(2030, 1, 1)) == (0.5, 0)
+    q = PoolQuestion("country", date(2024, 1, 1), 3, date(2024, 4, 1), 0.2, 0.6)
+    assert dataclasses.replace(pool, questions=(q,)).weight("country", date(2024, 3, 31)) == (0.5, 0)
