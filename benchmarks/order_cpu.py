@@ -49,6 +49,7 @@ def measure(url: str, orders: int) -> float:
     traders = [users.join(engine, name=f"trader-{i}", invite=None, expected_invite=None,
                           **({"max_players": 100} if takes_max else {}))[0] for i in range(20)]
     rng = random.Random(0)
+    typed = hasattr(trading, "NewOrder")  # typed service input (micro-units); older trees took loose arguments
 
     def place(n: int) -> None:
         for _ in range(n):
@@ -56,8 +57,13 @@ def measure(url: str, orders: int) -> float:
                   "idempotency_key": f"k{rng.random()}"}
             if rng.random() < 0.2:
                 kw |= {"limit_price": round(rng.uniform(0.05, 0.4), 3), "resting": True}
+            uid, qid = rng.choice(traders)["id"], rng.choice(qs)["id"]
             try:
-                trading.place_order(engine, user_id=rng.choice(traders)["id"], question_id=rng.choice(qs)["id"], **kw)
+                if typed:
+                    kw["amount"] = round(kw["amount"] * 1_000_000)
+                    trading.place_order(engine, user_id=uid, order_in=trading.NewOrder(question_id=qid, **kw))
+                else:
+                    trading.place_order(engine, user_id=uid, question_id=qid, **kw)
             except Exception:  # noqa: BLE001 - a refused order (too poor, price band) still counts its CPU
                 pass
 

@@ -34,7 +34,8 @@ from benchcast.db.engine import create_all, make_engine
 from benchcast.db.linked import create_linked_question
 from benchcast.db.questions import get_question
 from benchcast.db.scoreboard import build_scoreboard, calibration_plot, render_lines
-from benchcast.db.trading import place_order
+from benchcast.db.trading import NewOrder, place_order
+from benchcast.units import to_micro
 from forecast.baselines import History, past_pairs, reference_class
 from forecast.series import to_years
 from markets.seed import opening_prices
@@ -146,7 +147,7 @@ def trade(engine, questions: list[dict], args, rng: np.random.Generator) -> int:
             amount = float(min(40.0, 200.0 * gap[i]))
         else:
             i, amount = int(rng.integers(len(prices))), float(rng.uniform(2.0, 15.0))
-        place_order(engine, user_id=ids[bot], question_id=q["id"], outcome=q["outcomes"][i]["name"], side="buy", amount=amount)
+        place_order(engine, user_id=ids[bot], order_in=NewOrder(q["id"], q["outcomes"][i]["name"], "buy", amount=to_micro(amount)))
         done += 1
     return done
 

@@ -12,6 +12,7 @@ refuses a different order sent with a used key (see `idempotency`).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
@@ -23,7 +24,7 @@ from benchcast.db.marketstate import dump_market, load_market, remember
 from benchcast.db.models import MarketState, Order, Outcome, Question, Trade, utcnow
 from benchcast.db.raw import Raw
 from benchcast.db.tx import run_write
-from benchcast.units import to_micro, to_units
+from benchcast.units import to_units
 from markets import (
     LimitFill,
     Market,
@@ -33,6 +34,21 @@ from markets import (
     prices,
 )
 from markets import Order as EngineOrder
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """What placing (or quoting) an order takes: money and shares in micro-units (the HTTP edge
+    and the CLI convert what people type; see `benchcast.units`)."""
+
+    question_id: int
+    outcome: str
+    side: str  # buy | sell
+    amount: int | None = None  # money to spend (a buy)
+    shares: int | None = None  # shares to buy or sell
+    limit_price: float | None = None
+    resting: bool = False  # rest as a limit order until the price reaches limit_price
+    idempotency_key: str | None = None  # ignored by a quote
 
 
 def cache_key(engine: Engine, question_id: int, version: int) -> tuple[str, int, int]:
@@ -89,12 +105,12 @@ def _limit_fill_moves(lf: LimitFill, qid: int, i: int) -> list[tuple[str, int]]:
     return moves
 
 
-def place_order(
-    engine: Engine, *, user_id: int, question_id: int, outcome: str, side: str, amount: float | None = None,
-    shares: float | None = None, limit_price: float | None = None, idempotency_key: str | None = None, resting: bool = False,
-) -> dict:
+def place_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
     """Execute an order (or rest it, with `resting`) and return what it did."""
-    order = EngineOrder(str(user_id), outcome, side, to_micro(amount, "amount"), to_micro(shares, "shares"), limit_price)
+    question_id, outcome, side, limit_price, resting = (order_in.question_id, order_in.outcome, order_in.side,
+                                                        order_in.limit_price, order_in.resting)
+    idempotency_key = order_in.idempotency_key
+    order = EngineOrder(str(user_id), outcome, side, order_in.amount, order_in.shares, limit_price)
     if resting and limit_price is None:
         raise InvalidRequest("a resting order needs limit_price")
     holder: dict = {}
@@ -189,16 +205,14 @@ def _db_order_ids(raw: Raw, question_id: int, engine_ids: set[int]) -> dict[int,
     return dict(rows)
 
 
-def quote_order(
-    engine: Engine, *, user_id: int, question_id: int, outcome: str, side: str, amount: float | None = None,
-    shares: float | None = None, limit_price: float | None = None, resting: bool = False,
-) -> dict:
+def quote_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
     """What the order would do now, without doing it (the market is not locked).
 
     The quote checks the caller's balance as the order would, so a quote that succeeds is an
     order that would succeed now."""
-    order = EngineOrder(str(user_id), outcome, side, to_micro(amount, "amount"), to_micro(shares, "shares"), limit_price)
-    if resting and limit_price is None:
+    question_id, outcome, side, resting = order_in.question_id, order_in.outcome, order_in.side, order_in.resting
+    order = EngineOrder(str(user_id), outcome, side, order_in.amount, order_in.shares, order_in.limit_price)
+    if resting and order_in.limit_price is None:
         raise InvalidRequest("a resting order needs limit_price")
     with engine.connect() as conn:
         row = conn.execute(select(MarketState.state, MarketState.version).where(MarketState.question_id == question_id)).first()

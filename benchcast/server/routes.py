@@ -138,7 +138,7 @@ async def history(request: Request, question_id: QuestionId, engine: EngineDep) 
 async def quote(request: Request, question_id: QuestionId, body: schemas.QuoteIn, user: User, engine: EngineDep) -> dict:
     """What an order would do now, without doing it."""
     body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
-    return await read(request, trading.quote_order, engine, user_id=user["id"], question_id=question_id, **body.model_dump())
+    return await read(request, trading.quote_order, engine, user_id=user["id"], order_in=body.to_service(question_id))
 
 
 @router.post("/questions/{question_id}/orders", response_model=schemas.OrderOut, responses={**AUTH_RESPONSES, 400: {}, 404: {}, 409: {}})
@@ -149,7 +149,7 @@ async def place_order(request: Request, question_id: QuestionId, body: schemas.O
     with `resting: true` the order rests until the price reaches it, filling what it can now.
     """
     body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
-    return await write(request, trading.place_order, engine, user_id=user["id"], question_id=question_id, **body.model_dump())
+    return await write(request, trading.place_order, engine, user_id=user["id"], order_in=body.to_service(question_id))
 
 
 @router.post("/orders/{order_id}/cancel", response_model=schemas.OrderOut, responses={**AUTH_RESPONSES, 403: {}, 404: {}, 409: {}})

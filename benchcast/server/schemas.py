@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from benchcast.db.questions import NewQuestion, parse_time
+from benchcast.db.trading import NewOrder
 from benchcast.units import to_micro
 
 
@@ -123,6 +124,11 @@ class OrderIn(Strict):
         None, description="Send the same key to retry safely: the same order replays its first answer; a different order "
                           "with a used key is refused with 422. Keys expire 24 hours after first use.")
 
+    def to_service(self, question_id: int) -> NewOrder:
+        """The service's input: money and shares in micro-units."""
+        return NewOrder(question_id, self.outcome, self.side, to_micro(self.amount, "amount"), to_micro(self.shares, "shares"),
+                        self.limit_price, self.resting, self.idempotency_key)
+
 
 class QuoteIn(Strict):
     outcome: Key
@@ -131,6 +137,11 @@ class QuoteIn(Strict):
     shares: Money | None = None
     limit_price: Price | None = None
     resting: bool = False
+
+    def to_service(self, question_id: int) -> NewOrder:
+        """The service's input: money and shares in micro-units."""
+        return NewOrder(question_id, self.outcome, self.side, to_micro(self.amount, "amount"), to_micro(self.shares, "shares"),
+                        self.limit_price, self.resting)
 
 
 class OrderOut(BaseModel):

@@ -10,7 +10,9 @@ from benchcast.db.audit import audit_database
 from benchcast.db.engine import create_all, make_engine, resolve_url
 from benchcast.db.errors import Conflict, Forbidden, IdempotencyMismatch, InsufficientFunds, LedgerImbalance, NotFound
 from benchcast.db.models import Account
+from benchcast.db.trading import NewOrder
 from benchcast.errors import ConfigError
+from benchcast.units import to_micro
 from markets.errors import InsufficientShares, InvalidAmount, MarketError, MarketResolved, UnknownOutcome
 
 
@@ -76,20 +78,20 @@ def test_buy_sell_resting_cancel_and_resolve_keep_the_ledger_exact(engine, host)
     q = _question(engine, host["id"])
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
-    bought = trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=25.0)
+    bought = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(25.0)))
     assert bought["shares"] > 25 and bought["prices_after"][0] > 0.5
     _assert_audit(engine)
-    rest = trading.place_order(engine, user_id=b["id"], question_id=q["id"], outcome="NO", side="buy", amount=30.0,
-                               limit_price=0.45, resting=True)
+    rest = trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "NO", "buy", amount=to_micro(30.0),
+                               limit_price=0.45, resting=True))
     assert rest["status"] == "resting"
     _assert_audit(engine)
     # Alice buys more YES: NO falls below bob's limit, so his order fills (partly) from reserved cash.
-    trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=40.0)
+    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(40.0)))
     _assert_audit(engine)
-    trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="sell", shares=10.0)
+    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "sell", shares=to_micro(10.0)))
     _assert_audit(engine)
-    second = trading.place_order(engine, user_id=b["id"], question_id=q["id"], outcome="YES", side="buy", amount=5.0,
-                                 limit_price=0.2, resting=True)
+    second = trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(5.0),
+                                 limit_price=0.2, resting=True))
     trading.cancel_order(engine, user_id=b["id"], order_id=second["order_id"])
     with pytest.raises(Conflict):
         trading.cancel_order(engine, user_id=b["id"], order_id=second["order_id"])
@@ -97,7 +99,7 @@ def test_buy_sell_resting_cancel_and_resolve_keep_the_ledger_exact(engine, host)
     resolutions.resolve_question(engine, question_id=q["id"], resolved_by=host["id"], outcome="YES")
     _assert_audit(engine)
     with pytest.raises(MarketResolved):
-        trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=1.0)
+        trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(1.0)))
     held = {k: v for k, v in _balances(engine).items() if k.startswith("user:") and ":q" in k}
     assert all(v == 0 for v in held.values())
 
@@ -105,7 +107,7 @@ def test_buy_sell_resting_cancel_and_resolve_keep_the_ledger_exact(engine, host)
 def test_rejected_orders_change_nothing(engine, host):
     q = _question(engine, host["id"], kind="multiple_choice", outcomes=["2026", "2027", "2028", "later"])
     a, _ = users.join(engine, name="alice")
-    trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="2027", side="buy", amount=10.0)
+    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "2027", "buy", amount=to_micro(10.0)))
     before = _balances(engine)
     bad = [
         ({"outcome": "2029", "side": "buy", "amount": 1.0}, UnknownOutcome),
@@ -118,9 +120,11 @@ def test_rejected_orders_change_nothing(engine, host):
     ]
     for order, error in bad:
         with pytest.raises(error):
-            trading.place_order(engine, user_id=a["id"], question_id=q["id"], **order)
+            trading.place_order(engine, user_id=a["id"], order_in=NewOrder(
+                q["id"], order["outcome"], order["side"], amount=to_micro(order.get("amount")),
+                shares=to_micro(order.get("shares")), limit_price=order.get("limit_price")))
     with pytest.raises(NotFound):
-        trading.place_order(engine, user_id=a["id"], question_id=999, outcome="YES", side="buy", amount=1.0)
+        trading.place_order(engine, user_id=a["id"], order_in=NewOrder(999, "YES", "buy", amount=to_micro(1.0)))
     assert _balances(engine) == before
     _assert_audit(engine)
 
@@ -129,12 +133,12 @@ def test_idempotency_key_never_trades_twice(engine, host):
     q = _question(engine, host["id"])
     other = _question(engine, host["id"], title="Second question")
     a, _ = users.join(engine, name="alice")
-    first = trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=10.0, idempotency_key="k-1")
-    again = trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=10.0, idempotency_key="k-1")
+    first = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
+    again = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
     assert again["order_id"] == first["order_id"] and again["replayed"] is True
     assert _balances(engine)[ledger.user_cash(a["id"])] == users.STARTING_BALANCE - 10_000_000
     with pytest.raises(IdempotencyMismatch, match="already used for another order"):
-        trading.place_order(engine, user_id=a["id"], question_id=other["id"], outcome="YES", side="buy", amount=10.0, idempotency_key="k-1")
+        trading.place_order(engine, user_id=a["id"], order_in=NewOrder(other["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
     _assert_audit(engine)
 
 
@@ -143,10 +147,10 @@ def test_cancelled_market_restores_every_balance(engine, host):
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
     start = _balances(engine)
-    trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=20.0)
-    trading.place_order(engine, user_id=b["id"], question_id=q["id"], outcome="NO", side="buy", amount=35.0)
-    trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="sell", shares=5.0)
-    trading.place_order(engine, user_id=b["id"], question_id=q["id"], outcome="YES", side="buy", amount=3.0, limit_price=0.3, resting=True)
+    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(20.0)))
+    trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "NO", "buy", amount=to_micro(35.0)))
+    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "sell", shares=to_micro(5.0)))
+    trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(3.0), limit_price=0.3, resting=True))
     resolutions.resolve_question(engine, question_id=q["id"], resolved_by=host["id"], cancel=True)
     after = _balances(engine)
     for uid in (a["id"], b["id"]):
@@ -157,7 +161,7 @@ def test_cancelled_market_restores_every_balance(engine, host):
 def test_probability_resolution_pays_fractions(engine, host):
     q = _question(engine, host["id"])
     a, _ = users.join(engine, name="alice")
-    fill = trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=10.0)
+    fill = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0)))
     resolutions.resolve_question(engine, question_id=q["id"], resolved_by=host["id"], probability=0.25)
     cash = _balances(engine)[ledger.user_cash(a["id"])]
     expected = users.STARTING_BALANCE - 10_000_000 + int(fill["shares"] * 1_000_000 * 0.25)
@@ -169,7 +173,7 @@ def test_insufficient_funds_is_refused(engine, host):
     q = _question(engine, host["id"], subsidy=100_000_000_000)
     a, _ = users.join(engine, name="alice")
     with pytest.raises((InsufficientFunds, MarketError)):
-        trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=1000.5)
+        trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(1000.5)))
     _assert_audit(engine)
 
 
@@ -181,7 +185,7 @@ def test_unbalanced_posting_is_refused(engine):
 def test_audit_catches_tampering(engine, host):
     q = _question(engine, host["id"])
     a, _ = users.join(engine, name="alice")
-    trading.place_order(engine, user_id=a["id"], question_id=q["id"], outcome="YES", side="buy", amount=10.0)
+    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0)))
     _assert_audit(engine)
     acc = Account.__table__
     with engine.begin() as conn:
@@ -206,12 +210,12 @@ def test_cancel_claws_back_profit_already_spent(engine, host):
     q2 = _question(engine, host["id"], title="Deep market", subsidy=100_000_000_000)
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
-    got = trading.place_order(engine, user_id=a["id"], question_id=q1["id"], outcome="YES", side="buy", amount=10.0)
-    trading.place_order(engine, user_id=b["id"], question_id=q1["id"], outcome="YES", side="buy", amount=150.0)
-    sold = trading.place_order(engine, user_id=a["id"], question_id=q1["id"], outcome="YES", side="sell", shares=got["shares"])
+    got = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q1["id"], "YES", "buy", amount=to_micro(10.0)))
+    trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q1["id"], "YES", "buy", amount=to_micro(150.0)))
+    sold = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q1["id"], "YES", "sell", shares=to_micro(got["shares"])))
     assert -sold["cost"] > 10.0
     cash = _balances(engine)[ledger.user_cash(a["id"])]
-    trading.place_order(engine, user_id=a["id"], question_id=q2["id"], outcome="NO", side="buy", amount=cash / 1e6)
+    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q2["id"], "NO", "buy", amount=to_micro(cash / 1e6)))
     resolutions.resolve_question(engine, question_id=q1["id"], resolved_by=host["id"], cancel=True)
     assert _balances(engine)[ledger.user_cash(a["id"])] < 0  # a debt: the clawback of money already spent
     report = audit_database(engine)

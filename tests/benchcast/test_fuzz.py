@@ -30,6 +30,8 @@ def _without_echo(detail: str, case) -> str:
 
 def _app(url):
     from benchcast.db import questions, trading, users
+    from benchcast.db.trading import NewOrder
+    from benchcast.units import to_micro
     from benchcast.db.engine import create_all, make_engine
     from benchcast.server import Settings, create_app
 
@@ -39,8 +41,8 @@ def _app(url):
     for spec in ({"title": "binary lmsr"}, {"title": "binary cpmm", "mechanism": "cpmm"},
                  {"title": "multiple choice", "kind": "multiple_choice", "outcomes": ("A", "B", "C")}):
         q = questions.create_question(engine, created_by=host["id"], question_in=questions.NewQuestion(subsidy=100_000_000, **spec))
-        trading.place_order(engine, user_id=host["id"], question_id=q["id"], outcome=q["outcomes"][0]["name"], side="buy", amount=5.0)
-    trading.place_order(engine, user_id=host["id"], question_id=1, outcome="NO", side="buy", amount=5.0, limit_price=0.3, resting=True)
+        trading.place_order(engine, user_id=host["id"], order_in=NewOrder(q["id"], q["outcomes"][0]["name"], "buy", amount=to_micro(5.0)))
+    trading.place_order(engine, user_id=host["id"], order_in=NewOrder(1, "NO", "buy", amount=to_micro(5.0), limit_price=0.3, resting=True))
     return engine, create_app(engine, Settings(rate_per_s=0, join_rate_per_s=0))
 
 

@@ -15,7 +15,8 @@ from benchcast.db import users
 from benchcast.db.linked import create_linked_question
 from benchcast.db.resolutions import resolve_question
 from benchcast.db.scoreboard import _path, build_scoreboard
-from benchcast.db.trading import place_order
+from benchcast.db.trading import NewOrder, place_order
+from benchcast.units import to_micro
 
 
 def test_time_weighted_price_is_the_duration_weighted_mean():
@@ -35,8 +36,8 @@ def test_scores_of_a_resolved_linked_question(engine, tmp_path, monkeypatch):
         "subsidy": 100.0})
     alice = users.join(engine, name="alice")[0]["id"]
     bob = users.join(engine, name="bob")[0]["id"]
-    a = place_order(engine, user_id=alice, question_id=q["id"], outcome="YES", side="buy", amount=30.0)
-    b = place_order(engine, user_id=bob, question_id=q["id"], outcome="NO", side="buy", amount=10.0)
+    a = place_order(engine, user_id=alice, order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(30.0)))
+    b = place_order(engine, user_id=bob, order_in=NewOrder(q["id"], "NO", "buy", amount=to_micro(10.0)))
     resolve_question(engine, question_id=q["id"], resolved_by=host, outcome="YES")
     board = build_scoreboard(engine)
     (row,) = board["questions"]
