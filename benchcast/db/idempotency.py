@@ -28,8 +28,9 @@ def request_hash(question_id: int, outcome: str, side: str, amount: int | None, 
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def replay(raw: Raw, *, user_id: int, key: str, digest: str, now: datetime) -> dict | None:
-    """The stored answer to `key` if it was used for this very request; None if it is unused
+def replay(raw: Raw, *, user_id: int, key: str, digest: str, now: datetime) -> tuple[int, dict] | None:
+    """The order id and stored answer to `key` if it was used for this very request (see
+    `trading.PlacedOrder.replay`); None if it is unused
     (or expired, in which case it is released). Raises IdempotencyMismatch for another request."""
     row = raw.one(
         "SELECT id, result, request_hash, created_at, side, amount, shares_in FROM bc_order "
@@ -48,4 +49,4 @@ def replay(raw: Raw, *, user_id: int, key: str, digest: str, now: datetime) -> d
         raise IdempotencyMismatch(
             f"idempotency key '{key}' was already used for another order ({side} {answer.get('outcome', '')} {size}); "
             "send a new key for a new order")
-    return {"order_id": order_id, **answer, "replayed": True}
+    return order_id, answer

@@ -24,7 +24,7 @@ from benchcast.db.marketstate import dump_market, load_market, remember
 from benchcast.db.models import MarketState, Order, Outcome, Question, Trade, utcnow
 from benchcast.db.raw import Raw
 from benchcast.db.tx import run_write
-from benchcast.units import to_units
+from benchcast.units import to_micro, to_units
 from markets import (
     LimitFill,
     Market,
@@ -49,6 +49,38 @@ class NewOrder:
     limit_price: float | None = None
     resting: bool = False  # rest as a limit order until the price reaches limit_price
     idempotency_key: str | None = None  # ignored by a quote
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    """What an order (or a cancel) did: money and shares in micro-units (the HTTP edge words
+    them in units). `balance` is the trader's cash after it; `replayed` marks the first
+    answer to an idempotency key given again."""
+
+    order_id: int
+    status: str  # filled | resting | cancelled (see `markets.OrderResult`)
+    outcome: str
+    side: str
+    shares: int
+    cost: int  # paid (< 0: received)
+    average_price: float | None
+    prices_after: tuple[float, ...]
+    balance: int | None
+    replayed: bool = False
+
+    @classmethod
+    def replay(cls, order_id: int, stored: dict) -> PlacedOrder:
+        """The answer stored with an order, replayed. Rows written before format 2 hold units."""
+        if stored.get("v") == STORED_FORMAT:
+            shares, cost, balance = stored["shares"], stored["cost"], stored["balance"]
+        else:
+            shares, cost, balance = to_micro(stored["shares"]), to_micro(stored["cost"]), to_micro(stored.get("balance"))
+        return cls(order_id, stored["status"], stored["outcome"], stored["side"], shares, cost,  # type: ignore[arg-type]
+                   stored["average_price"], tuple(stored["prices_after"]), balance, replayed=True)
+
+
+#: The format of the answer stored with an order for replays: 2 is micro-units (older rows: units).
+STORED_FORMAT = 2
 
 
 def cache_key(engine: Engine, question_id: int, version: int) -> tuple[str, int, int]:
@@ -105,7 +137,7 @@ def _limit_fill_moves(lf: LimitFill, qid: int, i: int) -> list[tuple[str, int]]:
     return moves
 
 
-def place_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
+def place_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> PlacedOrder:
     """Execute an order (or rest it, with `resting`) and return what it did."""
     question_id, outcome, side, limit_price, resting = (order_in.question_id, order_in.outcome, order_in.side,
                                                         order_in.limit_price, order_in.resting)
@@ -117,7 +149,7 @@ def place_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
     digest = None if idempotency_key is None else idempotency.request_hash(
         question_id, outcome, side, order.amount, order.shares, limit_price, resting)
 
-    def work(conn: Connection) -> dict:
+    def work(conn: Connection) -> PlacedOrder:
         raw = Raw(conn)
         locked = raw.one(LOCK_SQLITE if raw.is_sqlite else LOCK_PG, {"q": question_id})
         if locked is None:
@@ -128,18 +160,16 @@ def place_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
         if used is not None:
             found = idempotency.replay(raw, user_id=user_id, key=idempotency_key, digest=digest, now=now)  # type: ignore[arg-type]
             if found is not None:
-                return found
+                return PlacedOrder.replay(*found)
         market = load_market(text, key=cache_key(engine, question_id, version))
         r = execute(market, order, cash=cash or 0, now=now, is_resting=resting)
-        result = {
-            "status": r.status, "outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
-            "average_price": r.average_price, "prices_after": list(r.prices_after),
-            "balance": to_units((cash or 0) + r.balance_changes[order.trader]),
-        }
-        order_id = _persist(conn, raw, question_id, user_id, r, version, result, (idempotency_key, digest),
+        balance, after = (cash or 0) + r.balance_changes[order.trader], tuple(r.prices_after)
+        stored = json.dumps({"v": STORED_FORMAT, "status": r.status, "outcome": outcome, "side": side, "shares": r.shares,
+                             "cost": r.cost, "average_price": r.average_price, "prices_after": after, "balance": balance})
+        order_id = _persist(conn, raw, question_id, user_id, r, version, stored, (idempotency_key, digest),
                             ledger.db_time(now, raw.is_sqlite), (order_id, txn_id))
         holder["cache"] = (cache_key(engine, question_id, version + 1), r.market)
-        return {"order_id": order_id, **result}
+        return PlacedOrder(order_id, r.status, outcome, side, r.shares, r.cost, r.average_price, after, balance)
 
     try:
         result = run_write(engine, work)
@@ -150,13 +180,13 @@ def place_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
             found = idempotency.replay(Raw(conn), user_id=user_id, key=idempotency_key, digest=digest, now=utcnow())  # type: ignore[arg-type]
         if found is None:
             raise
-        return found
+        return PlacedOrder.replay(*found)
     if "cache" in holder:
         remember(*holder["cache"])
     return result
 
 
-def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: OrderResult, version: int, result: dict,
+def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: OrderResult, version: int, stored: str,
              key: tuple[str | None, str | None], t, ids: tuple[int | None, int | None]) -> int:  # type: ignore[no-untyped-def]
     """Write the order row (once, with its answer), its trades, the new state and its ledger
     moves. `ids` are the order's and its ledger transaction's ids when drawn already (PostgreSQL)."""
@@ -165,7 +195,7 @@ def _persist(conn: Connection, raw: Raw, question_id: int, user_id: int, r: Orde
     order_id = raw.insert("bc_order", {
         "question_id": question_id, "user_id": user_id, "outcome_idx": i, "side": o.side, "amount": o.amount,
         "shares_in": o.shares, "limit_price": o.limit_price, "is_resting": r.is_resting, "engine_order_id": r.order_id,
-        "status": r.status, "idempotency_key": key[0], "request_hash": key[1], "result": json.dumps(result), "created_at": t,
+        "status": r.status, "idempotency_key": key[0], "request_hash": key[1], "result": stored, "created_at": t,
     }, ids[0])
     moves: list[tuple[str, int]] = []
     trades: list[dict] = []
@@ -226,7 +256,7 @@ def quote_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
             "prices_after": list(r.prices_after), "fills_now": bool(r.shares)}
 
 
-def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
+def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> PlacedOrder:
     """Withdraw one of the caller's resting orders; its reserved cash comes back."""
     with engine.connect() as conn:
         row = conn.execute(select(Order).where(Order.id == order_id)).first()
@@ -239,7 +269,7 @@ def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
     qid = row.question_id
     holder: dict = {}
 
-    def work(conn: Connection) -> dict:
+    def work(conn: Connection) -> PlacedOrder:
         text, version = lock_market(conn, qid)
         status = conn.execute(select(Order.status).where(Order.id == order_id)).scalar_one()
         if status != "resting":
@@ -252,9 +282,8 @@ def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> dict:
         save_market(conn, qid, version, new)
         holder["cache"] = (cache_key(engine, qid, version + 1), new)
         outcome = market.question.outcomes[row.outcome_idx]
-        return {"order_id": order_id, "status": "cancelled", "outcome": outcome, "side": row.side, "shares": 0.0,
-                "cost": to_units(-released), "average_price": None, "prices_after": list(prices(new)),
-                "balance": to_units(ledger.balance(conn, ledger.user_cash(user_id)))}
+        return PlacedOrder(order_id, "cancelled", outcome, row.side, 0, -released, None, tuple(prices(new)),
+                           ledger.balance(conn, ledger.user_cash(user_id)))
 
     result = run_write(engine, work)
     remember(*holder["cache"])

@@ -149,13 +149,14 @@ async def place_order(request: Request, question_id: QuestionId, body: schemas.O
     with `resting: true` the order rests until the price reaches it, filling what it can now.
     """
     body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
-    return await write(request, trading.place_order, engine, user_id=user["id"], order_in=body.to_service(question_id))
+    placed = await write(request, trading.place_order, engine, user_id=user["id"], order_in=body.to_service(question_id))
+    return schemas.order_out(placed)
 
 
 @router.post("/orders/{order_id}/cancel", response_model=schemas.OrderOut, responses={**AUTH_RESPONSES, 403: {}, 404: {}, 409: {}})
 async def cancel_order(request: Request, order_id: OrderId, user: User, engine: EngineDep) -> dict:
     """Cancel one of your resting limit orders; what it held comes back."""
-    return await write(request, trading.cancel_order, engine, user_id=user["id"], order_id=order_id)
+    return schemas.order_out(await write(request, trading.cancel_order, engine, user_id=user["id"], order_id=order_id))
 
 
 @router.post("/questions/{question_id}/resolve", response_model=schemas.QuestionOut, responses={**AUTH_RESPONSES, 400: {}, 403: {}, 404: {}, 409: {}})

@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from benchcast.db.questions import NewQuestion, parse_time
-from benchcast.db.trading import NewOrder
-from benchcast.units import to_micro
+from benchcast.db.trading import NewOrder, PlacedOrder
+from benchcast.units import to_micro, to_units
 
 
 def _no_nul(text: str) -> str:
@@ -155,6 +155,13 @@ class OrderOut(BaseModel):
     prices_after: list[float]
     balance: float | None = None
     replayed: bool = False
+
+
+def order_out(p: PlacedOrder) -> dict:
+    """The answer to an order or a cancel (`OrderOut`): money and shares in units."""
+    return {"order_id": p.order_id, "status": p.status, "outcome": p.outcome, "side": p.side, "shares": to_units(p.shares),
+            "cost": to_units(p.cost), "average_price": p.average_price, "prices_after": list(p.prices_after),
+            "balance": to_units(p.balance), "replayed": p.replayed}
 
 
 class QuoteOut(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import select, text, update
 
@@ -79,11 +81,11 @@ def test_buy_sell_resting_cancel_and_resolve_keep_the_ledger_exact(engine, host)
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
     bought = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(25.0)))
-    assert bought["shares"] > 25 and bought["prices_after"][0] > 0.5
+    assert bought.shares > 25_000_000 and bought.prices_after[0] > 0.5 and bought.status == "filled"
     _assert_audit(engine)
     rest = trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "NO", "buy", amount=to_micro(30.0),
                                limit_price=0.45, resting=True))
-    assert rest["status"] == "resting"
+    assert rest.status == "resting"
     _assert_audit(engine)
     # Alice buys more YES: NO falls below bob's limit, so his order fills (partly) from reserved cash.
     trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(40.0)))
@@ -92,9 +94,9 @@ def test_buy_sell_resting_cancel_and_resolve_keep_the_ledger_exact(engine, host)
     _assert_audit(engine)
     second = trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(5.0),
                                  limit_price=0.2, resting=True))
-    trading.cancel_order(engine, user_id=b["id"], order_id=second["order_id"])
+    trading.cancel_order(engine, user_id=b["id"], order_id=second.order_id)
     with pytest.raises(Conflict):
-        trading.cancel_order(engine, user_id=b["id"], order_id=second["order_id"])
+        trading.cancel_order(engine, user_id=b["id"], order_id=second.order_id)
     _assert_audit(engine)
     resolutions.resolve_question(engine, question_id=q["id"], resolved_by=host["id"], outcome="YES")
     _assert_audit(engine)
@@ -135,7 +137,7 @@ def test_idempotency_key_never_trades_twice(engine, host):
     a, _ = users.join(engine, name="alice")
     first = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
     again = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
-    assert again["order_id"] == first["order_id"] and again["replayed"] is True
+    assert again == dataclasses.replace(first, replayed=True)
     assert _balances(engine)[ledger.user_cash(a["id"])] == users.STARTING_BALANCE - 10_000_000
     with pytest.raises(IdempotencyMismatch, match="already used for another order"):
         trading.place_order(engine, user_id=a["id"], order_in=NewOrder(other["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
@@ -164,7 +166,7 @@ def test_probability_resolution_pays_fractions(engine, host):
     fill = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0)))
     resolutions.resolve_question(engine, question_id=q["id"], resolved_by=host["id"], probability=0.25)
     cash = _balances(engine)[ledger.user_cash(a["id"])]
-    expected = users.STARTING_BALANCE - 10_000_000 + int(fill["shares"] * 1_000_000 * 0.25)
+    expected = users.STARTING_BALANCE - 10_000_000 + int(fill.shares * 0.25)
     assert abs(cash - expected) <= 1
     _assert_audit(engine)
 
@@ -212,10 +214,10 @@ def test_cancel_claws_back_profit_already_spent(engine, host):
     b, _ = users.join(engine, name="bob")
     got = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q1["id"], "YES", "buy", amount=to_micro(10.0)))
     trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q1["id"], "YES", "buy", amount=to_micro(150.0)))
-    sold = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q1["id"], "YES", "sell", shares=to_micro(got["shares"])))
-    assert -sold["cost"] > 10.0
+    sold = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q1["id"], "YES", "sell", shares=got.shares))
+    assert -sold.cost > 10_000_000
     cash = _balances(engine)[ledger.user_cash(a["id"])]
-    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q2["id"], "NO", "buy", amount=to_micro(cash / 1e6)))
+    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q2["id"], "NO", "buy", amount=cash))
     resolutions.resolve_question(engine, question_id=q1["id"], resolved_by=host["id"], cancel=True)
     assert _balances(engine)[ledger.user_cash(a["id"])] < 0  # a debt: the clawback of money already spent
     report = audit_database(engine)

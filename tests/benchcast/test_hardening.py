@@ -67,6 +67,34 @@ def test_2_a_reused_key_with_another_order_is_refused(client, host_headers):
     assert client.get(f"/api/questions/{q2['id']}").json()["trades"] == 0
 
 
+def test_2_replays_are_the_first_answer_byte_for_byte_in_either_stored_format(client, host_headers, engine):
+    """A reply is stored in micro-units (format 2); rows stored before that hold units and replay the same."""
+    import json
+
+    from sqlalchemy import select, update
+
+    from benchcast.db.models import Order
+
+    q = _question(client, host_headers)
+    ann = _join(client, "ann")
+    path = f"/api/questions/{q['id']}/orders"
+    body = {"outcome": "YES", "side": "buy", "amount": 3.3, "idempotency_key": "fmt"}
+    first = client.post(path, json=body, headers=ann)
+    answer = first.json()
+    assert first.status_code == 200 and answer["shares"] > 3.3 and answer["balance"] == 996.7
+    with engine.connect() as conn:
+        stored = json.loads(conn.execute(select(Order.result).where(Order.id == answer["order_id"])).scalar_one())
+    assert stored == {"v": 2, "status": "filled", "outcome": "YES", "side": "buy", "shares": round(answer["shares"] * 1e6),
+                      "cost": 3_300_000, "average_price": answer["average_price"], "prices_after": answer["prices_after"],
+                      "balance": 996_700_000}
+    expected = first.text.replace('"replayed":false', '"replayed":true')
+    assert client.post(path, json=body, headers=ann).text == expected
+    old = {k: answer[k] for k in ("status", "outcome", "side", "shares", "cost", "average_price", "prices_after", "balance")}
+    with engine.begin() as conn:  # the row as the code before format 2 wrote it: units
+        conn.execute(update(Order).where(Order.id == answer["order_id"]).values(result=json.dumps(old)))
+    assert client.post(path, json=body, headers=ann).text == expected
+
+
 def test_2_keys_expire_after_a_day(client, host_headers, engine):
     from sqlalchemy import update
 

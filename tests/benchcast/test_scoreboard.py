@@ -42,12 +42,12 @@ def test_scores_of_a_resolved_linked_question(engine, tmp_path, monkeypatch):
     board = build_scoreboard(engine)
     (row,) = board["questions"]
     assert row["truth"] == [1.0, 0.0] and row["model"] == [0.3, 0.7]
-    assert row["market_close"] == pytest.approx(b["prices_after"])
-    p_close = b["prices_after"][0]
+    assert row["market_close"] == pytest.approx(b.prices_after)
+    p_close = b.prices_after[0]
     assert row["scores"]["market_close"] == {"brier": round((1 - p_close) ** 2, 6), "log": round(math.log(p_close), 6)}
     assert row["scores"]["model"] == {"brier": 0.49, "log": round(math.log(0.3), 6)}
-    assert row["scores"]["trader:alice"]["brier"] == round((1 - a["prices_after"][0]) ** 2, 6)
-    assert row["traders"]["bob"] == pytest.approx(b["prices_after"])
+    assert row["scores"]["trader:alice"]["brier"] == round((1 - a.prices_after[0]) ** 2, 6)
+    assert row["traders"]["bob"] == pytest.approx(b.prices_after)
     assert board["head_to_head"] == {"n": 1, "market_brier": round((1 - p_close) ** 2, 4), "model_brier": 0.49,
                                      "market_better": int((1 - p_close) ** 2 < 0.49), "model_better": int((1 - p_close) ** 2 > 0.49)}
 
