@@ -31,7 +31,7 @@ import pandas as pd
 from benchcast.db import users
 from benchcast.db.autoresolve import autoresolve
 from benchcast.db.engine import create_all, make_engine
-from benchcast.db.linked import create_linked_question
+from benchcast.db.linked import LinkSpec, NewLinkedQuestion, create_linked_question
 from benchcast.db.questions import get_question
 from benchcast.db.scoreboard import build_scoreboard, calibration_plot, render_lines
 from benchcast.db.trading import NewOrder, place_order
@@ -101,7 +101,7 @@ def leader_forecast(ow: pd.DataFrame, as_of: date) -> tuple[list[str], list[floa
 
 def open_questions(engine, host: int, results: pd.DataFrame, ow: pd.DataFrame, args, rng) -> list[dict]:
     by = add_months(args.as_of, args.months)
-    closes = (datetime.now() + timedelta(days=1)).isoformat()  # trading happens now, in replayed time
+    closes = datetime.now() + timedelta(days=1)  # trading happens now, in replayed time
     opened = []
     for name, above in QUESTIONS[: args.questions]:
         best = independent(results, name)["score"].max()
@@ -111,16 +111,16 @@ def open_questions(engine, host: int, results: pd.DataFrame, ow: pd.DataFrame, a
         else:
             p = reference_probability(results, name, threshold, args.as_of, by, rng)
         forecast = list(opening_prices([p, 1 - p]))
-        link = {"benchmark": name, "threshold": threshold, "by": by.isoformat(), "model_forecast": forecast,
-                "model_basis": f"{args.model} as of {args.as_of}: P = {p:.3f}"}
-        opened.append(create_linked_question(engine, created_by=host, spec={
-            "link": link, "subsidy": 100.0, "initial_prices": forecast, "closes_at": closes}))
+        link = LinkSpec(benchmark=name, threshold=threshold, by=by.isoformat(), model_forecast=tuple(forecast),
+                        model_basis=f"{args.model} as of {args.as_of}: P = {p:.3f}")
+        opened.append(create_linked_question(engine, created_by=host, question_in=NewLinkedQuestion(
+            link, subsidy=100_000_000, initial_prices=tuple(forecast), closes_at=closes)))
     outcomes, probs = leader_forecast(ow, args.as_of)
     probs = list(opening_prices(probs))
-    opened.append(create_linked_question(engine, created_by=host, spec={
-        "link": {"leader": "country", "metric": "ECI", "at": by.isoformat(), "model_forecast": probs,
-                 "model_basis": "recency-weighted frequency of past leadership"},
-        "outcomes": outcomes, "subsidy": 100.0, "initial_prices": probs, "closes_at": closes}))
+    opened.append(create_linked_question(engine, created_by=host, question_in=NewLinkedQuestion(
+        LinkSpec(leader="country", metric="ECI", at=by.isoformat(), model_forecast=tuple(probs),
+                 model_basis="recency-weighted frequency of past leadership"),
+        outcomes=tuple(outcomes), subsidy=100_000_000, initial_prices=tuple(probs), closes_at=closes)))
     return opened
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -27,7 +27,7 @@ from benchcast.db.errors import InvalidRequest
 from benchcast.db.models import QuestionLink
 from benchcast.db.questions import NewQuestion, create_question, parse_time
 from benchcast.db.tx import run_write
-from benchcast.units import quoted, to_micro
+from benchcast.units import quoted
 
 SERIES = {"independent": "the independent series (every result not self-reported by its lab)",
           "self_reported": "the labs' self-reported series", "any": "any series (independent or self-reported)"}
@@ -56,6 +56,40 @@ class Link:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
+@dataclass(frozen=True, slots=True)
+class LinkSpec:
+    """A link as sent, before `parse_link` checks it against the data (see the module docstring)."""
+
+    benchmark: str | None = None
+    threshold: float | None = None
+    by: str | None = None
+    series: str | None = None
+    settings: str | None = None
+    leader: str | None = None
+    metric: str | None = None
+    at: str | None = None
+    grace_days: int = DEFAULT_GRACE_DAYS
+    auto: bool = True
+    model_forecast: tuple[float, ...] | None = None  # the model's probabilities, one per outcome
+    model_basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewLinkedQuestion:
+    """What opening a data-linked question takes: money in micro-units, the close time as naive
+    UTC (the HTTP edge and the CLI convert what people type)."""
+
+    link: LinkSpec
+    title: str = ""  # empty: written from the link
+    outcomes: tuple[str, ...] | None = None  # leader links; empty: the three best groups now and 'other'
+    mechanism: str = "lmsr"  # lmsr | cpmm
+    subsidy: int = 100_000_000
+    closes_at: datetime | None = None  # None: the end of the link's day, when that is still ahead
+    initial_prices: tuple[float, ...] | None = None
+    criteria: str = ""  # added after the criteria written from the link
+    description: str = ""
+
+
 def _day(value: object, field: str) -> str:
     try:
         return date.fromisoformat(str(value)).isoformat()
@@ -63,53 +97,53 @@ def _day(value: object, field: str) -> str:
         raise InvalidRequest(f"link.{field} {quoted(str(value))} is not a date such as 2027-12-31") from None
 
 
-def parse_link(raw: dict) -> Link:
+def parse_link(raw: LinkSpec) -> Link:
     """Check a link against the data it names; InvalidRequest names the bad value."""
-    grace = raw.get("grace_days", DEFAULT_GRACE_DAYS)
+    grace = raw.grace_days
     if not isinstance(grace, int) or not 0 <= grace <= 3650:
         raise InvalidRequest(f"link.grace_days {grace!r} must be a whole number of days from 0 to 3650")
-    auto = bool(raw.get("auto", True))
-    if raw.get("leader") is not None:
+    auto = bool(raw.auto)
+    if raw.leader is not None:
         return _leader_link(raw, grace, auto)
-    if raw.get("benchmark") is None:
+    if raw.benchmark is None:
         raise InvalidRequest('a link needs "benchmark", "threshold" and "by", or "leader", "metric" and "at"')
     from priors.errors import UnknownBenchmark
     from priors.history import match_benchmark
     from priors.store import load_all
 
     try:
-        name = match_benchmark(str(raw["benchmark"]), load_all()["benchmark"].unique())
+        name = match_benchmark(str(raw.benchmark), load_all()["benchmark"].unique())
     except UnknownBenchmark as exc:
         raise InvalidRequest(f"link.benchmark: {exc}") from None
-    t = raw.get("threshold")
+    t = raw.threshold
     if t is None:
         raise InvalidRequest("link.threshold is missing: the score in percent to reach, such as 98")
     if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 < t <= 100:
         raise InvalidRequest(f"link.threshold {t!r} must be a score in percent, above 0 and at most 100")
-    for field, allowed in (("series", SERIES), ("settings", SETTINGS)):
-        if raw.get(field) is not None and raw[field] not in allowed:
-            raise InvalidRequest(f"link.{field} {quoted(str(raw[field]))} is not one of {', '.join(allowed)}")
-    if raw.get("by") is None:
+    for field, value, allowed in (("series", raw.series, SERIES), ("settings", raw.settings, SETTINGS)):
+        if value is not None and value not in allowed:
+            raise InvalidRequest(f"link.{field} {quoted(str(value))} is not one of {', '.join(allowed)}")
+    if raw.by is None:
         raise InvalidRequest("link.by is missing: the date by which the result must exist, such as 2027-12-31")
-    return Link("threshold", benchmark=name, threshold=float(t), by=_day(raw["by"], "by"),
-                series=raw.get("series") or "independent", settings=raw.get("settings") or "single_attempt",
+    return Link("threshold", benchmark=name, threshold=float(t), by=_day(raw.by, "by"),
+                series=raw.series or "independent", settings=raw.settings or "single_attempt",
                 grace_days=grace, auto=auto)
 
 
-def _leader_link(raw: dict, grace: int, auto: bool) -> Link:
+def _leader_link(raw: LinkSpec, grace: int, auto: bool) -> Link:
     from priors.errors import UnknownBenchmark
     from priors.open_weight import match_metric, metrics
     from priors.store import load_open_weight
 
-    if raw["leader"] not in ("country", "organization"):
-        raise InvalidRequest(f"link.leader {quoted(str(raw['leader']))} is not one of country, organization")
+    if raw.leader not in ("country", "organization"):
+        raise InvalidRequest(f"link.leader {quoted(str(raw.leader))} is not one of country, organization")
     try:
-        metric = match_metric(str(raw.get("metric") or "ECI"), metrics(load_open_weight()))
+        metric = match_metric(str(raw.metric or "ECI"), metrics(load_open_weight()))
     except UnknownBenchmark as exc:
         raise InvalidRequest(f"link.metric: {exc}") from None
-    if raw.get("at") is None:
+    if raw.at is None:
         raise InvalidRequest("link.at is missing: the day on which the leader counts, such as 2027-06-30")
-    return Link("leader", leader=raw["leader"], metric=metric, at=_day(raw["at"], "at"), grace_days=grace, auto=auto)
+    return Link("leader", leader=raw.leader, metric=metric, at=_day(raw.at, "at"), grace_days=grace, auto=auto)
 
 
 def describe(link: Link) -> tuple[str, str]:
@@ -131,44 +165,40 @@ def describe(link: Link) -> tuple[str, str]:
     return title, criteria
 
 
-def create_linked_question(engine: Engine, *, created_by: int, spec: dict) -> dict:
-    """Open a question from `spec` with a ``link``: title and criteria come from the link
-    (a given title is kept), and the link is stored for resolution."""
-    link = parse_link(spec["link"])
+def create_linked_question(engine: Engine, *, created_by: int, question_in: NewLinkedQuestion) -> dict:
+    """Open a question with a link: title and criteria come from the link (a given title is
+    kept, given criteria are added), and the link is stored for resolution."""
+    q = question_in
+    link = parse_link(q.link)
     title, criteria = describe(link)
-    spec = dict(spec)
-    spec["title"] = spec.get("title") or title
-    spec["criteria"] = criteria + (f"\n\n{spec['criteria']}" if spec.get("criteria") else "")
+    criteria += f"\n\n{q.criteria}" if q.criteria else ""
+    outcomes = q.outcomes
     if link.kind == "leader":
-        spec["kind"] = "multiple_choice"
-        spec["outcomes"] = spec.get("outcomes") or default_outcomes(link)
-        if spec["outcomes"][-1] != "other" and "other" not in spec["outcomes"]:
-            spec["outcomes"] = list(spec["outcomes"]) + ["other"]
-    else:
-        spec["kind"] = "binary"
+        outcomes = outcomes or tuple(default_outcomes(link))
+        if outcomes[-1] != "other" and "other" not in outcomes:
+            outcomes += ("other",)
     day = link.at if link.kind == "leader" else link.by
-    if not spec.get("closes_at") and date.fromisoformat(day) >= date.today():
-        spec["closes_at"] = f"{day}T23:59:59Z"  # trading stops at the deadline; a past one leaves it open
-    forecast = spec["link"].get("model_forecast")
-    n = len(spec.get("outcomes") or ["YES", "NO"])
+    closes_at = q.closes_at
+    if closes_at is None and date.fromisoformat(day) >= date.today():  # type: ignore[arg-type]
+        closes_at = parse_time(f"{day}T23:59:59Z")  # trading stops at the deadline; a past one leaves it open
+    forecast = q.link.model_forecast
+    n = len(outcomes or ("YES", "NO"))
     if forecast is not None and (len(forecast) != n or not all(0.0 <= p <= 1.0 for p in forecast)):
-        raise InvalidRequest(f"link.model_forecast {forecast!r} must be {n} probabilities in [0, 1], one per outcome")
-    q = create_question(engine, created_by=created_by, question_in=NewQuestion(
-        title=spec["title"], kind=spec["kind"], outcomes=tuple(spec["outcomes"]) if spec.get("outcomes") else None,
-        mechanism=spec.get("mechanism", "lmsr"), subsidy=to_micro(spec.get("subsidy", 100.0), "subsidy"),
-        closes_at=parse_time(spec.get("closes_at")),
-        initial_prices=tuple(spec["initial_prices"]) if spec.get("initial_prices") else None,
-        criteria=spec.get("criteria") or "", description=spec.get("description") or ""))
+        raise InvalidRequest(f"link.model_forecast {list(forecast)!r} must be {n} probabilities in [0, 1], one per outcome")
+    question = create_question(engine, created_by=created_by, question_in=NewQuestion(
+        title=q.title or title, kind="multiple_choice" if link.kind == "leader" else "binary", outcomes=outcomes,
+        mechanism=q.mechanism, subsidy=q.subsidy, closes_at=closes_at, initial_prices=q.initial_prices, criteria=criteria,
+        description=q.description))
 
     def work(conn) -> None:  # type: ignore[no-untyped-def]
         conn.execute(insert(QuestionLink).values(
-            question_id=q["id"], kind=link.kind, benchmark=link.benchmark, threshold=link.threshold, by_date=link.by,
+            question_id=question["id"], kind=link.kind, benchmark=link.benchmark, threshold=link.threshold, by_date=link.by,
             series=link.series, settings=link.settings, leader_by=link.leader, metric=link.metric, at_date=link.at,
-            grace_days=link.grace_days, is_auto=link.auto, model_forecast=json.dumps(forecast) if forecast else None,
-            model_basis=str(spec["link"].get("model_basis") or "")[:200]))
+            grace_days=link.grace_days, is_auto=link.auto, model_forecast=json.dumps(list(forecast)) if forecast else None,
+            model_basis=q.link.model_basis[:200]))
 
     run_write(engine, work)
-    return attach_links(engine, [q])[0]
+    return attach_links(engine, [question])[0]
 
 
 def default_outcomes(link: Link) -> list[str]:

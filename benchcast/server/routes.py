@@ -115,8 +115,8 @@ async def create_question(request: Request, body: schemas.QuestionCreate, host: 
     With `link`, the question is tied to the benchmark data and resolves itself from it."""
     questions.check_closes_at(questions.parse_time(body.closes_at))  # a close time given must be ahead
     if body.link is not None:
-        spec = body.model_dump(exclude_none=True) | {"link": body.link.model_dump(exclude_none=True)}
-        return await write(request, linked.create_linked_question, engine, created_by=host["id"], spec=spec)
+        return await write(request, linked.create_linked_question, engine, created_by=host["id"],
+                           question_in=body.to_linked_service())
     if not body.title:
         raise HTTPException(422, "body.title: Field required (or give a link to write it from)")
     return await write(request, questions.create_question, engine, created_by=host["id"], question_in=body.to_service())

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from benchcast.db.linked import LinkSpec, NewLinkedQuestion
 from benchcast.db.questions import NewQuestion, parse_time
 from benchcast.db.trading import NewOrder, PlacedOrder
 from benchcast.units import to_micro, to_units
@@ -66,6 +67,13 @@ class LinkIn(Strict):
     model_forecast: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)]], Field(max_length=20)] | None = None
     model_basis: Annotated[Text, Field(max_length=200)] = ""
 
+    def to_service(self) -> LinkSpec:
+        return LinkSpec(
+            benchmark=self.benchmark, threshold=self.threshold, by=self.by, series=self.series, settings=self.settings,
+            leader=self.leader, metric=self.metric, at=self.at, grace_days=self.grace_days, auto=self.auto,
+            model_forecast=tuple(self.model_forecast) if self.model_forecast is not None else None,
+            model_basis=self.model_basis)
+
 
 class QuestionCreate(Strict):
     title: Annotated[Text, Field(min_length=1, max_length=300)] | None = None
@@ -83,6 +91,14 @@ class QuestionCreate(Strict):
         """The service's input: money in micro-units, the close time parsed (400 if it is not a time)."""
         return NewQuestion(
             title=self.title or "", kind=self.kind, outcomes=tuple(self.outcomes) if self.outcomes else None,
+            mechanism=self.mechanism, subsidy=to_micro(self.subsidy, "subsidy"), closes_at=parse_time(self.closes_at),
+            initial_prices=tuple(self.initial_prices) if self.initial_prices else None,
+            criteria=self.criteria, description=self.description)
+
+    def to_linked_service(self) -> NewLinkedQuestion:
+        """The input of a question with a `link` (the link sets the kind; 400 for a close time that is not a time)."""
+        return NewLinkedQuestion(
+            link=(self.link or LinkIn()).to_service(), title=self.title or "", outcomes=tuple(self.outcomes) if self.outcomes else None,
             mechanism=self.mechanism, subsidy=to_micro(self.subsidy, "subsidy"), closes_at=parse_time(self.closes_at),
             initial_prices=tuple(self.initial_prices) if self.initial_prices else None,
             criteria=self.criteria, description=self.description)

@@ -127,12 +127,12 @@ def test_serve_resolves_periodically(engine, tmp_path):
 
     from benchcast.db import users
     from benchcast.db.autoresolve import start_periodic
-    from benchcast.db.linked import create_linked_question
+    from benchcast.db.linked import LinkSpec, NewLinkedQuestion, create_linked_question
     from benchcast.db.questions import get_question
 
     host = users.ensure_host(engine, "host-token-periodic-0123456789")["id"]
-    q = create_linked_question(engine, created_by=host, spec={
-        "link": {"benchmark": "GPQA Diamond", "threshold": 90, "by": "2027-06-30"}, "subsidy": 10.0})
+    q = create_linked_question(engine, created_by=host, question_in=NewLinkedQuestion(
+        LinkSpec(benchmark="GPQA Diamond", threshold=90, by="2027-06-30"), subsidy=10_000_000))
     seen: list = []
     stop = start_periodic(engine, 0.05, report=seen.append)
     try:
