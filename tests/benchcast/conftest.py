@@ -67,6 +67,20 @@ def db_url(request, tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL of an empty PostgreSQL database, for behaviour only PostgreSQL has (skips with the
+    reason where no server answers)."""
+    reason = pg_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    url, drop = fresh_pg_database()
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'bench.db'}"
 

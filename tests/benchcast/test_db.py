@@ -225,11 +225,10 @@ def test_cancel_claws_back_profit_already_spent(engine, host):
 
 
 @pytest.mark.postgres
-def test_a_pooled_connection_that_died_while_idle_is_replaced(db_url):
+def test_a_pooled_connection_that_died_while_idle_is_replaced(pg_url):
     """PostgreSQL connections are pinged only after sitting idle (not on every checkout); one
     whose server side went away meanwhile is replaced, not handed to a request."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+    db_url = pg_url
     from sqlalchemy import text
 
     from benchcast.db import engine as dbengine
