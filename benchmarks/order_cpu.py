@@ -39,9 +39,9 @@ def measure(url: str, orders: int) -> float:
 
     def question(title: str, mechanism: str) -> dict:
         if hasattr(questions, "NewQuestion"):  # typed service input
-            return questions.create_question(engine, created_by=host["id"], question_in=questions.NewQuestion(
+            return questions.create_question(engine, created_by=host.id, question_in=questions.NewQuestion(
                 title=title, mechanism=mechanism, subsidy=200_000_000))
-        return questions.create_question(engine, created_by=host["id"], spec={  # older trees took a dict
+        return questions.create_question(engine, created_by=host.id, spec={  # older trees took a dict
             "title": title, "kind": "binary", "mechanism": mechanism, "subsidy": 200.0})
 
     qs = [question("FrontierMath v2 >= 95% by 2027", "lmsr"), question("SWE-bench Verified >= 90% by 2027", "cpmm")]

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from benchcast.db.linked import link_rows
+from benchcast.db.linked import Link, link_rows
 from benchcast.db.models import QuestionLink, User, utcnow
 from benchcast.db.questions import list_questions
 from benchcast.db.resolutions import resolve_question
@@ -53,52 +53,52 @@ def _evidence(rows: pd.DataFrame) -> list[dict]:
     return out
 
 
-def qualifying(results: pd.DataFrame, link: dict) -> pd.DataFrame:
+def qualifying(results: pd.DataFrame, link: Link) -> pd.DataFrame:
     """The results of the link's benchmark, series and settings dated on or before ``by``."""
-    rows = results[(results["benchmark"] == link["benchmark"]) & (results["date"] <= pd.Timestamp(link["by"]))]
-    if link["series"] == "independent":
+    rows = results[(results["benchmark"] == link.benchmark) & (results["date"] <= pd.Timestamp(link.by))]
+    if link.series == "independent":
         rows = rows[rows["provenance"] != "self_reported"]
-    elif link["series"] == "self_reported":
+    elif link.series == "self_reported":
         rows = rows[rows["provenance"] == "self_reported"]
-    if link["settings"] == "single_attempt":
+    if link.settings == "single_attempt":
         rows = rows[rows["score_column"].map(is_single_attempt).astype(bool)]
     return rows
 
 
-def decide(link: dict, outcomes: list[str], results: pd.DataFrame, open_weight: pd.DataFrame,
+def decide(link: Link, outcomes: list[str], results: pd.DataFrame, open_weight: pd.DataFrame,
            today: date) -> Decision | None:
     """The outcome the data settles for a linked question, or None while it is undecided."""
-    if link["kind"] == "leader":
+    if link.kind == "leader":
         return _decide_leader(link, outcomes, open_weight, today)
     rows = qualifying(results, link)
-    hits = rows[rows["score"] >= link["threshold"]].sort_values(["date", "score"], ascending=[True, False], kind="stable")
+    hits = rows[rows["score"] >= link.threshold].sort_values(["date", "score"], ascending=[True, False], kind="stable")
     if len(hits):
         first = hits.iloc[0]
         return Decision("YES", f"{first['model']} scored {round(first['score'], 2):g}% (dated {first['date'].date()})", _evidence(hits))
-    deadline = date.fromisoformat(link["by"]) + timedelta(days=link["grace_days"])
+    deadline = date.fromisoformat(link.by) + timedelta(days=link.grace_days)  # type: ignore[arg-type]
     if today > deadline:
         best = rows.sort_values(["score", "date"], ascending=[False, True], kind="stable")
         top = f"best {round(best.iloc[0]['score'], 2):g}% by {best.iloc[0]['model']}" if len(best) else "no qualifying result"
-        return Decision("NO", f"no result >= {link['threshold']:g}% by {link['by']} ({top}; grace ended {deadline})",
+        return Decision("NO", f"no result >= {link.threshold:g}% by {link.by} ({top}; grace ended {deadline})",
                         _evidence(best.head(1)))
     return None
 
 
-def _decide_leader(link: dict, outcomes: list[str], open_weight: pd.DataFrame, today: date) -> Decision | None:
-    deadline = date.fromisoformat(link["at"]) + timedelta(days=link["grace_days"])
+def _decide_leader(link: Link, outcomes: list[str], open_weight: pd.DataFrame, today: date) -> Decision | None:
+    deadline = date.fromisoformat(link.at) + timedelta(days=link.grace_days)  # type: ignore[arg-type]
     if today <= deadline:
         return None
-    rows = open_weight[(open_weight["metric"] == link["metric"]) & (open_weight["known_at"] <= pd.Timestamp(link["at"]))
+    rows = open_weight[(open_weight["metric"] == link.metric) & (open_weight["known_at"] <= pd.Timestamp(link.at))
                        & (open_weight["open_weights"] == True) & (open_weight["lab"] != "")]  # noqa: E712
     if rows.empty:
         return None
     best = rows.sort_values(["score", "date"], ascending=[False, True], kind="stable")
     top = best.iloc[0]
-    group = str(top["country"] if link["leader"] == "country" else top["lab"]) or "?"
+    group = str(top["country"] if link.leader == "country" else top["lab"]) or "?"
     outcome = group if group in outcomes else ("other" if "other" in outcomes else None)
     if outcome is None:
         return None
-    return Decision(outcome, f"{top['model']} ({group}) leads with {top['score']:g} on {link['at']}", _evidence(best.head(3)))
+    return Decision(outcome, f"{top['model']} ({group}) leads with {top['score']:g} on {link.at}", _evidence(best.head(3)))
 
 
 def _host_id(engine: Engine) -> int:
@@ -119,23 +119,23 @@ def autoresolve(engine: Engine, *, today: date | None = None, results: pd.DataFr
     from priors.store import load_all, load_open_weight
 
     today = today or date.today()
-    links = {qid: lk for qid, lk in link_rows(engine).items() if lk.get("auto", True)}
+    links = {qid: lk.link for qid, lk in link_rows(engine).items() if lk.link.auto}
     if not links:
         return []
-    questions = {q["id"]: q for q in list_questions(engine) if q["id"] in links and q["status"] == "open"}
+    questions = {q.id: q for q in list_questions(engine) if q.id in links and q.status == "open"}
     if not questions:
         return []
     results = load_all() if results is None else results
     open_weight = load_open_weight() if open_weight is None else open_weight
     host, done = None, []
     for qid, q in sorted(questions.items()):
-        decision = decide(links[qid], [o["name"] for o in q["outcomes"]], results, open_weight, today)
+        decision = decide(links[qid], [o.name for o in q.outcomes], results, open_weight, today)
         if decision is None:
             continue
         host = host or _host_id(engine)
         _record(engine, qid, decision)
         resolve_question(engine, question_id=qid, resolved_by=host, outcome=decision.outcome)
-        done.append({"question_id": qid, "title": q["title"], "outcome": decision.outcome, "reason": decision.reason,
+        done.append({"question_id": qid, "title": q.title, "outcome": decision.outcome, "reason": decision.reason,
                      "evidence": decision.evidence})
     return done
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from benchcast.db.errors import IdempotencyMismatch
 from benchcast.db.raw import Raw
-from benchcast.units import to_units
+from benchcast.units import money, shares
 
 #: How long a key stays bound to its first request.
 KEY_TTL = timedelta(hours=24)
@@ -45,7 +45,7 @@ def replay(raw: Raw, *, user_id: int, key: str, digest: str, now: datetime) -> t
         return None
     answer = json.loads(result)
     if stored is not None and stored != digest:  # rows from before hashes were kept match any request
-        size = f"{to_units(amount):.2f}" if amount is not None else f"{to_units(shares_in):.2f} shares"
+        size = money(amount) if amount is not None else shares(shares_in)
         raise IdempotencyMismatch(
             f"idempotency key '{key}' was already used for another order ({side} {answer.get('outcome', '')} {size}); "
             "send a new key for a new order")

@@ -25,7 +25,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from benchcast.db.linked import link_rows
+from benchcast.db.linked import LinkView, link_rows
 from benchcast.db.models import Question, Resolution, Trade, User
 from markets.scoring import brier, log_score
 
@@ -62,14 +62,14 @@ def _scores(p: list[float], o: list[float]) -> dict[str, float]:
     return {"brier": round(brier(p, o), 6), "log": round(log_score(p, o), 6)}
 
 
-def _entry(q, trades: list, link: dict | None, names: dict[int, str]) -> dict | None:  # type: ignore[no-untyped-def]
+def _entry(q, trades: list, link: LinkView | None, names: dict[int, str]) -> dict | None:  # type: ignore[no-untyped-def]
     """One resolved question's forecasts and scores (None for a cancelled one)."""
     o = _truth(q, len(json.loads(q.initial_prices)))
     if o is None:
         return None
     end = min(q.closes_at, q.resolved_at) if q.closes_at else q.resolved_at
     close, tw = _path(q, trades, end)
-    model = (link or {}).get("model_forecast")
+    model = list(link.model_forecast) if link is not None and link.model_forecast else None
     entry = {"question_id": q.id, "title": q.title, "truth": o, MARKET_CLOSE: close, MARKET_TW: tw, MODEL: model,
              "traders": {}, "scores": {MARKET_CLOSE: _scores(close, o), MARKET_TW: _scores(tw, o)}}
     if model:

@@ -130,7 +130,7 @@ def test_serve_resolves_periodically(engine, tmp_path):
     from benchcast.db.linked import LinkSpec, NewLinkedQuestion, create_linked_question
     from benchcast.db.questions import get_question
 
-    host = users.ensure_host(engine, "host-token-periodic-0123456789")["id"]
+    host = users.ensure_host(engine, "host-token-periodic-0123456789").id
     q = create_linked_question(engine, created_by=host, question_in=NewLinkedQuestion(
         LinkSpec(benchmark="GPQA Diamond", threshold=90, by="2027-06-30"), subsidy=10_000_000))
     seen: list = []
@@ -143,5 +143,5 @@ def test_serve_resolves_periodically(engine, tmp_path):
     finally:
         stop.set()
     # the shipped 94.6% (epoch_run, 2026-03-05) already settles ">= 90 by 2027-06-30"
-    assert [(r["question_id"], r["outcome"]) for r in seen[0]] == [(q["id"], "YES")]
-    assert get_question(engine, q["id"])["status"] == "resolved"
+    assert [(r["question_id"], r["outcome"]) for r in seen[0]] == [(q.id, "YES")]
+    assert get_question(engine, q.id).status == "resolved"
