@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> dict:
                            results=load_all(home=home, shipped_as_of=args.as_of),
                            open_weight=load_open_weight(home=home, shipped_as_of=args.as_of))
         for r in done:
-            print(f"  resolved #{r['question_id']} {r['outcome']}: {r['reason']}")
+            print(f"  resolved #{r.question_id} {r.outcome}: {r.reason}")
         board = build_scoreboard(engine)
         print()
         print("\n".join(render_lines(board)))

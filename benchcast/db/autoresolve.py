@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select, update
@@ -36,10 +37,21 @@ class Decision:
 
     outcome: str
     reason: str
-    evidence: list[dict] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # result rows as stored with the link (JSON)
 
 
-def _evidence(rows: pd.DataFrame) -> list[dict]:
+@dataclass(frozen=True)
+class Resolved:
+    """A question the data settled and that was resolved: to what, why, on which rows."""
+
+    question_id: int
+    title: str
+    outcome: str
+    reason: str
+    evidence: list[dict[str, Any]]
+
+
+def _evidence(rows: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for r in rows.head(MAX_EVIDENCE).itertuples(index=False):
         d = r._asdict()
@@ -112,7 +124,7 @@ def _host_id(engine: Engine) -> int:
 
 
 def autoresolve(engine: Engine, *, today: date | None = None, results: pd.DataFrame | None = None,
-                open_weight: pd.DataFrame | None = None) -> list[dict]:
+                open_weight: pd.DataFrame | None = None) -> list[Resolved]:
     """Resolve every open, auto-resolving linked question the data settles; returns what was done.
 
     `results` and `open_weight` default to the shipped plus imported data (`priors.store`)."""
@@ -135,8 +147,7 @@ def autoresolve(engine: Engine, *, today: date | None = None, results: pd.DataFr
         host = host or _host_id(engine)
         _record(engine, qid, decision)
         resolve_question(engine, question_id=qid, resolved_by=host, outcome=decision.outcome)
-        done.append({"question_id": qid, "title": q.title, "outcome": decision.outcome, "reason": decision.reason,
-                     "evidence": decision.evidence})
+        done.append(Resolved(qid, q.title, decision.outcome, decision.reason, decision.evidence))
     return done
 
 
@@ -147,7 +158,7 @@ def _record(engine: Engine, question_id: int, decision: Decision) -> None:
         decided=decision.outcome, decided_at=utcnow(), evidence=payload)))
 
 
-def autoresolve_url(url: str | None, today: date | None = None) -> list[dict]:
+def autoresolve_url(url: str | None, today: date | None = None) -> list[Resolved]:
     """`autoresolve` on the database at `url` (the CLI's entry point)."""
     from benchcast.db.engine import create_all, make_engine
 
@@ -159,7 +170,7 @@ def autoresolve_url(url: str | None, today: date | None = None) -> list[dict]:
         engine.dispose()
 
 
-__all__ = ["Decision", "autoresolve", "autoresolve_url", "decide", "qualifying"]
+__all__ = ["Decision", "Resolved", "autoresolve", "autoresolve_url", "decide", "qualifying"]
 
 
 def start_periodic(engine: Engine, every_s: float, report=None) -> "threading.Event":  # type: ignore[no-untyped-def]

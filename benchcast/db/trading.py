@@ -69,8 +69,9 @@ class PlacedOrder:
     replayed: bool = False
 
     @classmethod
-    def replay(cls, order_id: int, stored: dict) -> PlacedOrder:
-        """The answer stored with an order, replayed. Rows written before format 2 hold units."""
+    def replay(cls, order_id: int, text: str) -> PlacedOrder:
+        """The answer stored with an order (JSON), replayed. Rows written before format 2 hold units."""
+        stored = json.loads(text)
         if stored.get("v") == STORED_FORMAT:
             shares, cost, balance = stored["shares"], stored["cost"], stored["balance"]
         else:

@@ -89,7 +89,7 @@ def _scenario(client, host: dict, engine) -> list[tuple[str, int, str]]:
     call("POST", f"/api/questions/{cp['id']}/resolve", host, {"probability": 0.3})
     call("POST", f"/api/questions/{gone['id']}/resolve", host, {"cancel": True})
     done = autoresolve(engine, today=date(2026, 1, 1), results=_results(), open_weight=_results().iloc[0:0])
-    assert [d["outcome"] for d in done] == ["YES"]
+    assert [d.outcome for d in done] == ["YES"]
     for who in (ann, bob, cy, host):
         call("GET", "/api/me", who)
         call("GET", "/api/me/history", who)
