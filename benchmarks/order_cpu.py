@@ -35,19 +35,20 @@ def measure(url: str, orders: int) -> float:
 
     engine = make_engine(url)
     create_all(engine)
-    host = users.ensure_host(engine, "host-token-order-cpu-0123456789")
+    host = _id(users.ensure_host(engine, "host-token-order-cpu-0123456789"))
 
-    def question(title: str, mechanism: str) -> dict:
+    def question(title: str, mechanism: str) -> int:
         if hasattr(questions, "NewQuestion"):  # typed service input
-            return questions.create_question(engine, created_by=host["id"], question_in=questions.NewQuestion(
-                title=title, mechanism=mechanism, subsidy=200_000_000))
-        return questions.create_question(engine, created_by=host["id"], spec={  # older trees took a dict
-            "title": title, "kind": "binary", "mechanism": mechanism, "subsidy": 200.0})
+            return _id(questions.create_question(engine, created_by=host, question_in=questions.NewQuestion(
+                title=title, mechanism=mechanism, subsidy=200_000_000)))
+        return _id(questions.create_question(engine, created_by=host, spec={  # older trees took a dict
+            "title": title, "kind": "binary", "mechanism": mechanism, "subsidy": 200.0}))
 
     qs = [question("FrontierMath v2 >= 95% by 2027", "lmsr"), question("SWE-bench Verified >= 90% by 2027", "cpmm")]
     takes_max = "max_players" in users.join.__code__.co_varnames
     traders = [users.join(engine, name=f"trader-{i}", invite=None, expected_invite=None,
                           **({"max_players": 100} if takes_max else {}))[0] for i in range(20)]
+    traders = [_id(t) for t in traders]
     rng = random.Random(0)
     typed = hasattr(trading, "NewOrder")  # typed service input (micro-units); older trees took loose arguments
 
@@ -57,7 +58,7 @@ def measure(url: str, orders: int) -> float:
                   "idempotency_key": f"k{rng.random()}"}
             if rng.random() < 0.2:
                 kw |= {"limit_price": round(rng.uniform(0.05, 0.4), 3), "resting": True}
-            uid, qid = rng.choice(traders)["id"], rng.choice(qs)["id"]
+            uid, qid = rng.choice(traders), rng.choice(qs)
             try:
                 if typed:
                     kw["amount"] = round(kw["amount"] * 1_000_000)
@@ -73,6 +74,11 @@ def measure(url: str, orders: int) -> float:
     cpu = time.process_time() - t0
     engine.dispose()
     return 1000 * cpu / orders
+
+
+def _id(value) -> int:  # type: ignore[no-untyped-def]
+    """The id of a service's answer: a typed value, or a dict in older trees."""
+    return value["id"] if isinstance(value, dict) else value.id
 
 
 def fresh(db: str) -> tuple[str, callable]:

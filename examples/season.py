@@ -32,7 +32,7 @@ from benchcast.db import users
 from benchcast.db.autoresolve import autoresolve
 from benchcast.db.engine import create_all, make_engine
 from benchcast.db.linked import LinkSpec, NewLinkedQuestion, create_linked_question
-from benchcast.db.questions import get_question
+from benchcast.db.questions import QuestionView, get_question
 from benchcast.db.scoreboard import build_scoreboard, calibration_plot, render_lines
 from benchcast.db.trading import NewOrder, place_order
 from benchcast.units import to_micro
@@ -99,7 +99,7 @@ def leader_forecast(ow: pd.DataFrame, as_of: date) -> tuple[list[str], list[floa
     return names + ["other"], [probs[k] for k in names] + [1.0 - sum(probs[k] for k in names)]
 
 
-def open_questions(engine, host: int, results: pd.DataFrame, ow: pd.DataFrame, args, rng) -> list[dict]:
+def open_questions(engine, host: int, results: pd.DataFrame, ow: pd.DataFrame, args, rng) -> list[QuestionView]:
     by = add_months(args.as_of, args.months)
     closes = datetime.now() + timedelta(days=1)  # trading happens now, in replayed time
     opened = []
@@ -124,30 +124,30 @@ def open_questions(engine, host: int, results: pd.DataFrame, ow: pd.DataFrame, a
     return opened
 
 
-def trade(engine, questions: list[dict], args, rng: np.random.Generator) -> int:
+def trade(engine, questions: list[QuestionView], args, rng: np.random.Generator) -> int:
     """Forecast-driven bots buy toward their belief (the model's forecast with noise); noise bots buy at random."""
     bots = [("forecaster", i) for i in range(args.forecasters)] + [("noise", i) for i in range(args.noise)]
-    ids = {b: users.join(engine, name=f"{b[0]}-{b[1]}")[0]["id"] for b in bots}
+    ids = {b: users.join(engine, name=f"{b[0]}-{b[1]}")[0].id for b in bots}
     beliefs = {}
     for q in questions:
-        base = np.asarray(q["link"]["model_forecast"])
+        base = np.asarray(q.link.model_forecast)
         for b in bots[: args.forecasters]:
             z = np.log(base) + rng.normal(0.0, args.belief_noise, size=base.size)
-            beliefs[(b, q["id"])] = np.exp(z) / np.exp(z).sum()
+            beliefs[(b, q.id)] = np.exp(z) / np.exp(z).sum()
     done = 0
     for _ in range(args.steps):
         bot = bots[rng.integers(len(bots))]
-        q = get_question(engine, questions[rng.integers(len(questions))]["id"])
-        prices = np.array([o["price"] for o in q["outcomes"]])
+        q = get_question(engine, questions[rng.integers(len(questions))].id)
+        prices = np.array([o.price for o in q.outcomes])
         if bot[0] == "forecaster":
-            gap = beliefs[(bot, q["id"])] - prices
+            gap = beliefs[(bot, q.id)] - prices
             i = int(np.argmax(gap))
             if gap[i] < 0.02:
                 continue
             amount = float(min(40.0, 200.0 * gap[i]))
         else:
             i, amount = int(rng.integers(len(prices))), float(rng.uniform(2.0, 15.0))
-        place_order(engine, user_id=ids[bot], order_in=NewOrder(q["id"], q["outcomes"][i]["name"], "buy", amount=to_micro(amount)))
+        place_order(engine, user_id=ids[bot], order_in=NewOrder(q.id, q.outcomes[i].name, "buy", amount=to_micro(amount)))
         done += 1
     return done
 
@@ -205,13 +205,13 @@ def main(argv: list[str] | None = None) -> dict:
         home = Path(tmp)
         engine = make_engine(f"sqlite:///{home / 'season.db'}")
         create_all(engine)
-        host = users.ensure_host(engine, "season-host-token-0123456789")["id"]
+        host = users.ensure_host(engine, "season-host-token-0123456789").id
         results = load_all(shipped_only=True, shipped_as_of=args.as_of)
         ow = load_open_weight(shipped_only=True, shipped_as_of=args.as_of)
         questions = open_questions(engine, host, results, ow, args, rng)
         print(f"as of {args.as_of}: opened {len(questions)} linked questions")
         for q in questions:
-            print(f"  #{q['id']} {q['title']}  model {' / '.join(f'{p:.2f}' for p in q['link']['model_forecast'])}")
+            print(f"  #{q.id} {q.title}  model {' / '.join(f'{p:.2f}' for p in q.link.model_forecast)}")
         print(f"{trade(engine, questions, args, rng)} orders by {args.forecasters} forecast-driven and {args.noise} noise bots")
         replay_clock(engine, args.as_of, add_months(args.as_of, args.months))
         end = add_months(args.as_of, args.months) + timedelta(days=31)  # past the 30-day grace period
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> dict:
                            results=load_all(home=home, shipped_as_of=args.as_of),
                            open_weight=load_open_weight(home=home, shipped_as_of=args.as_of))
         for r in done:
-            print(f"  resolved #{r['question_id']} {r['outcome']}: {r['reason']}")
+            print(f"  resolved #{r.question_id} {r.outcome}: {r.reason}")
         board = build_scoreboard(engine)
         print()
         print("\n".join(render_lines(board)))

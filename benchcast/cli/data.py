@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -109,11 +110,11 @@ def import_(
 
         resolved = autoresolve_url(db)
     if as_json:
-        echo_json({"import": rec, "resolved": resolved})
+        echo_json({"import": rec, "resolved": [asdict(r) for r in resolved]})
         return
     _print_record(rec, dry_run)
     for r in resolved:
-        typer.echo(f"resolved #{r['question_id']} {r['outcome']}: {r['title']}; {r['reason']}")
+        typer.echo(f"resolved #{r.question_id} {r.outcome}: {r.title}; {r.reason}")
 
 
 @app.command("status")

@@ -3,6 +3,7 @@ data, and who forecast them better."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -28,12 +29,12 @@ def autoresolve(db: str = DB, today: str = typer.Option(None, "--today", help="D
         raise ConfigError(f"--today {today!r} is not a date such as 2027-01-31") from None
     done = autoresolve_url(db, today=day)
     if as_json:
-        echo_json({"resolved": done})
+        echo_json({"resolved": [asdict(r) for r in done]})
         return
     for r in done:
-        typer.echo(f"resolved #{r['question_id']} {r['outcome']}: {r['title']}")
-        typer.echo(f"    {r['reason']}")
-        for e in r["evidence"]:
+        typer.echo(f"resolved #{r.question_id} {r.outcome}: {r.title}")
+        typer.echo(f"    {r.reason}")
+        for e in r.evidence:
             typer.echo(f"    evidence: {e['benchmark']} | {e['model']} | {e['date']} | {e['score']:g} | {e['provenance']} | {e['origin']}")
     typer.echo(f"{len(done)} questions resolved from the data")
 
@@ -54,7 +55,7 @@ def scoreboard(db: str = DB, plot: Path = typer.Option(None, "--plot", help="Wri
     if plot:
         calibration_plot(board, plot)
     if as_json:
-        echo_json(board)
+        echo_json(board.to_dict())
         return
     for line in render_lines(board):
         typer.echo(line)

@@ -147,4 +147,4 @@ def _report_autoresolve(done: list | Exception) -> None:
         typer.echo(f"autoresolve failed: {done}", err=True)
         return
     for r in done:
-        typer.echo(f"resolved #{r['question_id']} {r['outcome']} from the data: {r['reason']}", err=True)
+        typer.echo(f"resolved #{r.question_id} {r.outcome} from the data: {r.reason}", err=True)

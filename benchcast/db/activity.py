@@ -1,23 +1,80 @@
-"""The activity feed: trades, new questions, resolutions and comments, newest first, in words."""
+"""The activity feed: trades, new questions, resolutions and comments, newest first.
+
+Events are frozen values in micro-units (`TradeEvent`, `QuestionEvent`, `ResolutionEvent`,
+`CommentEvent`); the HTTP edge words them for people (`benchcast.server.people_schemas`).
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from benchcast.db.history import resolution_text
 from benchcast.db.models import Comment, Outcome, Question, Resolution, Trade, User
-from benchcast.units import money
+from benchcast.db.questions import ResolutionView, resolution_view
+
+#: The name shown for a user who no longer exists.
+SOMEONE = "someone"
 
 
-def _item(kind: str, at, qid: int, title: str, text: str) -> dict:  # type: ignore[no-untyped-def]
-    return {"kind": kind, "at": at.isoformat(timespec="milliseconds") + "Z", "question_id": qid, "title": title, "text": text}
+@dataclass(frozen=True, slots=True)
+class TradeEvent:
+    """`who` bought (cost paid) or sold (shares, for -cost) `outcome`, leaving its price at `price`."""
+
+    at: datetime
+    question_id: int
+    title: str
+    who: str
+    side: str
+    outcome: str
+    shares: int
+    cost: int
+    price: float
 
 
-def feed(engine: Engine, limit: int = 40, question_id: int | None = None) -> list[dict]:
-    """The latest `limit` events of the session (or of one question)."""
+@dataclass(frozen=True, slots=True)
+class QuestionEvent:
+    """A question was opened."""
+
+    at: datetime
+    question_id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionEvent:
+    """A question was resolved."""
+
+    at: datetime
+    question_id: int
+    title: str
+    resolution: ResolutionView
+
+
+@dataclass(frozen=True, slots=True)
+class CommentEvent:
+    """`who` commented."""
+
+    at: datetime
+    question_id: int
+    title: str
+    who: str
+    body: str
+
+
+Event = TradeEvent | QuestionEvent | ResolutionEvent | CommentEvent
+
+
+def _to_ms(t: datetime) -> datetime:
+    """The time as the feed shows it (milliseconds), so events within one millisecond keep their kind order."""
+    return t.replace(microsecond=t.microsecond // 1000 * 1000)
+
+
+def feed(engine: Engine, limit: int = 40, question_id: int | None = None) -> list[Event]:
+    """The latest `limit` events of the session (or of one question), newest first."""
     def only(q, col):  # type: ignore[no-untyped-def]
         return q if question_id is None else q.where(col == question_id)
 
@@ -29,21 +86,14 @@ def feed(engine: Engine, limit: int = 40, question_id: int | None = None) -> lis
         made = conn.execute(only(select(Question), Question.id).order_by(Question.id.desc()).limit(limit)).all()
         res = conn.execute(only(select(Resolution), Resolution.question_id).order_by(Resolution.id.desc()).limit(limit)).all()
         said = conn.execute(only(select(Comment), Comment.question_id).order_by(Comment.id.desc()).limit(limit)).all()
-    items = []
+    items: list[Event] = []
     for t in trades:
-        outcome, who = names[(t.question_id, t.outcome_idx)], users.get(t.user_id, "someone")
-        p = json.loads(t.prices_after)[t.outcome_idx]
-        verb = f"bought {outcome} for {money(t.cost)}" if t.side == "buy" else f"sold {money(t.shares)} {outcome} shares for {money(-t.cost)}"
-        items.append(_item("trade", t.created_at, t.question_id, titles[t.question_id], f"{who} {verb}; {outcome} now {100 * p:.0f}%"))
-    for q in made:
-        items.append(_item("question", q.created_at, q.id, q.title, f"new question: {q.title}"))
+        items.append(TradeEvent(t.created_at, t.question_id, titles[t.question_id], users.get(t.user_id, SOMEONE), t.side,
+                                names[(t.question_id, t.outcome_idx)], t.shares, t.cost, json.loads(t.prices_after)[t.outcome_idx]))
+    items += [QuestionEvent(q.created_at, q.id, q.title) for q in made]
     for r in res:
-        prob = json.loads(r.probabilities) if r.probabilities else r.probability
-        outcome = None if r.outcome_idx is None else names[(r.question_id, r.outcome_idx)]
-        items.append(_item("resolution", r.created_at, r.question_id, titles[r.question_id],
-                           f"resolved: {resolution_text(r.kind, outcome, prob)}"))
-    for c in said:
-        body = c.body if len(c.body) <= 80 else c.body[:79] + "…"
-        items.append(_item("comment", c.created_at, c.question_id, titles[c.question_id], f"{users.get(c.user_id, 'someone')}: {body}"))
-    items.sort(key=lambda i: i["at"], reverse=True)
+        outcomes = {i: n for (qid, i), n in names.items() if qid == r.question_id}
+        items.append(ResolutionEvent(r.created_at, r.question_id, titles[r.question_id], resolution_view(r, outcomes)))
+    items += [CommentEvent(c.created_at, c.question_id, titles[c.question_id], users.get(c.user_id, SOMEONE), c.body) for c in said]
+    items.sort(key=lambda e: _to_ms(e.at), reverse=True)
     return items[:limit]

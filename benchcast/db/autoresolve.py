@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from benchcast.db.linked import link_rows
+from benchcast.db.linked import Link, link_rows
 from benchcast.db.models import QuestionLink, User, utcnow
 from benchcast.db.questions import list_questions
 from benchcast.db.resolutions import resolve_question
@@ -36,10 +37,21 @@ class Decision:
 
     outcome: str
     reason: str
-    evidence: list[dict] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # result rows as stored with the link (JSON)
 
 
-def _evidence(rows: pd.DataFrame) -> list[dict]:
+@dataclass(frozen=True)
+class Resolved:
+    """A question the data settled and that was resolved: to what, why, on which rows."""
+
+    question_id: int
+    title: str
+    outcome: str
+    reason: str
+    evidence: list[dict[str, Any]]
+
+
+def _evidence(rows: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for r in rows.head(MAX_EVIDENCE).itertuples(index=False):
         d = r._asdict()
@@ -53,52 +65,52 @@ def _evidence(rows: pd.DataFrame) -> list[dict]:
     return out
 
 
-def qualifying(results: pd.DataFrame, link: dict) -> pd.DataFrame:
+def qualifying(results: pd.DataFrame, link: Link) -> pd.DataFrame:
     """The results of the link's benchmark, series and settings dated on or before ``by``."""
-    rows = results[(results["benchmark"] == link["benchmark"]) & (results["date"] <= pd.Timestamp(link["by"]))]
-    if link["series"] == "independent":
+    rows = results[(results["benchmark"] == link.benchmark) & (results["date"] <= pd.Timestamp(link.by))]
+    if link.series == "independent":
         rows = rows[rows["provenance"] != "self_reported"]
-    elif link["series"] == "self_reported":
+    elif link.series == "self_reported":
         rows = rows[rows["provenance"] == "self_reported"]
-    if link["settings"] == "single_attempt":
+    if link.settings == "single_attempt":
         rows = rows[rows["score_column"].map(is_single_attempt).astype(bool)]
     return rows
 
 
-def decide(link: dict, outcomes: list[str], results: pd.DataFrame, open_weight: pd.DataFrame,
+def decide(link: Link, outcomes: list[str], results: pd.DataFrame, open_weight: pd.DataFrame,
            today: date) -> Decision | None:
     """The outcome the data settles for a linked question, or None while it is undecided."""
-    if link["kind"] == "leader":
+    if link.kind == "leader":
         return _decide_leader(link, outcomes, open_weight, today)
     rows = qualifying(results, link)
-    hits = rows[rows["score"] >= link["threshold"]].sort_values(["date", "score"], ascending=[True, False], kind="stable")
+    hits = rows[rows["score"] >= link.threshold].sort_values(["date", "score"], ascending=[True, False], kind="stable")
     if len(hits):
         first = hits.iloc[0]
         return Decision("YES", f"{first['model']} scored {round(first['score'], 2):g}% (dated {first['date'].date()})", _evidence(hits))
-    deadline = date.fromisoformat(link["by"]) + timedelta(days=link["grace_days"])
+    deadline = date.fromisoformat(link.by) + timedelta(days=link.grace_days)  # type: ignore[arg-type]
     if today > deadline:
         best = rows.sort_values(["score", "date"], ascending=[False, True], kind="stable")
         top = f"best {round(best.iloc[0]['score'], 2):g}% by {best.iloc[0]['model']}" if len(best) else "no qualifying result"
-        return Decision("NO", f"no result >= {link['threshold']:g}% by {link['by']} ({top}; grace ended {deadline})",
+        return Decision("NO", f"no result >= {link.threshold:g}% by {link.by} ({top}; grace ended {deadline})",
                         _evidence(best.head(1)))
     return None
 
 
-def _decide_leader(link: dict, outcomes: list[str], open_weight: pd.DataFrame, today: date) -> Decision | None:
-    deadline = date.fromisoformat(link["at"]) + timedelta(days=link["grace_days"])
+def _decide_leader(link: Link, outcomes: list[str], open_weight: pd.DataFrame, today: date) -> Decision | None:
+    deadline = date.fromisoformat(link.at) + timedelta(days=link.grace_days)  # type: ignore[arg-type]
     if today <= deadline:
         return None
-    rows = open_weight[(open_weight["metric"] == link["metric"]) & (open_weight["known_at"] <= pd.Timestamp(link["at"]))
+    rows = open_weight[(open_weight["metric"] == link.metric) & (open_weight["known_at"] <= pd.Timestamp(link.at))
                        & (open_weight["open_weights"] == True) & (open_weight["lab"] != "")]  # noqa: E712
     if rows.empty:
         return None
     best = rows.sort_values(["score", "date"], ascending=[False, True], kind="stable")
     top = best.iloc[0]
-    group = str(top["country"] if link["leader"] == "country" else top["lab"]) or "?"
+    group = str(top["country"] if link.leader == "country" else top["lab"]) or "?"
     outcome = group if group in outcomes else ("other" if "other" in outcomes else None)
     if outcome is None:
         return None
-    return Decision(outcome, f"{top['model']} ({group}) leads with {top['score']:g} on {link['at']}", _evidence(best.head(3)))
+    return Decision(outcome, f"{top['model']} ({group}) leads with {top['score']:g} on {link.at}", _evidence(best.head(3)))
 
 
 def _host_id(engine: Engine) -> int:
@@ -112,31 +124,30 @@ def _host_id(engine: Engine) -> int:
 
 
 def autoresolve(engine: Engine, *, today: date | None = None, results: pd.DataFrame | None = None,
-                open_weight: pd.DataFrame | None = None) -> list[dict]:
+                open_weight: pd.DataFrame | None = None) -> list[Resolved]:
     """Resolve every open, auto-resolving linked question the data settles; returns what was done.
 
     `results` and `open_weight` default to the shipped plus imported data (`priors.store`)."""
     from priors.store import load_all, load_open_weight
 
     today = today or date.today()
-    links = {qid: lk for qid, lk in link_rows(engine).items() if lk.get("auto", True)}
+    links = {qid: lk.link for qid, lk in link_rows(engine).items() if lk.link.auto}
     if not links:
         return []
-    questions = {q["id"]: q for q in list_questions(engine) if q["id"] in links and q["status"] == "open"}
+    questions = {q.id: q for q in list_questions(engine) if q.id in links and q.status == "open"}
     if not questions:
         return []
     results = load_all() if results is None else results
     open_weight = load_open_weight() if open_weight is None else open_weight
     host, done = None, []
     for qid, q in sorted(questions.items()):
-        decision = decide(links[qid], [o["name"] for o in q["outcomes"]], results, open_weight, today)
+        decision = decide(links[qid], [o.name for o in q.outcomes], results, open_weight, today)
         if decision is None:
             continue
         host = host or _host_id(engine)
         _record(engine, qid, decision)
         resolve_question(engine, question_id=qid, resolved_by=host, outcome=decision.outcome)
-        done.append({"question_id": qid, "title": q["title"], "outcome": decision.outcome, "reason": decision.reason,
-                     "evidence": decision.evidence})
+        done.append(Resolved(qid, q.title, decision.outcome, decision.reason, decision.evidence))
     return done
 
 
@@ -147,7 +158,7 @@ def _record(engine: Engine, question_id: int, decision: Decision) -> None:
         decided=decision.outcome, decided_at=utcnow(), evidence=payload)))
 
 
-def autoresolve_url(url: str | None, today: date | None = None) -> list[dict]:
+def autoresolve_url(url: str | None, today: date | None = None) -> list[Resolved]:
     """`autoresolve` on the database at `url` (the CLI's entry point)."""
     from benchcast.db.engine import create_all, make_engine
 
@@ -159,7 +170,7 @@ def autoresolve_url(url: str | None, today: date | None = None) -> list[dict]:
         engine.dispose()
 
 
-__all__ = ["Decision", "autoresolve", "autoresolve_url", "decide", "qualifying"]
+__all__ = ["Decision", "Resolved", "autoresolve", "autoresolve_url", "decide", "qualifying"]
 
 
 def start_periodic(engine: Engine, every_s: float, report=None) -> "threading.Event":  # type: ignore[no-untyped-def]

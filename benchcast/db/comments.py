@@ -6,7 +6,8 @@ so it holds across server processes and restarts.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -21,6 +22,17 @@ MAX_LENGTH = 1000
 MAX_PER_MINUTE = 5
 
 
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    """A stored comment, with its author's name."""
+
+    id: int
+    question_id: int
+    name: str
+    body: str
+    at: datetime
+
+
 def clean_body(body: str) -> str:
     """`body` stripped and checked: 1 to MAX_LENGTH characters."""
     body = body.strip()
@@ -31,11 +43,11 @@ def clean_body(body: str) -> str:
     return body
 
 
-def add_comment(engine: Engine, *, user_id: int, question_id: int, body: str) -> dict:
+def add_comment(engine: Engine, *, user_id: int, question_id: int, body: str) -> CommentView:
     """Store a comment by `user_id` on `question_id` and return it."""
     body = clean_body(body)
 
-    def work(conn: Connection) -> dict:
+    def work(conn: Connection) -> CommentView:
         if conn.execute(select(Question.id).where(Question.id == question_id)).first() is None:
             raise NotFound(f"question {question_id} does not exist")
         now = utcnow()
@@ -46,17 +58,16 @@ def add_comment(engine: Engine, *, user_id: int, question_id: int, body: str) ->
         cid = conn.execute(insert(Comment).values(question_id=question_id, user_id=user_id, body=body, created_at=now)
                            .returning(Comment.id)).scalar_one()
         name = conn.execute(select(User.name).where(User.id == user_id)).scalar_one()
-        return {"id": cid, "question_id": question_id, "name": name, "body": body, "at": now.isoformat() + "Z"}
+        return CommentView(cid, question_id, name, body, now)
 
     return run_write(engine, work)
 
 
-def list_comments(engine: Engine, question_id: int, limit: int = 200) -> list[dict]:
+def list_comments(engine: Engine, question_id: int, limit: int = 200) -> list[CommentView]:
     """The comments on a question, oldest first (the last `limit`)."""
     with engine.connect() as conn:
         if conn.execute(select(Question.id).where(Question.id == question_id)).first() is None:
             raise NotFound(f"question {question_id} does not exist")
         rows = conn.execute(select(Comment, User.name).join(User, User.id == Comment.user_id)
                             .where(Comment.question_id == question_id).order_by(Comment.id.desc()).limit(limit)).all()
-    return [{"id": r.id, "question_id": r.question_id, "name": r.name, "body": r.body, "at": r.created_at.isoformat() + "Z"}
-            for r in reversed(rows)]
+    return [CommentView(r.id, r.question_id, r.name, r.body, r.created_at) for r in reversed(rows)]

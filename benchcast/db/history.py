@@ -4,18 +4,57 @@ paid in = the money a player's trades on a question cost, net of what their sale
 payout  = what the resolution moved into their cash (shares redeemed, reserved cash released,
           or refunds when the question was cancelled), read from the ledger's `resolve` posting;
 profit  = payout - paid in.
+
+Answers are frozen values in micro-units (`TradeRecord`, `ResolvedRecord`, `PayoutRow`).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, join, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from benchcast.db.models import Account, LedgerEntry, LedgerTxn, Outcome, Question, Resolution, Trade, User
-from benchcast.units import to_units
+from benchcast.db.questions import ResolutionView, resolution_view
+
+
+@dataclass(frozen=True, slots=True)
+class TradeRecord:
+    """One of a player's trades (micro-units; `cost` < 0 is money received)."""
+
+    question_id: int
+    title: str
+    outcome: str
+    side: str
+    shares: int
+    cost: int
+    average_price: float | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedRecord:
+    """A resolved question a player took part in: what they paid in, got back and made (micro-units)."""
+
+    question_id: int
+    title: str
+    resolution: ResolutionView
+    paid_in: int
+    payout: int
+    profit: int
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutRow:
+    """One player's paid in, payout and profit on a resolved question (micro-units)."""
+
+    name: str
+    paid_in: int
+    payout: int
+    profit: int
 
 
 def _names(conn: Connection, qids: set[int]) -> dict[tuple[int, int], str]:
@@ -23,26 +62,14 @@ def _names(conn: Connection, qids: set[int]) -> dict[tuple[int, int], str]:
     return {(r.question_id, r.idx): r.name for r in rows}
 
 
-def resolution_text(kind: str, outcome: str | None, probability: float | list[float] | None) -> str:
-    """How a resolution reads: "YES", "P(YES) = 0.30", "2027 0.50, 2028 0.50", "cancelled"."""
-    if kind == "cancel":
-        return "cancelled (money refunded)"
-    if outcome is not None:
-        return outcome
-    if isinstance(probability, list):
-        return "probabilities " + ", ".join(f"{p:.2f}" for p in probability)
-    return f"P(YES) = {probability:.2f}"
-
-
-def trades_of(engine: Engine, user_id: int, limit: int = 200) -> list[dict]:
+def trades_of(engine: Engine, user_id: int, limit: int = 200) -> list[TradeRecord]:
     """A player's trades, newest first."""
     with engine.connect() as conn:
         rows = conn.execute(select(Trade, Question.title).join(Question, Question.id == Trade.question_id)
                             .where(Trade.user_id == user_id).order_by(Trade.id.desc()).limit(limit)).all()
         names = _names(conn, {r.question_id for r in rows})
-    return [{"question_id": r.question_id, "title": r.title, "outcome": names[(r.question_id, r.outcome_idx)], "side": r.side,
-             "shares": to_units(r.shares), "cost": to_units(r.cost),
-             "average_price": abs(r.cost) / r.shares if r.shares else None, "at": r.created_at.isoformat() + "Z"} for r in rows]
+    return [TradeRecord(r.question_id, r.title, names[(r.question_id, r.outcome_idx)], r.side, r.shares, r.cost,
+                        abs(r.cost) / r.shares if r.shares else None, r.created_at) for r in rows]
 
 
 def _paid_in(conn: Connection, question_id: int | None = None, user_id: int | None = None) -> dict[tuple[int, int], int]:
@@ -67,19 +94,15 @@ def _payouts(conn: Connection, question_id: int | None = None, user_id: int | No
     return {(r[0], r[1]): int(r[2]) for r in conn.execute(q)}
 
 
-def _resolutions(conn: Connection, qids: set[int]) -> dict[int, tuple[str, str]]:
+def _resolutions(conn: Connection, qids: set[int]) -> dict[int, tuple[str, ResolutionView]]:
     rows = conn.execute(select(Resolution, Question.title).join(Question, Question.id == Resolution.question_id)
                         .where(Resolution.question_id.in_(qids))).all()
     names = _names(conn, qids)
-    out = {}
-    for r in rows:
-        prob = json.loads(r.probabilities) if r.probabilities else r.probability
-        outcome = None if r.outcome_idx is None else names[(r.question_id, r.outcome_idx)]
-        out[r.question_id] = (r.title, resolution_text(r.kind, outcome, prob))
-    return out
+    return {r.question_id: (r.title, resolution_view(r, {i: n for (q, i), n in names.items() if q == r.question_id}))
+            for r in rows}
 
 
-def resolved_of(engine: Engine, user_id: int) -> list[dict]:
+def resolved_of(engine: Engine, user_id: int) -> list[ResolvedRecord]:
     """The resolved questions a player took part in: what they paid in, got back and made."""
     with engine.connect() as conn:
         paid, got = _paid_in(conn, user_id=user_id), _payouts(conn, user_id=user_id)
@@ -88,12 +111,11 @@ def resolved_of(engine: Engine, user_id: int) -> list[dict]:
     rows = []
     for qid in sorted(done, reverse=True):
         p, g = paid.get((qid, user_id), 0), got.get((qid, user_id), 0)
-        rows.append({"question_id": qid, "title": done[qid][0], "resolution": done[qid][1],
-                     "paid_in": to_units(p), "payout": to_units(g), "profit": to_units(g - p)})
+        rows.append(ResolvedRecord(qid, done[qid][0], done[qid][1], p, g, g - p))
     return rows
 
 
-def payouts_of(engine: Engine, question_id: int) -> list[dict]:
+def payouts_of(engine: Engine, question_id: int) -> list[PayoutRow]:
     """Each player's paid in, payout and profit on a question (empty until it resolves), best first."""
     with engine.connect() as conn:
         if not conn.execute(select(Resolution.id).where(Resolution.question_id == question_id)).first():
@@ -106,6 +128,5 @@ def payouts_of(engine: Engine, question_id: int) -> list[dict]:
         totals[u][0] = v
     for (_, u), v in got.items():
         totals[u][1] = v
-    rows = [{"name": names[u], "paid_in": to_units(p), "payout": to_units(g), "profit": to_units(g - p)}
-            for u, (p, g) in totals.items()]
-    return sorted(rows, key=lambda r: (-r["profit"], r["name"]))
+    rows = [PayoutRow(names[u], p, g, g - p) for u, (p, g) in totals.items()]
+    return sorted(rows, key=lambda r: (-r.profit, r.name))

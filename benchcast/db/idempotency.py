@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from benchcast.db.errors import IdempotencyMismatch
 from benchcast.db.raw import Raw
-from benchcast.units import to_units
+from benchcast.units import money, shares
 
 #: How long a key stays bound to its first request.
 KEY_TTL = timedelta(hours=24)
@@ -28,9 +28,9 @@ def request_hash(question_id: int, outcome: str, side: str, amount: int | None, 
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def replay(raw: Raw, *, user_id: int, key: str, digest: str, now: datetime) -> tuple[int, dict] | None:
-    """The order id and stored answer to `key` if it was used for this very request (see
-    `trading.PlacedOrder.replay`); None if it is unused
+def replay(raw: Raw, *, user_id: int, key: str, digest: str, now: datetime) -> tuple[int, str] | None:
+    """The order id and stored answer (JSON text) to `key` if it was used for this very request
+    (see `trading.PlacedOrder.replay`); None if it is unused
     (or expired, in which case it is released). Raises IdempotencyMismatch for another request."""
     row = raw.one(
         "SELECT id, result, request_hash, created_at, side, amount, shares_in FROM bc_order "
@@ -43,10 +43,9 @@ def replay(raw: Raw, *, user_id: int, key: str, digest: str, now: datetime) -> t
     if now - created_at > KEY_TTL:
         raw.run("UPDATE bc_order SET idempotency_key = NULL WHERE id = :id", {"id": order_id})
         return None
-    answer = json.loads(result)
     if stored is not None and stored != digest:  # rows from before hashes were kept match any request
-        size = f"{to_units(amount):.2f}" if amount is not None else f"{to_units(shares_in):.2f} shares"
+        size = money(amount) if amount is not None else shares(shares_in)
         raise IdempotencyMismatch(
-            f"idempotency key '{key}' was already used for another order ({side} {answer.get('outcome', '')} {size}); "
+            f"idempotency key '{key}' was already used for another order ({side} {json.loads(result).get('outcome', '')} {size}); "
             "send a new key for a new order")
-    return order_id, answer
+    return order_id, result

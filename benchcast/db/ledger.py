@@ -10,6 +10,7 @@ transaction with `InsufficientFunds`.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -143,7 +144,7 @@ def post(
     return balances
 
 
-def db_time(t, is_sqlite: bool):  # type: ignore[no-untyped-def]
+def db_time(t: datetime, is_sqlite: bool) -> datetime | str:
     """A naive UTC datetime as the driver should bind it (SQLAlchemy's SQLite text format)."""
     return t.strftime("%Y-%m-%d %H:%M:%S.%f") if is_sqlite else t
 

@@ -17,15 +17,16 @@ Two kinds of link:
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from benchcast.db.errors import InvalidRequest
 from benchcast.db.models import QuestionLink
-from benchcast.db.questions import NewQuestion, create_question, parse_time
+from benchcast.db.questions import NewQuestion, QuestionView, create_question, parse_time
 from benchcast.db.tx import run_write
 from benchcast.units import quoted
 
@@ -52,8 +53,18 @@ class Link:
     grace_days: int = DEFAULT_GRACE_DAYS
     auto: bool = True
 
-    def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """A stored link with the model's opening forecast and, once the data decided, the decision
+    and its evidence (the stored JSON document: ``{"reason": ..., "rows": [...]}``)."""
+
+    link: Link
+    model_forecast: tuple[float, ...] | None
+    model_basis: str
+    decided: str | None
+    decided_at: datetime | None
+    evidence: dict[str, Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +176,7 @@ def describe(link: Link) -> tuple[str, str]:
     return title, criteria
 
 
-def create_linked_question(engine: Engine, *, created_by: int, question_in: NewLinkedQuestion) -> dict:
+def create_linked_question(engine: Engine, *, created_by: int, question_in: NewLinkedQuestion) -> QuestionView:
     """Open a question with a link: title and criteria come from the link (a given title is
     kept, given criteria are added), and the link is stored for resolution."""
     q = question_in
@@ -192,7 +203,7 @@ def create_linked_question(engine: Engine, *, created_by: int, question_in: NewL
 
     def work(conn) -> None:  # type: ignore[no-untyped-def]
         conn.execute(insert(QuestionLink).values(
-            question_id=question["id"], kind=link.kind, benchmark=link.benchmark, threshold=link.threshold, by_date=link.by,
+            question_id=question.id, kind=link.kind, benchmark=link.benchmark, threshold=link.threshold, by_date=link.by,
             series=link.series, settings=link.settings, leader_by=link.leader, metric=link.metric, at_date=link.at,
             grace_days=link.grace_days, is_auto=link.auto, model_forecast=json.dumps(list(forecast)) if forecast else None,
             model_basis=q.link.model_basis[:200]))
@@ -212,40 +223,34 @@ def default_outcomes(link: Link) -> list[str]:
     return [str(k) for k in ranked.index[:3]] + ["other"]
 
 
-def link_rows(engine: Engine, question_ids: list[int] | None = None) -> dict[int, dict]:
+def link_rows(engine: Engine, question_ids: list[int] | None = None) -> dict[int, LinkView]:
     """The stored links (with model forecast, decision and evidence), keyed by question id."""
     q = select(QuestionLink)
     if question_ids is not None:
         q = q.where(QuestionLink.question_id.in_(question_ids))
     with engine.connect() as conn:
-        rows = conn.execute(q).mappings().all()
-    out = {}
-    for r in rows:
-        d = Link(r["kind"], r["benchmark"], r["threshold"], r["by_date"], r["series"], r["settings"], r["leader_by"],
-                 r["metric"], r["at_date"], r["grace_days"], r["is_auto"]).to_dict()
-        d["model_forecast"] = json.loads(r["model_forecast"]) if r["model_forecast"] else None
-        d["model_basis"] = r["model_basis"]
-        d["decided"] = r["decided"]
-        d["decided_at"] = r["decided_at"].isoformat() + "Z" if r["decided_at"] else None
-        d["evidence"] = json.loads(r["evidence"]) if r["evidence"] else None
-        out[r["question_id"]] = d
-    return out
+        rows = conn.execute(q).all()
+    return {r.question_id: LinkView(
+        Link(r.kind, r.benchmark, r.threshold, r.by_date, r.series, r.settings, r.leader_by, r.metric, r.at_date, r.grace_days,
+             r.is_auto),
+        tuple(json.loads(r.model_forecast)) if r.model_forecast else None, r.model_basis, r.decided, r.decided_at,
+        json.loads(r.evidence) if r.evidence else None) for r in rows}
 
 
-def attach_links(engine: Engine, questions: list[dict]) -> list[dict]:
-    """`questions` with a ``link`` entry (None when a question has none)."""
-    links = link_rows(engine, [q["id"] for q in questions]) if questions else {}
-    return [q | {"link": links.get(q["id"])} for q in questions]
+def attach_links(engine: Engine, questions: list[QuestionView]) -> list[QuestionView]:
+    """`questions` with their `link` filled in (None when a question has none)."""
+    links = link_rows(engine, [q.id for q in questions]) if questions else {}
+    return [replace(q, link=links.get(q.id)) for q in questions]
 
 
-def list_with_links(engine: Engine) -> list[dict]:
+def list_with_links(engine: Engine) -> list[QuestionView]:
     """Every question with its prices and its link."""
     from benchcast.db.questions import list_questions
 
     return attach_links(engine, list_questions(engine))
 
 
-def get_with_link(engine: Engine, question_id: int) -> dict:
+def get_with_link(engine: Engine, question_id: int) -> QuestionView:
     """One question with its prices and its link (NotFound if there is none)."""
     from benchcast.db.questions import get_question
 

@@ -13,6 +13,8 @@ their token and takes them off the leaderboard, while their ledger history stays
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
 from confusable_homoglyphs import categories, confusables
 from sqlalchemy import insert, join, outerjoin, select, update
@@ -22,7 +24,25 @@ from benchcast.db.errors import Conflict, InvalidRequest, NotFound
 from benchcast.db.models import Account, Player, User, utcnow
 from benchcast.db.tokens import hash_token, new_token
 from benchcast.db.tx import write_transaction
-from benchcast.units import to_units
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerRef:
+    """A player the host acted on."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerView:
+    """Someone who joined: their cash (micro-units) and whether the host removed them."""
+
+    name: str
+    is_host: bool
+    joined_at: datetime
+    is_removed: bool
+    cash: int
 
 
 def name_key(name: str) -> str:
@@ -61,7 +81,7 @@ def taken(name: str, holder: str) -> str:
     return f"name {name!r} is taken{same}; choose another, or open your re-entry link (the host can reissue it)"
 
 
-def list_players(engine: Engine) -> list[dict]:
+def list_players(engine: Engine) -> list[PlayerView]:
     """Everyone who joined, with their cash and whether they were removed, in joining order."""
     with engine.connect() as conn:
         rows = conn.execute(
@@ -70,8 +90,7 @@ def list_players(engine: Engine) -> list[dict]:
                          .outerjoin(Account, Account.key == "user:" + User.id.cast(Account.key.type) + ":cash"))
             .order_by(User.id)
         ).all()
-    return [{"name": r.name, "is_host": bool(r.is_host), "joined_at": r.created_at.isoformat() + "Z",
-             "is_removed": r.removed_at is not None, "cash": to_units(r.balance or 0)} for r in rows]
+    return [PlayerView(r.name, bool(r.is_host), r.created_at, r.removed_at is not None, r.balance or 0) for r in rows]
 
 
 def _find(conn: Connection, name: str) -> tuple[int, str]:
@@ -82,22 +101,22 @@ def _find(conn: Connection, name: str) -> tuple[int, str]:
     return row.id, row.name
 
 
-def reissue(engine: Engine, name: str) -> tuple[dict, str]:
+def reissue(engine: Engine, name: str) -> tuple[PlayerRef, str]:
     """A new token for the player called `name` (the old one stops working); (player, token)."""
     token = new_token()
     with write_transaction(engine) as conn:
         user_id, real = _find(conn, name)
         conn.execute(update(User).where(User.id == user_id).values(token_hash=hash_token(token)))
-    return {"id": user_id, "name": real}, token
+    return PlayerRef(user_id, real), token
 
 
-def remove(engine: Engine, name: str) -> dict:
+def remove(engine: Engine, name: str) -> PlayerRef:
     """Revoke the player's token and take them off the leaderboard; their history stays."""
     with write_transaction(engine) as conn:
         user_id, real = _find(conn, name)
         conn.execute(update(User).where(User.id == user_id).values(token_hash=hash_token(new_token())))
         conn.execute(update(Player).where(Player.user_id == user_id).values(removed_at=utcnow()))
-    return {"id": user_id, "name": real}
+    return PlayerRef(user_id, real)
 
 
 def removed_ids(conn: Connection) -> set[int]:

@@ -4,13 +4,14 @@ value = cash + cash reserved by resting orders + the liquidation value of the sh
 every open market (what selling each position now would return; see `valuation` for why not
 the last price); profit = value - the money the trader was granted. Cash comes from the
 account balances, which the ledger keeps exact (see `audit`). Players the host removed are
-left off the leaderboard.
+left off the leaderboard. Answers are frozen values in micro-units (`Portfolio`, `LeaderRow`).
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import func, join, select
 from sqlalchemy.engine import Connection, Engine
@@ -21,8 +22,62 @@ from benchcast.db.models import Account, LedgerEntry, LedgerTxn, MarketState, Or
 from benchcast.db.trading import cache_key
 from benchcast.db.players import removed_ids
 from benchcast.db.valuation import liquidation_value, position_value
-from benchcast.units import to_units
 from markets import Market
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Shares of one outcome held, at its price now and their liquidation value (micro-units)."""
+
+    question_id: int
+    title: str
+    status: str
+    outcome: str
+    shares: int
+    price: float
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrder:
+    """A resting limit order: what it was given (`amount` or `shares`) and what is left (micro-units)."""
+
+    order_id: int
+    question_id: int
+    title: str
+    side: str
+    outcome: str
+    limit_price: float | None
+    amount: int | None
+    shares: int | None
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """One trader's cash, reserved cash, positions, open orders, value and profit (micro-units)."""
+
+    user_id: int
+    name: str
+    is_host: bool
+    balance: int
+    reserved: int
+    positions: tuple[Position, ...]
+    open_orders: tuple[OpenOrder, ...]
+    value: int
+    profit: int
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderRow:
+    """A trader's place on the leaderboard (micro-units)."""
+
+    rank: int
+    user_id: int
+    name: str
+    balance: int
+    value: int
+    profit: int
 
 
 def _prices(conn: Connection) -> dict[int, list[float]]:
@@ -69,7 +124,7 @@ def _holdings(rows, prices: dict[int, list[float]]) -> dict[int, dict]:  # type:
     return out
 
 
-def portfolio(engine: Engine, *, user_id: int) -> dict:
+def portfolio(engine: Engine, *, user_id: int) -> Portfolio:
     """Balance, positions, open orders, value and profit of one trader."""
     with engine.connect() as conn:
         user = conn.execute(select(User.id, User.name, User.is_host).where(User.id == user_id)).first()
@@ -87,24 +142,18 @@ def portfolio(engine: Engine, *, user_id: int) -> dict:
         markets = _markets(engine, conn, qids)
         h["value"] += _shares_value(markets, user_id)
     left = {(qid, o.order_id): o.remaining for qid, m in markets.items() for o in m.orders}
-    positions = [
-        {"question_id": qid, "title": titles[qid][0], "status": titles[qid][1], "outcome": names[(qid, i)],
-         "shares": to_units(shares), "price": price, "value": to_units(position_value(markets[qid], str(user_id), i))}
-        for qid, i, shares, price in sorted(h["positions"])
-    ]
-    open_orders = [
-        {"order_id": o.id, "question_id": o.question_id, "title": titles[o.question_id][0], "side": o.side,
-         "outcome": names[(o.question_id, o.outcome_idx)], "limit_price": o.limit_price,
-         "amount": None if o.amount is None else to_units(o.amount), "shares": None if o.shares_in is None else to_units(o.shares_in),
-         "remaining": to_units(left.get((o.question_id, o.engine_order_id), 0))}
-        for o in orders
-    ]
-    return {"user_id": user.id, "name": user.name, "is_host": bool(user.is_host), "balance": to_units(h["cash"]),
-            "reserved": to_units(h["reserved"]), "positions": positions, "open_orders": open_orders,
-            "value": to_units(h["value"]), "profit": to_units(h["value"] - granted)}
+    positions = tuple(
+        Position(qid, titles[qid][0], titles[qid][1], names[(qid, i)], shares, price, position_value(markets[qid], str(user_id), i))
+        for qid, i, shares, price in sorted(h["positions"]))
+    open_orders = tuple(
+        OpenOrder(o.id, o.question_id, titles[o.question_id][0], o.side, names[(o.question_id, o.outcome_idx)], o.limit_price,
+                  o.amount, o.shares_in, left.get((o.question_id, o.engine_order_id), 0))
+        for o in orders)
+    return Portfolio(user.id, user.name, bool(user.is_host), h["cash"], h["reserved"], positions, open_orders, h["value"],
+                     h["value"] - granted)
 
 
-def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
+def leaderboard(engine: Engine, limit: int = 100) -> list[LeaderRow]:
     """Traders (the host excluded) ranked by value, then by name."""
     with engine.connect() as conn:
         prices = _prices(conn)
@@ -118,7 +167,6 @@ def leaderboard(engine: Engine, limit: int = 100) -> list[dict]:
     for u in (u for u in users if u.id not in removed):
         h = holdings[u.id]
         h["value"] += _shares_value(markets, u.id)
-        table.append({"user_id": u.id, "name": u.name, "balance": to_units(h["cash"]), "value": to_units(h["value"]),
-                      "profit": to_units(h["value"] - granted.get(u.id, 0))})
-    table.sort(key=lambda r: (-r["value"], r["name"]))
-    return [{"rank": k + 1, **r} for k, r in enumerate(table[:limit])]
+        table.append((u.id, u.name, h["cash"], h["value"], h["value"] - granted.get(u.id, 0)))
+    table.sort(key=lambda r: (-r[3], r[1]))
+    return [LeaderRow(k + 1, *r) for k, r in enumerate(table[:limit])]

@@ -1,21 +1,29 @@
-"""Questions: opening a market (funded by the house), listing them with prices, price history."""
+"""Questions: opening a market (funded by the house), listing them with prices, price history.
+
+Answers are frozen values in micro-units with naive UTC times (`QuestionView`, `PriceHistory`);
+the HTTP edge (`benchcast.server.schemas`) turns them into the JSON clients see.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from benchcast.db import ledger, markdown
+from benchcast.db import ledger
 from benchcast.db.errors import InvalidRequest, NotFound
 from benchcast.db.marketstate import dump_market
 from benchcast.db.models import MarketState, Outcome, Question, Resolution, Trade, utcnow
 from benchcast.db.tx import run_write
-from benchcast.units import quoted, to_micro, to_units
+from benchcast.units import quoted
 from markets import binary_question, create_market, multiple_choice_question, prices
+
+if TYPE_CHECKING:
+    from benchcast.db.linked import LinkView
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -56,7 +64,68 @@ class NewQuestion:
     description: str = ""
 
 
-def create_question(engine: Engine, *, created_by: int, question_in: NewQuestion) -> dict:
+@dataclass(frozen=True, slots=True)
+class OutcomePrice:
+    """An outcome and its current price."""
+
+    name: str
+    price: float
+
+
+@dataclass(frozen=True, slots=True)
+class ResolutionView:
+    """How a question was resolved: to an outcome, to probabilities (P(YES), or one per outcome), or cancelled."""
+
+    kind: str  # outcome | probability | cancel
+    probability: float | tuple[float, ...] | None
+    outcome: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    """A question with its current prices; money in micro-units, times naive UTC."""
+
+    id: int
+    title: str
+    kind: str
+    mechanism: str
+    status: str
+    criteria: str
+    description: str  # markdown
+    is_closed: bool  # open, but past its close time
+    outcomes: tuple[OutcomePrice, ...]
+    subsidy: int
+    closes_at: datetime | None
+    created_at: datetime
+    trades: int
+    volume: int
+    resolution: ResolutionView | None
+    link: LinkView | None = None  # filled in by `linked.attach_links`
+
+
+@dataclass(frozen=True, slots=True)
+class PricePoint:
+    t: datetime
+    prices: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PriceHistory:
+    """The opening prices, then the prices after every trade."""
+
+    question_id: int
+    outcomes: tuple[str, ...]
+    points: tuple[PricePoint, ...]
+
+
+def resolution_view(row, names: list[str] | dict[int, str]) -> ResolutionView:  # type: ignore[no-untyped-def]
+    """A `Resolution` row as a value (`names`: the question's outcomes by index)."""
+    prob = tuple(json.loads(row.probabilities)) if row.probabilities else row.probability
+    return ResolutionView(row.kind, prob, None if row.outcome_idx is None else names[row.outcome_idx], row.created_at)
+
+
+def create_question(engine: Engine, *, created_by: int, question_in: NewQuestion) -> QuestionView:
     """Open a market on a new question, funded by the house; return it as `get_question` does."""
     q = question_in
     closes_at = q.closes_at
@@ -91,7 +160,7 @@ def create_question(engine: Engine, *, created_by: int, question_in: NewQuestion
     return get_question(engine, run_write(engine, work))
 
 
-def _rows(conn: Connection, question_id: int | None = None) -> list[dict]:
+def _rows(conn: Connection, question_id: int | None = None) -> list[QuestionView]:
     q = select(Question, MarketState.prices, MarketState.trades, MarketState.volume).join(MarketState, MarketState.question_id == Question.id)
     o = select(Outcome.question_id, Outcome.idx, Outcome.name).order_by(Outcome.question_id, Outcome.idx)
     r = select(Resolution)
@@ -104,33 +173,23 @@ def _rows(conn: Connection, question_id: int | None = None) -> list[dict]:
     out = []
     now = utcnow()
     for row in conn.execute(q.order_by(Question.id)):
-        ps = json.loads(row.prices)
         res = resolutions.get(row.id)
-        out.append({
-            "id": row.id, "title": row.title, "kind": row.kind, "mechanism": row.mechanism, "status": row.status,
-            "criteria": row.criteria, "description": row.description, "description_html": markdown.render(row.description),
-            "is_closed": row.status == "open" and row.closes_at is not None and row.closes_at <= now,
-            "outcomes": [{"name": n, "price": p} for n, p in zip(names.get(row.id, []), ps)],
-            "subsidy": to_units(row.subsidy),
-            "closes_at": row.closes_at.isoformat() + "Z" if row.closes_at else None,
-            "created_at": row.created_at.isoformat() + "Z",
-            "trades": row.trades, "volume": to_units(row.volume),
-            "resolution": None if res is None else {
-                "kind": res.kind, "probability": json.loads(res.probabilities) if res.probabilities else res.probability,
-                "outcome": None if res.outcome_idx is None else names[row.id][res.outcome_idx],
-                "at": res.created_at.isoformat() + "Z",
-            },
-        })
+        out.append(QuestionView(
+            id=row.id, title=row.title, kind=row.kind, mechanism=row.mechanism, status=row.status, criteria=row.criteria,
+            description=row.description, is_closed=row.status == "open" and row.closes_at is not None and row.closes_at <= now,
+            outcomes=tuple(OutcomePrice(n, p) for n, p in zip(names.get(row.id, []), json.loads(row.prices))),
+            subsidy=row.subsidy, closes_at=row.closes_at, created_at=row.created_at, trades=row.trades, volume=row.volume,
+            resolution=None if res is None else resolution_view(res, names[row.id])))
     return out
 
 
-def list_questions(engine: Engine) -> list[dict]:
+def list_questions(engine: Engine) -> list[QuestionView]:
     """Every question with its current prices, newest last."""
     with engine.connect() as conn:
         return _rows(conn)
 
 
-def get_question(engine: Engine, question_id: int) -> dict:
+def get_question(engine: Engine, question_id: int) -> QuestionView:
     """One question with its current prices (NotFound if there is none)."""
     with engine.connect() as conn:
         rows = _rows(conn, question_id)
@@ -139,7 +198,7 @@ def get_question(engine: Engine, question_id: int) -> dict:
     return rows[0]
 
 
-def price_history(engine: Engine, question_id: int, limit: int = 2000) -> dict:
+def price_history(engine: Engine, question_id: int, limit: int = 2000) -> PriceHistory:
     """Opening prices, then the prices after every trade (the last `limit` points)."""
     with engine.connect() as conn:
         q = conn.execute(select(Question.initial_prices, Question.created_at).where(Question.id == question_id)).first()
@@ -149,6 +208,6 @@ def price_history(engine: Engine, question_id: int, limit: int = 2000) -> dict:
         trades = conn.execute(
             select(Trade.created_at, Trade.prices_after).where(Trade.question_id == question_id).order_by(Trade.id.desc()).limit(limit)
         ).all()
-    points = [{"t": q.created_at.isoformat() + "Z", "prices": json.loads(q.initial_prices)}]
-    points += [{"t": t.created_at.isoformat() + "Z", "prices": json.loads(t.prices_after)} for t in reversed(trades)]
-    return {"question_id": question_id, "outcomes": names, "points": points}
+    points = [PricePoint(q.created_at, tuple(json.loads(q.initial_prices)))]
+    points += [PricePoint(t.created_at, tuple(json.loads(t.prices_after))) for t in reversed(trades)]
+    return PriceHistory(question_id, tuple(names), tuple(points))

@@ -11,7 +11,7 @@ from benchcast.db import ledger
 from benchcast.db.errors import InvalidRequest
 from benchcast.db.marketstate import load_market, remember
 from benchcast.db.models import Order, Question, Resolution, utcnow
-from benchcast.db.questions import get_question
+from benchcast.db.questions import QuestionView, get_question
 from benchcast.db.trading import cache_key, lock_market, save_market
 from benchcast.db.tx import run_write
 from markets import resolve
@@ -20,7 +20,7 @@ from markets import resolve
 def resolve_question(
     engine: Engine, *, question_id: int, resolved_by: int, outcome: str | None = None,
     probability: float | list[float] | None = None, cancel: bool | None = None,
-) -> dict:
+) -> QuestionView:
     """Resolve to `outcome`, to a `probability` (P(YES), or one per outcome), or `cancel`;
     pay everyone in one transaction."""
     given = (outcome is not None) + (probability is not None) + bool(cancel)

@@ -24,7 +24,7 @@ from benchcast.db.marketstate import dump_market, load_market, remember
 from benchcast.db.models import MarketState, Order, Outcome, Question, Trade, utcnow
 from benchcast.db.raw import Raw
 from benchcast.db.tx import run_write
-from benchcast.units import to_micro, to_units
+from benchcast.units import to_micro
 from markets import (
     LimitFill,
     Market,
@@ -69,14 +69,29 @@ class PlacedOrder:
     replayed: bool = False
 
     @classmethod
-    def replay(cls, order_id: int, stored: dict) -> PlacedOrder:
-        """The answer stored with an order, replayed. Rows written before format 2 hold units."""
+    def replay(cls, order_id: int, text: str) -> PlacedOrder:
+        """The answer stored with an order (JSON), replayed. Rows written before format 2 hold units."""
+        stored = json.loads(text)
         if stored.get("v") == STORED_FORMAT:
             shares, cost, balance = stored["shares"], stored["cost"], stored["balance"]
         else:
             shares, cost, balance = to_micro(stored["shares"]), to_micro(stored["cost"]), to_micro(stored.get("balance"))
         return cls(order_id, stored["status"], stored["outcome"], stored["side"], shares, cost,  # type: ignore[arg-type]
                    stored["average_price"], tuple(stored["prices_after"]), balance, replayed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """What an order would do now (micro-units); `fills_now` is False for an order that would only rest."""
+
+    outcome: str
+    side: str
+    shares: int
+    cost: int
+    average_price: float | None
+    prices_before: tuple[float, ...]
+    prices_after: tuple[float, ...]
+    fills_now: bool
 
 
 #: The format of the answer stored with an order for replays: 2 is micro-units (older rows: units).
@@ -235,7 +250,7 @@ def _db_order_ids(raw: Raw, question_id: int, engine_ids: set[int]) -> dict[int,
     return dict(rows)
 
 
-def quote_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
+def quote_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> Quote:
     """What the order would do now, without doing it (the market is not locked).
 
     The quote checks the caller's balance as the order would, so a quote that succeeds is an
@@ -251,9 +266,7 @@ def quote_order(engine: Engine, *, user_id: int, order_in: NewOrder) -> dict:
         cash = ledger.balance(conn, ledger.user_cash(user_id))
     market = load_market(row.state, key=cache_key(engine, question_id, row.version))
     r = execute(market, order, cash=cash, now=utcnow(), is_resting=resting)
-    return {"outcome": outcome, "side": side, "shares": to_units(r.shares), "cost": to_units(r.cost),
-            "average_price": r.average_price, "prices_before": list(r.prices_before),
-            "prices_after": list(r.prices_after), "fills_now": bool(r.shares)}
+    return Quote(outcome, side, r.shares, r.cost, r.average_price, tuple(r.prices_before), tuple(r.prices_after), bool(r.shares))
 
 
 def cancel_order(engine: Engine, *, user_id: int, order_id: int) -> PlacedOrder:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -11,13 +12,22 @@ from sqlalchemy.exc import IntegrityError
 from benchcast.db import ledger, players
 from benchcast.db.errors import Conflict, Forbidden, InvalidRequest
 from benchcast.db.models import User
-from benchcast.units import MICRO
+from markets.money import MICRO
 from benchcast.db.tokens import hash_token, new_token
 from benchcast.db.tx import write_transaction
 
 HOST_NAME = "host"
 #: Money every new trader starts with, in micro-units.
 STARTING_BALANCE = 1_000 * MICRO
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """Who a user is: what a token names."""
+
+    id: int
+    name: str
+    is_host: bool
 
 
 def clean_name(name: str) -> str:
@@ -35,7 +45,7 @@ def clean_name(name: str) -> str:
 def join(
     engine: Engine, *, name: str, invite: str | None = None, expected_invite: str | None = None,
     starting_balance: int = STARTING_BALANCE, max_players: int | None = None,
-) -> tuple[dict, str]:
+) -> tuple[UserRef, str]:
     """Create a trader named `name` with a starting balance; return (user row, token).
 
     At most `max_players` traders (the host not counted) may join: one invite must not mint
@@ -58,7 +68,7 @@ def join(
             ledger.post(conn, "grant", [(ledger.BANK, -starting_balance), (ledger.user_cash(user_id), starting_balance)], memo=f"starting balance of {name}")
     except IntegrityError:
         raise Conflict(players.taken(name, name)) from None
-    return {"id": user_id, "name": name, "is_host": False}, token
+    return UserRef(user_id, name, False), token
 
 
 def _check_room(conn: Connection, max_players: int) -> None:
@@ -72,20 +82,20 @@ def _check_room(conn: Connection, max_players: int) -> None:
         raise Conflict(f"this session is full: it has {active} players, the most the host allows")
 
 
-def ensure_host(engine: Engine, token: str, starting_balance: int = STARTING_BALANCE) -> dict:
+def ensure_host(engine: Engine, token: str, starting_balance: int = STARTING_BALANCE) -> UserRef:
     """Make (or re-key) the host account so that `token` is its bearer token."""
     with write_transaction(engine) as conn:
         row = conn.execute(select(User.id).where(User.name == HOST_NAME)).first()
         if row:
             conn.execute(update(User).where(User.id == row.id).values(token_hash=hash_token(token), is_host=True))
-            return {"id": row.id, "name": HOST_NAME, "is_host": True}
+            return UserRef(row.id, HOST_NAME, True)
         user_id = conn.execute(insert(User).values(name=HOST_NAME, token_hash=hash_token(token), is_host=True).returning(User.id)).scalar_one()
         ledger.post(conn, "grant", [(ledger.BANK, -starting_balance), (ledger.user_cash(user_id), starting_balance)], memo="starting balance of host")
-    return {"id": user_id, "name": HOST_NAME, "is_host": True}
+    return UserRef(user_id, HOST_NAME, True)
 
 
-def user_by_token(conn: Connection, token: str) -> dict | None:
+def user_by_token(conn: Connection, token: str) -> UserRef | None:
     """The user whose token is `token`, or None."""
     row = conn.execute(select(User.id, User.name, User.is_host).where(User.token_hash == hash_token(token))).first()
-    return None if row is None else {"id": row.id, "name": row.name, "is_host": bool(row.is_host)}
+    return None if row is None else UserRef(row.id, row.name, bool(row.is_host))
 

@@ -1,4 +1,5 @@
-"""The REST routes: each checks the caller, calls one service and returns its answer."""
+"""The REST routes: each checks the caller, calls one service and returns its answer as JSON
+(the services' values are turned into response bodies by `schemas`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from sqlalchemy.engine import Engine
 
 from benchcast.db import linked, outcomes, players, portfolio, questions, resolutions, trading, users
+from benchcast.db.users import UserRef
 from benchcast.db.tokens import hash_token
 from benchcast.server import schemas
 from benchcast.server.auth import bearer
@@ -42,7 +44,7 @@ async def write(request: Request, fn: Callable[..., Any], *args: Any, **kwargs: 
     return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=request.app.state.writers)
 
 
-async def current_user(request: Request) -> dict:
+async def current_user(request: Request) -> UserRef:
     """The caller named by the bearer token (401 without a valid one; 429 when too fast)."""
     token = bearer(request.headers.get("authorization"))
     if token is None:
@@ -55,25 +57,25 @@ async def current_user(request: Request) -> dict:
         if user is None:
             raise HTTPException(401, "invalid bearer token", UNAUTHORIZED)
         cache[key] = user
-    if not request.app.state.limiter.allow(f"user:{user['id']}"):
+    if not request.app.state.limiter.allow(f"user:{user.id}"):
         raise HTTPException(429, "too many requests: slow down", {"Retry-After": "1"})
     return user
 
 
-def _lookup(engine: Engine, token: str) -> dict | None:
+def _lookup(engine: Engine, token: str) -> UserRef | None:
     with engine.connect() as conn:
         return users.user_by_token(conn, token)
 
 
-async def host_user(user: Annotated[dict, Depends(current_user)]) -> dict:
+async def host_user(user: Annotated[UserRef, Depends(current_user)]) -> UserRef:
     """The caller, who must be the host (403 otherwise)."""
-    if not user["is_host"]:
+    if not user.is_host:
         raise HTTPException(403, "only the host may do this")
     return user
 
 
-User = Annotated[dict, Depends(current_user)]
-Host = Annotated[dict, Depends(host_user)]
+User = Annotated[UserRef, Depends(current_user)]
+Host = Annotated[UserRef, Depends(host_user)]
 EngineDep = Annotated[Engine, Depends(engine_of)]
 
 
@@ -86,26 +88,26 @@ async def join(body: schemas.JoinIn, request: Request, engine: EngineDep) -> dic
     settings = request.app.state.settings
     user, token = await write(request, users.join, engine, name=body.name, invite=body.invite, expected_invite=settings.invite,
                               max_players=settings.max_players)
-    return {"user_id": user["id"], "name": user["name"], "token": token, "balance": to_units(users.STARTING_BALANCE),
+    return {"user_id": user.id, "name": user.name, "token": token, "balance": to_units(users.STARTING_BALANCE),
             "link": players.reentry_link(str(request.base_url), token)}
 
 
 @router.get("/me", response_model=schemas.MeOut, responses=AUTH_RESPONSES)
 async def me(request: Request, user: User, engine: EngineDep) -> dict:
     """Your balance, positions (valued at what selling them now would return), open limit orders and profit."""
-    return await read(request, portfolio.portfolio, engine, user_id=user["id"])
+    return schemas.portfolio_out(await read(request, portfolio.portfolio, engine, user_id=user.id))
 
 
 @router.get("/leaderboard", response_model=list[schemas.LeaderRow])
 async def leaderboard(request: Request, engine: EngineDep) -> list[dict]:
     """Traders ranked by value: cash plus what selling every position now would return (liquidation value)."""
-    return await read(request, portfolio.leaderboard, engine)
+    return [schemas.leader_out(r) for r in await read(request, portfolio.leaderboard, engine)]
 
 
 @router.get("/questions", response_model=list[schemas.QuestionOut])
 async def list_questions(request: Request, engine: EngineDep) -> list[dict]:
     """Every question with its current prices (and its data link, if any)."""
-    return await read(request, linked.list_with_links, engine)
+    return [schemas.question_out(q) for q in await read(request, linked.list_with_links, engine)]
 
 
 @router.post("/questions", response_model=schemas.QuestionOut, status_code=201, responses={**AUTH_RESPONSES, 400: {}, 403: {}})
@@ -115,30 +117,31 @@ async def create_question(request: Request, body: schemas.QuestionCreate, host: 
     With `link`, the question is tied to the benchmark data and resolves itself from it."""
     questions.check_closes_at(questions.parse_time(body.closes_at))  # a close time given must be ahead
     if body.link is not None:
-        return await write(request, linked.create_linked_question, engine, created_by=host["id"],
-                           question_in=body.to_linked_service())
+        return schemas.question_out(await write(request, linked.create_linked_question, engine, created_by=host.id,
+                                                question_in=body.to_linked_service()))
     if not body.title:
         raise HTTPException(422, "body.title: Field required (or give a link to write it from)")
-    return await write(request, questions.create_question, engine, created_by=host["id"], question_in=body.to_service())
+    return schemas.question_out(await write(request, questions.create_question, engine, created_by=host.id,
+                                            question_in=body.to_service()))
 
 
 @router.get("/questions/{question_id}", response_model=schemas.QuestionOut, responses={404: {}})
 async def get_question(request: Request, question_id: QuestionId, engine: EngineDep) -> dict:
     """One question with its current prices (and its data link, with evidence once decided)."""
-    return await read(request, linked.get_with_link, engine, question_id)
+    return schemas.question_out(await read(request, linked.get_with_link, engine, question_id))
 
 
 @router.get("/questions/{question_id}/history", response_model=schemas.HistoryOut, responses={404: {}})
 async def history(request: Request, question_id: QuestionId, engine: EngineDep) -> dict:
     """Prices after every trade, from the opening prices on."""
-    return await read(request, questions.price_history, engine, question_id)
+    return schemas.history_out(await read(request, questions.price_history, engine, question_id))
 
 
 @router.post("/questions/{question_id}/quote", response_model=schemas.QuoteOut, responses={**AUTH_RESPONSES, 400: {}, 404: {}, 409: {}})
 async def quote(request: Request, question_id: QuestionId, body: schemas.QuoteIn, user: User, engine: EngineDep) -> dict:
     """What an order would do now, without doing it."""
     body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
-    return await read(request, trading.quote_order, engine, user_id=user["id"], order_in=body.to_service(question_id))
+    return schemas.quote_out(await read(request, trading.quote_order, engine, user_id=user.id, order_in=body.to_service(question_id)))
 
 
 @router.post("/questions/{question_id}/orders", response_model=schemas.OrderOut, responses={**AUTH_RESPONSES, 400: {}, 404: {}, 409: {}})
@@ -149,18 +152,19 @@ async def place_order(request: Request, question_id: QuestionId, body: schemas.O
     with `resting: true` the order rests until the price reaches it, filling what it can now.
     """
     body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
-    placed = await write(request, trading.place_order, engine, user_id=user["id"], order_in=body.to_service(question_id))
+    placed = await write(request, trading.place_order, engine, user_id=user.id, order_in=body.to_service(question_id))
     return schemas.order_out(placed)
 
 
 @router.post("/orders/{order_id}/cancel", response_model=schemas.OrderOut, responses={**AUTH_RESPONSES, 403: {}, 404: {}, 409: {}})
 async def cancel_order(request: Request, order_id: OrderId, user: User, engine: EngineDep) -> dict:
     """Cancel one of your resting limit orders; what it held comes back."""
-    return schemas.order_out(await write(request, trading.cancel_order, engine, user_id=user["id"], order_id=order_id))
+    return schemas.order_out(await write(request, trading.cancel_order, engine, user_id=user.id, order_id=order_id))
 
 
 @router.post("/questions/{question_id}/resolve", response_model=schemas.QuestionOut, responses={**AUTH_RESPONSES, 400: {}, 403: {}, 404: {}, 409: {}})
 async def resolve(request: Request, question_id: QuestionId, body: schemas.ResolveIn, host: Host, engine: EngineDep) -> dict:
     """Resolve a question to an outcome or a probability, or cancel it (host only)."""
     body.outcome = outcomes.canonical(engine, question_id, body.outcome)  # one query per question, then cached
-    return await write(request, resolutions.resolve_question, engine, question_id=question_id, resolved_by=host["id"], **body.model_dump())
+    return schemas.question_out(await write(request, resolutions.resolve_question, engine, question_id=question_id,
+                                            resolved_by=host.id, **body.model_dump()))

@@ -3,17 +3,26 @@
 Request bodies are strict: a number must be a JSON number (``true`` or ``"5"`` is refused with
 422, not read as 1 or 5), amounts, shares and prices finite and positive, and unknown fields
 are refused.
+
+Answers: the services return frozen values in micro-units with naive UTC times; the `*_out`
+functions here (and in `people_schemas`) turn them into the JSON clients see, once: money and
+shares in units (`benchcast.units.to_units`), times as ISO text with a ``Z``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from benchcast.db.linked import LinkSpec, NewLinkedQuestion
-from benchcast.db.questions import NewQuestion, parse_time
-from benchcast.db.trading import NewOrder, PlacedOrder
+from benchcast.db import markdown
+from benchcast.db.linked import LinkSpec, LinkView, NewLinkedQuestion
+from benchcast.db.portfolio import LeaderRow as Leader
+from benchcast.db.portfolio import Portfolio
+from benchcast.db.questions import NewQuestion, PriceHistory, QuestionView, ResolutionView, parse_time
+from benchcast.db.trading import NewOrder, PlacedOrder, Quote
 from benchcast.units import to_micro, to_units
 
 
@@ -178,6 +187,68 @@ def order_out(p: PlacedOrder) -> dict:
     return {"order_id": p.order_id, "status": p.status, "outcome": p.outcome, "side": p.side, "shares": to_units(p.shares),
             "cost": to_units(p.cost), "average_price": p.average_price, "prices_after": list(p.prices_after),
             "balance": to_units(p.balance), "replayed": p.replayed}
+
+
+def utc(t: datetime | None) -> str | None:
+    """A naive UTC time as the API writes it: ISO with a ``Z`` (None stays None)."""
+    return None if t is None else t.isoformat() + "Z"
+
+
+def resolution_out(r: ResolutionView | None) -> dict | None:
+    """A question's `resolution` entry."""
+    if r is None:
+        return None
+    probability = list(r.probability) if isinstance(r.probability, tuple) else r.probability
+    return {"kind": r.kind, "probability": probability, "outcome": r.outcome, "at": utc(r.at)}
+
+
+def link_out(v: LinkView | None) -> dict | None:
+    """A question's `link` entry: the link's fields that are set, its model forecast, decision and evidence."""
+    if v is None:
+        return None
+    fields: dict[str, Any] = {k: x for k, x in asdict(v.link).items() if x is not None}
+    return fields | {"model_forecast": None if v.model_forecast is None else list(v.model_forecast), "model_basis": v.model_basis,
+                     "decided": v.decided, "decided_at": utc(v.decided_at), "evidence": v.evidence}
+
+
+def question_out(q: QuestionView) -> dict:
+    """A question (`QuestionOut`): money in units, the description also as HTML (raw HTML left out)."""
+    return {"id": q.id, "title": q.title, "kind": q.kind, "mechanism": q.mechanism, "status": q.status,
+            "criteria": q.criteria, "description": q.description, "description_html": markdown.render(q.description),
+            "is_closed": q.is_closed, "outcomes": [{"name": o.name, "price": o.price} for o in q.outcomes],
+            "subsidy": to_units(q.subsidy), "closes_at": utc(q.closes_at), "created_at": utc(q.created_at),
+            "trades": q.trades, "volume": to_units(q.volume), "resolution": resolution_out(q.resolution), "link": link_out(q.link)}
+
+
+def history_out(h: PriceHistory) -> dict:
+    """A question's price history (`HistoryOut`)."""
+    return {"question_id": h.question_id, "outcomes": list(h.outcomes),
+            "points": [{"t": utc(p.t), "prices": list(p.prices)} for p in h.points]}
+
+
+def quote_out(q: Quote) -> dict:
+    """What an order would do (`QuoteOut`): money and shares in units."""
+    return {"outcome": q.outcome, "side": q.side, "shares": to_units(q.shares), "cost": to_units(q.cost),
+            "average_price": q.average_price, "prices_before": list(q.prices_before), "prices_after": list(q.prices_after),
+            "fills_now": q.fills_now}
+
+
+def portfolio_out(p: Portfolio) -> dict:
+    """A trader's portfolio (`MeOut`): money and shares in units."""
+    positions = [{"question_id": x.question_id, "title": x.title, "status": x.status, "outcome": x.outcome,
+                  "shares": to_units(x.shares), "price": x.price, "value": to_units(x.value)} for x in p.positions]
+    orders = [{"order_id": o.order_id, "question_id": o.question_id, "title": o.title, "side": o.side, "outcome": o.outcome,
+               "limit_price": o.limit_price, "amount": to_units(o.amount), "shares": to_units(o.shares),
+               "remaining": to_units(o.remaining)} for o in p.open_orders]
+    return {"user_id": p.user_id, "name": p.name, "is_host": p.is_host, "balance": to_units(p.balance),
+            "reserved": to_units(p.reserved), "positions": positions, "open_orders": orders, "value": to_units(p.value),
+            "profit": to_units(p.profit)}
+
+
+def leader_out(r: Leader) -> dict:
+    """A leaderboard row (`LeaderRow`): money in units."""
+    return {"rank": r.rank, "user_id": r.user_id, "name": r.name, "balance": to_units(r.balance), "value": to_units(r.value),
+            "profit": to_units(r.profit)}
 
 
 class QuoteOut(BaseModel):

@@ -65,10 +65,10 @@ def test_sqlite_is_wal_with_busy_timeout(tmp_path):
 def test_join_grants_starting_balance_and_hashes_token(engine, host):
     user, token = users.join(engine, name="alice")
     with engine.connect() as conn:
-        stored = conn.execute(text("select token_hash from bc_user where id = :i"), {"i": user["id"]}).scalar()
-        assert users.user_by_token(conn, token)["name"] == "alice"
+        stored = conn.execute(text("select token_hash from bc_user where id = :i"), {"i": user.id}).scalar()
+        assert users.user_by_token(conn, token).name == "alice"
     assert token not in stored and len(stored) == 64
-    assert _balances(engine)[ledger.user_cash(user["id"])] == users.STARTING_BALANCE
+    assert _balances(engine)[ledger.user_cash(user.id)] == users.STARTING_BALANCE
     with pytest.raises(Conflict, match="taken"):
         users.join(engine, name="alice")
     with pytest.raises(Forbidden, match="invite"):
@@ -77,39 +77,39 @@ def test_join_grants_starting_balance_and_hashes_token(engine, host):
 
 
 def test_buy_sell_resting_cancel_and_resolve_keep_the_ledger_exact(engine, host):
-    q = _question(engine, host["id"])
+    q = _question(engine, host.id)
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
-    bought = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(25.0)))
+    bought = trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(25.0)))
     assert bought.shares > 25_000_000 and bought.prices_after[0] > 0.5 and bought.status == "filled"
     _assert_audit(engine)
-    rest = trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "NO", "buy", amount=to_micro(30.0),
+    rest = trading.place_order(engine, user_id=b.id, order_in=NewOrder(q.id, "NO", "buy", amount=to_micro(30.0),
                                limit_price=0.45, resting=True))
     assert rest.status == "resting"
     _assert_audit(engine)
     # Alice buys more YES: NO falls below bob's limit, so his order fills (partly) from reserved cash.
-    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(40.0)))
+    trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(40.0)))
     _assert_audit(engine)
-    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "sell", shares=to_micro(10.0)))
+    trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "sell", shares=to_micro(10.0)))
     _assert_audit(engine)
-    second = trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(5.0),
+    second = trading.place_order(engine, user_id=b.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(5.0),
                                  limit_price=0.2, resting=True))
-    trading.cancel_order(engine, user_id=b["id"], order_id=second.order_id)
+    trading.cancel_order(engine, user_id=b.id, order_id=second.order_id)
     with pytest.raises(Conflict):
-        trading.cancel_order(engine, user_id=b["id"], order_id=second.order_id)
+        trading.cancel_order(engine, user_id=b.id, order_id=second.order_id)
     _assert_audit(engine)
-    resolutions.resolve_question(engine, question_id=q["id"], resolved_by=host["id"], outcome="YES")
+    resolutions.resolve_question(engine, question_id=q.id, resolved_by=host.id, outcome="YES")
     _assert_audit(engine)
     with pytest.raises(MarketResolved):
-        trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(1.0)))
+        trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(1.0)))
     held = {k: v for k, v in _balances(engine).items() if k.startswith("user:") and ":q" in k}
     assert all(v == 0 for v in held.values())
 
 
 def test_rejected_orders_change_nothing(engine, host):
-    q = _question(engine, host["id"], kind="multiple_choice", outcomes=["2026", "2027", "2028", "later"])
+    q = _question(engine, host.id, kind="multiple_choice", outcomes=["2026", "2027", "2028", "later"])
     a, _ = users.join(engine, name="alice")
-    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "2027", "buy", amount=to_micro(10.0)))
+    trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "2027", "buy", amount=to_micro(10.0)))
     before = _balances(engine)
     bad = [
         ({"outcome": "2029", "side": "buy", "amount": 1.0}, UnknownOutcome),
@@ -122,60 +122,60 @@ def test_rejected_orders_change_nothing(engine, host):
     ]
     for order, error in bad:
         with pytest.raises(error):
-            trading.place_order(engine, user_id=a["id"], order_in=NewOrder(
-                q["id"], order["outcome"], order["side"], amount=to_micro(order.get("amount")),
+            trading.place_order(engine, user_id=a.id, order_in=NewOrder(
+                q.id, order["outcome"], order["side"], amount=to_micro(order.get("amount")),
                 shares=to_micro(order.get("shares")), limit_price=order.get("limit_price")))
     with pytest.raises(NotFound):
-        trading.place_order(engine, user_id=a["id"], order_in=NewOrder(999, "YES", "buy", amount=to_micro(1.0)))
+        trading.place_order(engine, user_id=a.id, order_in=NewOrder(999, "YES", "buy", amount=to_micro(1.0)))
     assert _balances(engine) == before
     _assert_audit(engine)
 
 
 def test_idempotency_key_never_trades_twice(engine, host):
-    q = _question(engine, host["id"])
-    other = _question(engine, host["id"], title="Second question")
+    q = _question(engine, host.id)
+    other = _question(engine, host.id, title="Second question")
     a, _ = users.join(engine, name="alice")
-    first = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
-    again = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
+    first = trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
+    again = trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
     assert again == dataclasses.replace(first, replayed=True)
-    assert _balances(engine)[ledger.user_cash(a["id"])] == users.STARTING_BALANCE - 10_000_000
+    assert _balances(engine)[ledger.user_cash(a.id)] == users.STARTING_BALANCE - 10_000_000
     with pytest.raises(IdempotencyMismatch, match="already used for another order"):
-        trading.place_order(engine, user_id=a["id"], order_in=NewOrder(other["id"], "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
+        trading.place_order(engine, user_id=a.id, order_in=NewOrder(other.id, "YES", "buy", amount=to_micro(10.0), idempotency_key="k-1"))
     _assert_audit(engine)
 
 
 def test_cancelled_market_restores_every_balance(engine, host):
-    q = _question(engine, host["id"], mechanism="cpmm")
+    q = _question(engine, host.id, mechanism="cpmm")
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
     start = _balances(engine)
-    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(20.0)))
-    trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "NO", "buy", amount=to_micro(35.0)))
-    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "sell", shares=to_micro(5.0)))
-    trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(3.0), limit_price=0.3, resting=True))
-    resolutions.resolve_question(engine, question_id=q["id"], resolved_by=host["id"], cancel=True)
+    trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(20.0)))
+    trading.place_order(engine, user_id=b.id, order_in=NewOrder(q.id, "NO", "buy", amount=to_micro(35.0)))
+    trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "sell", shares=to_micro(5.0)))
+    trading.place_order(engine, user_id=b.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(3.0), limit_price=0.3, resting=True))
+    resolutions.resolve_question(engine, question_id=q.id, resolved_by=host.id, cancel=True)
     after = _balances(engine)
-    for uid in (a["id"], b["id"]):
+    for uid in (a.id, b.id):
         assert after[ledger.user_cash(uid)] == start[ledger.user_cash(uid)]
     _assert_audit(engine)
 
 
 def test_probability_resolution_pays_fractions(engine, host):
-    q = _question(engine, host["id"])
+    q = _question(engine, host.id)
     a, _ = users.join(engine, name="alice")
-    fill = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0)))
-    resolutions.resolve_question(engine, question_id=q["id"], resolved_by=host["id"], probability=0.25)
-    cash = _balances(engine)[ledger.user_cash(a["id"])]
+    fill = trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(10.0)))
+    resolutions.resolve_question(engine, question_id=q.id, resolved_by=host.id, probability=0.25)
+    cash = _balances(engine)[ledger.user_cash(a.id)]
     expected = users.STARTING_BALANCE - 10_000_000 + int(fill.shares * 0.25)
     assert abs(cash - expected) <= 1
     _assert_audit(engine)
 
 
 def test_insufficient_funds_is_refused(engine, host):
-    q = _question(engine, host["id"], subsidy=100_000_000_000)
+    q = _question(engine, host.id, subsidy=100_000_000_000)
     a, _ = users.join(engine, name="alice")
     with pytest.raises((InsufficientFunds, MarketError)):
-        trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(1000.5)))
+        trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(1000.5)))
     _assert_audit(engine)
 
 
@@ -185,17 +185,17 @@ def test_unbalanced_posting_is_refused(engine):
 
 
 def test_audit_catches_tampering(engine, host):
-    q = _question(engine, host["id"])
+    q = _question(engine, host.id)
     a, _ = users.join(engine, name="alice")
-    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(10.0)))
+    trading.place_order(engine, user_id=a.id, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(10.0)))
     _assert_audit(engine)
     acc = Account.__table__
     with engine.begin() as conn:
-        conn.execute(update(acc).where(acc.c.key == ledger.user_cash(a["id"])).values(balance=acc.c.balance + 1))
+        conn.execute(update(acc).where(acc.c.key == ledger.user_cash(a.id)).values(balance=acc.c.balance + 1))
     problems = audit_database(engine).problems
     assert any("caches" in p for p in problems)
     with engine.begin() as conn:
-        conn.execute(update(acc).where(acc.c.key == ledger.user_cash(a["id"])).values(balance=acc.c.balance - 1))
+        conn.execute(update(acc).where(acc.c.key == ledger.user_cash(a.id)).values(balance=acc.c.balance - 1))
     _assert_audit(engine)
     # A rewritten order no longer replays to the stored market.
     with engine.begin() as conn:
@@ -208,18 +208,18 @@ def test_audit_catches_tampering(engine, host):
 
 
 def test_cancel_claws_back_profit_already_spent(engine, host):
-    q1 = _question(engine, host["id"])
-    q2 = _question(engine, host["id"], title="Deep market", subsidy=100_000_000_000)
+    q1 = _question(engine, host.id)
+    q2 = _question(engine, host.id, title="Deep market", subsidy=100_000_000_000)
     a, _ = users.join(engine, name="alice")
     b, _ = users.join(engine, name="bob")
-    got = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q1["id"], "YES", "buy", amount=to_micro(10.0)))
-    trading.place_order(engine, user_id=b["id"], order_in=NewOrder(q1["id"], "YES", "buy", amount=to_micro(150.0)))
-    sold = trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q1["id"], "YES", "sell", shares=got.shares))
+    got = trading.place_order(engine, user_id=a.id, order_in=NewOrder(q1.id, "YES", "buy", amount=to_micro(10.0)))
+    trading.place_order(engine, user_id=b.id, order_in=NewOrder(q1.id, "YES", "buy", amount=to_micro(150.0)))
+    sold = trading.place_order(engine, user_id=a.id, order_in=NewOrder(q1.id, "YES", "sell", shares=got.shares))
     assert -sold.cost > 10_000_000
-    cash = _balances(engine)[ledger.user_cash(a["id"])]
-    trading.place_order(engine, user_id=a["id"], order_in=NewOrder(q2["id"], "NO", "buy", amount=cash))
-    resolutions.resolve_question(engine, question_id=q1["id"], resolved_by=host["id"], cancel=True)
-    assert _balances(engine)[ledger.user_cash(a["id"])] < 0  # a debt: the clawback of money already spent
+    cash = _balances(engine)[ledger.user_cash(a.id)]
+    trading.place_order(engine, user_id=a.id, order_in=NewOrder(q2.id, "NO", "buy", amount=cash))
+    resolutions.resolve_question(engine, question_id=q1.id, resolved_by=host.id, cancel=True)
+    assert _balances(engine)[ledger.user_cash(a.id)] < 0  # a debt: the clawback of money already spent
     report = audit_database(engine)
     assert report.problems == [] and any("owes" in n for n in report.notes)
 

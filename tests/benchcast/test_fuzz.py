@@ -40,9 +40,9 @@ def _app(url):
     host = users.ensure_host(engine, TOKEN)
     for spec in ({"title": "binary lmsr"}, {"title": "binary cpmm", "mechanism": "cpmm"},
                  {"title": "multiple choice", "kind": "multiple_choice", "outcomes": ("A", "B", "C")}):
-        q = questions.create_question(engine, created_by=host["id"], question_in=questions.NewQuestion(subsidy=100_000_000, **spec))
-        trading.place_order(engine, user_id=host["id"], order_in=NewOrder(q["id"], q["outcomes"][0]["name"], "buy", amount=to_micro(5.0)))
-    trading.place_order(engine, user_id=host["id"], order_in=NewOrder(1, "NO", "buy", amount=to_micro(5.0), limit_price=0.3, resting=True))
+        q = questions.create_question(engine, created_by=host.id, question_in=questions.NewQuestion(subsidy=100_000_000, **spec))
+        trading.place_order(engine, user_id=host.id, order_in=NewOrder(q.id, q.outcomes[0].name, "buy", amount=to_micro(5.0)))
+    trading.place_order(engine, user_id=host.id, order_in=NewOrder(1, "NO", "buy", amount=to_micro(5.0), limit_price=0.3, resting=True))
     return engine, create_app(engine, Settings(rate_per_s=0, join_rate_per_s=0))
 
 

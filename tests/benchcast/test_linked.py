@@ -88,8 +88,8 @@ def test_no_by_deadline_and_hand_override(client, host_headers, engine):
     assert r.status_code == 200  # the host may still resolve by hand, whatever the data says
     assert autoresolve(engine, today=date(2027, 2, 10)) == []  # inside the grace period: undecided
     done = autoresolve(engine, today=date(2027, 2, 11))
-    assert [(d["question_id"], d["outcome"]) for d in done] == [(q["id"], "NO")]
-    assert "best 94.6% by gpt-5.4-pro-2026-03-05_xhigh" in done[0]["reason"]
+    assert [(d.question_id, d.outcome) for d in done] == [(q["id"], "NO")]
+    assert "best 94.6% by gpt-5.4-pro-2026-03-05_xhigh" in done[0].reason
     assert client.get("/api/me", headers=carol).json()["balance"] == pytest.approx(990.0, abs=1e-6)
     assert client.get(f"/api/questions/{hand['id']}").json()["resolution"]["outcome"] == "YES"
 
@@ -103,7 +103,7 @@ def test_leader_link_and_bad_links(client, host_headers, engine):
     assert q["kind"] == "multiple_choice" and q["outcomes"][-1]["name"] == "other"
     assert q["title"] == "Which country holds the top open-weight model (ECI) on 2025-06-30?"
     done = autoresolve(engine, today=date(2026, 12, 1))
-    assert [d["outcome"] for d in done] == ["CN"]
+    assert [d.outcome for d in done] == ["CN"]
     bad = client.post("/api/questions", json={"link": {"benchmark": "GPQA Diamnd", "threshold": 98, "by": "2026-12-31"}}, headers=host_headers)
     assert bad.status_code == 400 and bad.json()["detail"] == "link.benchmark: unknown benchmark 'GPQA Diamnd'; did you mean 'GPQA Diamond'?"
     bad = client.post("/api/questions", json={"link": GPQA_LINK | {"threshold": 120}}, headers=host_headers)
@@ -130,7 +130,7 @@ def test_serve_resolves_periodically(engine, tmp_path):
     from benchcast.db.linked import LinkSpec, NewLinkedQuestion, create_linked_question
     from benchcast.db.questions import get_question
 
-    host = users.ensure_host(engine, "host-token-periodic-0123456789")["id"]
+    host = users.ensure_host(engine, "host-token-periodic-0123456789").id
     q = create_linked_question(engine, created_by=host, question_in=NewLinkedQuestion(
         LinkSpec(benchmark="GPQA Diamond", threshold=90, by="2027-06-30"), subsidy=10_000_000))
     seen: list = []
@@ -143,5 +143,5 @@ def test_serve_resolves_periodically(engine, tmp_path):
     finally:
         stop.set()
     # the shipped 94.6% (epoch_run, 2026-03-05) already settles ">= 90 by 2027-06-30"
-    assert [(r["question_id"], r["outcome"]) for r in seen[0]] == [(q["id"], "YES")]
-    assert get_question(engine, q["id"])["status"] == "resolved"
+    assert [(r.question_id, r.outcome) for r in seen[0]] == [(q.id, "YES")]
+    assert get_question(engine, q.id).status == "resolved"

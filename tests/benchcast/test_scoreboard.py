@@ -14,7 +14,7 @@ from benchcast.cli.main import app as cli
 from benchcast.db import users
 from benchcast.db.linked import LinkSpec, NewLinkedQuestion, create_linked_question
 from benchcast.db.resolutions import resolve_question
-from benchcast.db.scoreboard import _path, build_scoreboard
+from benchcast.db.scoreboard import HeadToHead, Scores, _path, build_scoreboard
 from benchcast.db.trading import NewOrder, place_order
 from benchcast.units import to_micro
 
@@ -30,25 +30,30 @@ def test_time_weighted_price_is_the_duration_weighted_mean():
 
 def test_scores_of_a_resolved_linked_question(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("BENCHCAST_HOME", str(tmp_path / "home"))
-    host = users.ensure_host(engine, "host-token-scoreboard-0123456789")["id"]
+    host = users.ensure_host(engine, "host-token-scoreboard-0123456789").id
     q = create_linked_question(engine, created_by=host, question_in=NewLinkedQuestion(
         LinkSpec(benchmark="GPQA Diamond", threshold=98, by="2027-06-30", model_forecast=(0.3, 0.7)), subsidy=100_000_000))
-    alice = users.join(engine, name="alice")[0]["id"]
-    bob = users.join(engine, name="bob")[0]["id"]
-    a = place_order(engine, user_id=alice, order_in=NewOrder(q["id"], "YES", "buy", amount=to_micro(30.0)))
-    b = place_order(engine, user_id=bob, order_in=NewOrder(q["id"], "NO", "buy", amount=to_micro(10.0)))
-    resolve_question(engine, question_id=q["id"], resolved_by=host, outcome="YES")
+    alice = users.join(engine, name="alice")[0].id
+    bob = users.join(engine, name="bob")[0].id
+    a = place_order(engine, user_id=alice, order_in=NewOrder(q.id, "YES", "buy", amount=to_micro(30.0)))
+    b = place_order(engine, user_id=bob, order_in=NewOrder(q.id, "NO", "buy", amount=to_micro(10.0)))
+    resolve_question(engine, question_id=q.id, resolved_by=host, outcome="YES")
     board = build_scoreboard(engine)
-    (row,) = board["questions"]
-    assert row["truth"] == [1.0, 0.0] and row["model"] == [0.3, 0.7]
-    assert row["market_close"] == pytest.approx(b.prices_after)
+    (row,) = board.questions
+    assert row.truth == (1.0, 0.0) and row.model == (0.3, 0.7)
+    assert row.market_close == pytest.approx(b.prices_after)
     p_close = b.prices_after[0]
-    assert row["scores"]["market_close"] == {"brier": round((1 - p_close) ** 2, 6), "log": round(math.log(p_close), 6)}
-    assert row["scores"]["model"] == {"brier": 0.49, "log": round(math.log(0.3), 6)}
-    assert row["scores"]["trader:alice"]["brier"] == round((1 - a.prices_after[0]) ** 2, 6)
-    assert row["traders"]["bob"] == pytest.approx(b.prices_after)
-    assert board["head_to_head"] == {"n": 1, "market_brier": round((1 - p_close) ** 2, 4), "model_brier": 0.49,
-                                     "market_better": int((1 - p_close) ** 2 < 0.49), "model_better": int((1 - p_close) ** 2 > 0.49)}
+    assert row.scores["market_close"] == Scores(round((1 - p_close) ** 2, 6), round(math.log(p_close), 6))
+    assert row.scores["model"] == Scores(0.49, round(math.log(0.3), 6))
+    assert row.scores["trader:alice"].brier == round((1 - a.prices_after[0]) ** 2, 6)
+    assert row.traders["bob"] == pytest.approx(b.prices_after)
+    assert board.head_to_head == HeadToHead(1, round((1 - p_close) ** 2, 4), 0.49, int((1 - p_close) ** 2 < 0.49),
+                                            int((1 - p_close) ** 2 > 0.49))
+    assert board.to_dict()["head_to_head"] == {"n": 1, "market_brier": round((1 - p_close) ** 2, 4), "model_brier": 0.49,
+                                               "market_better": int((1 - p_close) ** 2 < 0.49),
+                                               "model_better": int((1 - p_close) ** 2 > 0.49)}
+    assert list(board.to_dict()["questions"][0]) == ["question_id", "title", "truth", "market_close", "market_time_weighted",
+                                                    "model", "traders", "scores"]
 
 
 def test_scoreboard_cli_json_and_plot(db_url, tmp_path, monkeypatch):
@@ -57,11 +62,11 @@ def test_scoreboard_cli_json_and_plot(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("BENCHCAST_HOME", str(tmp_path / "home"))
     engine = make_engine(db_url)
     create_all(engine)
-    host = users.ensure_host(engine, "host-token-scoreboard-0123456789")["id"]
+    host = users.ensure_host(engine, "host-token-scoreboard-0123456789").id
     q = create_linked_question(engine, created_by=host, question_in=NewLinkedQuestion(
         LinkSpec(leader="country", metric="ECI", at="2027-06-30", model_forecast=(0.6, 0.2, 0.1, 0.1)),
         outcomes=("CN", "US", "FR", "other"), subsidy=50_000_000))
-    resolve_question(engine, question_id=q["id"], resolved_by=host, outcome="US")
+    resolve_question(engine, question_id=q.id, resolved_by=host, outcome="US")
     engine.dispose()
     r = CliRunner().invoke(cli, ["market", "scoreboard", "--db", db_url, "--json", "--plot", str(tmp_path / "cal.png")])
     assert r.exit_code == 0, r.stderr

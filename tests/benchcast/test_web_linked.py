@@ -19,7 +19,7 @@ def test_linked_question_shows_rule_and_evidence(browser, tmp_path):  # noqa: F8
             "link": {"benchmark": "GPQA Diamond", "threshold": 94.5, "by": "2027-06-30", "model_forecast": [0.8, 0.2]}})
         r.raise_for_status()
         done = autoresolve_url(url)  # the shipped 94.6% settles it
-        assert [d["outcome"] for d in done] == ["YES"]
+        assert [d.outcome for d in done] == ["YES"]
         page = browser.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
