@@ -50,9 +50,10 @@ class History:
         idx = np.searchsorted(t, s, side="right") - 1
         return np.where(idx >= 0, run[np.maximum(idx, 0)], np.nan)
 
-    def trend_point(self, s: float, h: float) -> float:
-        """The logit-trend rule's point forecast made at s for s + h."""
-        grid = s - np.arange(12, -1, -1) * MONTH
+    def trend_point(self, s: float, h: float, months: int = 12) -> float:
+        """The logit-trend rule's point forecast made at s for s + h (a line through the last
+        `months` months)."""
+        grid = s - np.arange(months, -1, -1) * MONTH
         f = self.frontier(grid)
         ok = ~np.isnan(f)
         now = self.frontier(s)[0]
@@ -72,8 +73,9 @@ class Pairs:
     trend_error: np.ndarray = field(repr=False)  # logit F(s + h) - logit trend_point(s)
 
 
-def past_pairs(histories: list[History], cutoff: float, h: float) -> Pairs:
-    """Monthly pairs (s, s + h) with s + h <= cutoff from every history."""
+def past_pairs(histories: list[History], cutoff: float, h: float, months: int = 12) -> Pairs:
+    """Monthly pairs (s, s + h) with s + h <= cutoff from every history (the trend rule's
+    errors for a line through the last `months` months)."""
     level, gain, lgain, terr = [], [], [], []
     for hist in histories:
         if hist.t.size == 0:
@@ -86,7 +88,7 @@ def past_pairs(histories: list[History], cutoff: float, h: float) -> Pairs:
             level.append(a)
             gain.append(b - a)
             lgain.append(_logit(b) - _logit(a))
-            terr.append(_logit(b) - _logit(hist.trend_point(s, h)))
+            terr.append(_logit(b) - _logit(hist.trend_point(s, h, months)))
     arr = lambda v: np.asarray(v, dtype=float)  # noqa: E731
     return Pairs(arr(level), arr(gain), arr(lgain), arr(terr))
 

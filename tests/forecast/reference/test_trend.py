@@ -30,3 +30,38 @@ def test_paths_are_coherent_frontiers_learned_without_later_data() -> None:
     scrambled.loc[later, "score"] = 100.0
     again = TrendMember().prepare(scrambled, meta, AS_OF).predict(ctx, targets, 2000, np.random.default_rng(0))
     np.testing.assert_array_equal(paths, again)
+
+
+def test_the_trend_line_spans_the_last_quarter_and_the_baseline_keeps_twelve_months() -> None:
+    from forecast.baselines import History, past_pairs
+    from forecast.reference.trend import WINDOW_MONTHS, trend_points
+
+    assert WINDOW_MONTHS == 3
+    # rose through the year, quiet for the last four months: the 12-month line still climbs,
+    # the quarter's line is flat (today's frontier)
+    t = np.array([2024.0, 2024.25, 2024.5, 2024.66]) - 2020.0
+    hist = History(t, np.array([0.2, 0.3, 0.4, 0.5]))
+    t0 = 2025.0 - 2020.0
+    assert hist.trend_point(t0, 0.5, months=3) == 0.5
+    assert hist.trend_point(t0, 0.5) > 0.55  # the baseline's default: 12 months
+    c = np.ones(4)
+    flat = trend_points(hist, t0, np.array([0.5]), c, months=3)
+    year = trend_points(hist, t0, np.array([0.5]), c, months=12)
+    np.testing.assert_allclose(flat, np.log(0.5 / 0.5))
+    assert (year > flat + 0.3).all()
+    # a burst inside the quarter: the quarter's line is steeper than the year's
+    burst = History(np.append(t, t0 - 0.05), np.array([0.2, 0.3, 0.4, 0.5, 0.7]))
+    assert burst.trend_point(t0, 0.5, months=3) > burst.trend_point(t0, 0.5) > 0.7
+    # the rule's past errors are learned for the same window, from pairs ending by the cut-off
+    three, twelve = past_pairs([burst], t0, 0.25, months=3), past_pairs([burst], t0, 0.25)
+    assert three.trend_error.size == twelve.trend_error.size > 0
+    assert not np.allclose(three.trend_error, twelve.trend_error)
+
+
+def test_the_member_learns_its_errors_for_its_own_window() -> None:
+    results, meta = read_results(), load_metadata()
+    three = TrendMember().prepare(results, meta, AS_OF)
+    twelve = TrendMember(window=12).prepare(results, meta, AS_OF)
+    assert three.window == 3 and twelve.window == 12
+    assert three.quantiles.shape == twelve.quantiles.shape
+    assert not np.allclose(three.quantiles, twelve.quantiles)
