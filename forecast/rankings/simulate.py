@@ -29,8 +29,9 @@ from datetime import date
 
 import numpy as np
 
-from forecast.rankings.data import years_between
-from forecast.rankings.model import RankingsFit, silent_rate
+from forecast.rankings.data import EVENT_GAP, years_between
+from forecast.rankings.model import RankingsFit
+from forecast.rankings.waits import renewal_times, silence_probabilities
 
 OTHER = "other"
 _MAX_ENTRANTS = 12
@@ -128,23 +129,33 @@ def _envelope_releases(rng: np.random.Generator, level: np.ndarray, slope: np.nd
     return times, z
 
 
-def _p_active(fit: RankingsFit, i: int) -> np.ndarray:
-    """Per draw, the probability that lab `i` has not left the race, given its silence."""
-    eta, silence = fit.draws["eta"][:, i], fit.data.lab_silence[i]
-    lam = silent_rate(fit.draws["lam"][:, i], fit.draws["rho"], silence)
-    stay = np.exp(-(eta + lam) * silence)
-    return stay / (stay + eta / (eta + lam) * (1.0 - stay))
+def _waits(fit: RankingsFit) -> tuple[np.ndarray, np.ndarray]:
+    """Per draw, the shape ``k`` of the release waits and the trend ``rho`` of their rate (``k = 1``
+    for draws of a model without one: Poisson releases after the dead time)."""
+    n = fit.n_draws
+    return fit.draws.get("shape", np.ones(n)), fit.draws.get("rho", np.zeros(n))
+
+
+def _p_active(fit: RankingsFit, i: int, silence: float | None = None, now: float = 0.0) -> np.ndarray:
+    """Per draw, the probability that lab `i` has not left the race by time `now`, given its
+    silence then (default: at the as-of date)."""
+    shape, rho = _waits(fit)
+    silence = fit.data.lab_silence[i] if silence is None else silence
+    return silence_probabilities(fit.draws["lam"][:, i], shape, rho, fit.draws["eta"][:, i], silence, now)[1]
 
 
 def _known_lab_releases(rng: np.random.Generator, fit: RankingsFit, end: float) -> np.ndarray:
     """(draws, labs, m): release times of the known labs, each in the race with its posterior
-    probability given its silence and leaving at hazard ``eta``."""
+    probability given its silence and leaving at hazard ``eta``; the first wait is drawn given
+    the silence so far (`forecast.rankings.model.renewal_times`)."""
     d, n, labs = fit.draws, fit.n_draws, len(fit.data.labs)
+    shape, rho = _waits(fit)
     out = []
     for i in range(labs):
         active = rng.random(n) < _p_active(fit, i)
-        stop = np.where(active, np.minimum(rng.exponential(1.0 / d["eta"][:, i]), end), 0.0)
-        out.append(_release_times(rng, d["lam"][:, i], np.zeros(n), stop))
+        stop = np.where(active, np.minimum(rng.exponential(1.0 / d["eta"][:, i]), end), -1.0)
+        last = np.full(n, -fit.data.lab_silence[i])
+        out.append(renewal_times(rng, d["lam"][:, i], shape, rho, last, np.zeros(n), stop))
     return _stack_padded(out)
 
 
@@ -176,10 +187,12 @@ def _entrant_slots(rng: np.random.Generator, fit: RankingsFit, end: float
     offset = rep(d["mu_0"]) + rep(d["sigma_0"]) * rng.standard_normal(n * cap)
     b = (rep(d["mu_b"]) + np.take_along_axis(beta, slot_country, axis=1).ravel()
          + rep(d["tau_b"]) * rng.standard_normal(n * cap))
-    lam = np.exp(rep(d["mu_l"]) + rep(d["tau_l"]) * rng.standard_normal(n * cap))
+    w = np.exp(rep(d["mu_l"]) + rep(d["tau_l"]) * rng.standard_normal(n * cap))
+    lam = w / (1.0 + w * EVENT_GAP)
     start = np.where(np.isfinite(entry), entry, end)
     stop = np.minimum(start + rng.exponential(1.0 / rep(d["eta0"])), end)
-    later = _release_times(rng, lam, start, stop)
+    shape, rho_l = _waits(fit)
+    later = renewal_times(rng, lam, rep(shape), rep(rho_l), np.full(n * cap, -np.inf), start, stop)
     times = np.concatenate([entry[:, None], later], axis=1).reshape(n, cap, -1)
     return times, b.reshape(n, cap), offset.reshape(n, cap), slot_country
 
