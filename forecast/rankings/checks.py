@@ -9,10 +9,11 @@ replicates at or above the observed value, a posterior predictive p-value):
   mean of the jumps that set a new lab record (the gains that move the lead), the share of
   releases that do, and the correlation of the jumps with ``g_j`` (do labs behind catch up?).
 - **release counts**: the labs first seen in the last year, redrawn at the arrival rate of new
-  labs; each lab's releases in the last year, redrawn as Poisson counts at its posterior rate
-  (times its chance of still being in the race); statistics: the new labs, all releases, the
-  spread of the counts across labs and the largest count (release rates that pool too much
-  understate the last two).
+  labs; each lab's releases in the last year, replayed from its state a year before (its
+  silence then, its chance of still being in the race, its waits; a lab first seen in the
+  year from its first release); statistics: the new labs, all releases, the spread of the
+  counts across labs and the largest count (release rates that pool too much understate the
+  last two).
 - **the past year**: from each lab's record one year before the as-of date, the lab's releases
   of that year are simulated forward with the fitted rates, exits and jumps (the labs already in
   the data then, each in the race with its posterior probability given its silence then;
@@ -88,11 +89,11 @@ def _releases_from(rng: np.random.Generator, fit: RankingsFit, start: float
     (draws, labs, m)); each lab is in the race with its posterior probability given its silence
     then, leaves at hazard ``eta`` and waits as the model says (`renewal_times`)."""
     data, dr, n = fit.data, fit.draws, fit.n_draws
-    shape, rho = _waits(fit)
     labs = [i for i in range(len(data.labs)) if ((data.obs_lab == i) & (data.obs_t <= start)).any()]
     times = []
     for i in labs:
         last = float(data.obs_t[(data.obs_lab == i) & (data.obs_t <= start)].max())
+        shape, rho = _waits(fit, i)
         active = rng.random(n) < _p_active(fit, i, start - last, start)
         stop = np.where(active, np.minimum(start + rng.exponential(1.0 / dr["eta"][:, i]), 0.0), start - 1.0)
         times.append(renewal_times(rng, dr["lam"][:, i], shape, rho, np.full(n, last), np.full(n, start), stop))
@@ -110,8 +111,8 @@ def count_checks(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> list[C
     labs, times = _releases_from(rng, fit, start)
     rep = np.zeros((n, len(data.labs)))
     rep[:, labs] = np.isfinite(times).sum(axis=2)
-    shape, rho = _waits(fit)
     for i in sorted(set(range(len(data.labs))) - set(labs)):
+        shape, rho = _waits(fit, i)
         first = np.full(n, float(data.obs_t[data.obs_lab == i].min()))
         stop = np.minimum(first + rng.exponential(1.0 / dr["eta"][:, i]), 0.0)
         rep[:, i] = 1 + np.isfinite(renewal_times(rng, dr["lam"][:, i], shape, rho, np.full(n, -np.inf), first,

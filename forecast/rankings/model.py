@@ -31,23 +31,26 @@ release as a lasting trait (DeepSeek's and Microsoft's offsets came out at +20 a
 a release).
 
 where ``b_c`` is the closed frontier's slope: one pace of progress for everyone, with a pooled
-catch-up ``delta`` of open labs. Release timing, with ``lambda_e`` the lab's rate at the as-of
-date and ``rho`` a pooled trend of release rates (the recent past weighs as much as the evidence
-for a change of pace says):
+catch-up ``delta`` of open labs. Release timing (`forecast.rankings.waits`): a lab's releases
+are a renewal process, each wait a dead time ``D`` (30 days: closer releases count as one) plus a
+Weibull wait of shape ``k`` whose rate trends with the date the wait began, at the lab's own
+trend ``rho_e`` pooled around a shared ``rho`` (the recent past weighs as much as the evidence
+for a change of pace says, lab by lab):
 
-    events after the first:  Poisson process of intensity lambda_e exp(rho t) over [f_e, l_e]
-    log lambda_e ~ Normal(mu_l, tau_l),  rho ~ Normal(0, 0.5)
-    silence s_e since the last release:  P = exp(-(eta_e + L_e) s_e)
-                                             + eta_e / (eta_e + L_e) (1 - exp(-(eta_e + L_e) s_e))
+    wait after the release at t_j:  t_{j+1} - t_j - D ~ Weibull(k, rate w_e Gamma(1 + 1/k) exp(rho_e t_j))
+    log w_e ~ Normal(mu_l, tau_l),  rho_e ~ Normal(rho, tau_rho),  rho ~ Normal(0, 0.5),  k ~ LogNormal(0, 0.5)
+    silence s_e since the last release:  P = exp(-eta_e s - H_e(s)) + int_0^s eta_e exp(-eta_e u - H_e(u)) du
 
-with ``L_e = lambda_e (1 - exp(-rho s_e)) / (rho s_e)`` the lab's mean rate over its silence (the
-rate at the as-of date, ``lambda_e``, stood for the whole silence in the first version: silent
-labs then pulled the rate at the as-of date down and the past rates up: a spurious falling
-trend ``rho``).
+with ``s = s_e - D``, ``H_e(u) = (w_e Gamma(1 + 1/k) exp(-rho_e s_e) u)^k`` (16-point
+Gauss-Legendre). ``lam_e = w_e / (1 + w_e D)`` is the lab's long-run release rate while in the
+race. The Poisson process of the previous version (``k = 1``, one trend for all labs) gave active
+and long-dormant labs about the same rate: a replayed last year had 9 releases where 16 were
+observed (`forecast.rankings.checks`). ``k`` says whether releases come in bursts (``k < 1``:
+the longer a lab is silent, the less likely it releases) or at a cadence (``k > 1``).
 
 The silence term is a lab that stops for good at hazard ``eta_e = eta0 exp(-gamma m_e)`` (an
-exit; labs with a longer record of ``m_e`` releases leave less often): a lab silent for long
-compared with its own pace has most likely left the race. New labs arrive as a Poisson process
+exit, counted after the dead time; labs with a longer record of ``m_e`` releases leave less
+often): a lab silent for long compared with its own pace has most likely left the race. New labs arrive as a Poisson process
 of intensity ``nu exp(rho_nu t)`` (the first releases of the labs first seen in the last ``W``
 years; ``nu`` is the rate at the as-of date, ``rho_nu ~ Normal(0, 1)`` its trend: the wave of
 new open-weight labs of 2023 had ebbed by 2024, and a constant rate counted over two years kept
@@ -80,10 +83,10 @@ if TYPE_CHECKING:
     import pymc as pm
 
 #: Posterior variables kept for simulation.
-KEPT = ("mu_b", "tau_b", "beta", "mu_k", "kappa", "rho", "mu_l", "tau_l", "b", "lam", "shape", "eta", "eta0", "omega", "alpha",
+KEPT = ("mu_b", "tau_b", "beta", "mu_k", "kappa", "rho", "mu_l", "tau_l", "b", "lam", "shape", "rho_lab", "eta", "eta0", "omega", "alpha",
         "nu", "rho_nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
 #: Variables whose r_hat and ESS are reported (the population and closed-series parameters).
-DIAGNOSED = ("mu_b", "tau_b", "tau_c", "mu_k", "kappa", "mu_l", "tau_l", "rho", "shape", "omega", "alpha", "eta0", "gamma",
+DIAGNOSED = ("mu_b", "tau_b", "tau_c", "mu_k", "kappa", "mu_l", "tau_l", "rho", "tau_rho", "shape", "omega", "alpha", "eta0", "gamma",
              "nu", "rho_nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
 
 #: Hyperpriors (name: distribution and parameters) on the standardised scale, z per year for
@@ -92,7 +95,7 @@ HYPERPRIORS = {
     "b_c": ("Normal", 0.0, 1.0), "catch_up": ("Normal", 0.0, 0.25), "tau_b": ("HalfNormal", 0.25), "tau_c": ("HalfNormal", 0.25),
     "mu_k": ("Normal", 0.0, 1.0), "kappa": ("Beta", 2.0, 2.0), "omega": ("HalfNormal", 1.0),
     "alpha": ("Normal", -2.0, 2.0), "mu_l": ("Normal", 0.0, 1.5), "tau_l": ("HalfNormal", 1.0),
-    "rho": ("Normal", 0.0, 0.5), "shape": ("LogNormal", 0.0, 0.5), "eta0": ("Gamma", 2.0, 4.0), "gamma": ("HalfNormal", 1.0),
+    "rho": ("Normal", 0.0, 0.5), "shape": ("LogNormal", 0.0, 0.5), "tau_rho": ("HalfNormal", 0.5), "eta0": ("Gamma", 2.0, 4.0), "gamma": ("HalfNormal", 1.0),
     "nu": ("Gamma", 1.0, 1.0), "rho_nu": ("Normal", 0.0, 1.0), "mu_0": ("Normal", -1.0, 1.0), "sigma_0": ("HalfNormal", 1.0),
     "a_c": ("Normal", 0.0, 2.0), "omega_c": ("HalfNormal", 1.0), "alpha_c": ("Normal", -2.0, 2.0),
     "lam_c": ("Gamma", 1.0, 0.05),
@@ -142,18 +145,21 @@ def _timing(data: RankingData, gaps: object, silence: object, ev_lab: object, ev
     import pytensor.tensor as pt
 
     mu_l, tau_l, rho, shape = _prior("mu_l"), _prior("tau_l"), _prior("rho"), _prior("shape")
+    # each lab's own trend of its release rate, pooled around the shared one
+    rho_lab = pm.Deterministic("rho_lab", rho + _prior("tau_rho") * pm.Normal("rho_raw", 0.0, 1.0, dims="lab"),
+                               dims="lab")
     # w: one over the mean wait after the dead time; lam = w / (1 + w D), the long-run release rate
     w = pm.math.exp(mu_l + tau_l * pm.Normal("l_raw", 0.0, 1.0, dims="lab"))
     lam = pm.Deterministic("lam", w / (1.0 + w * EVENT_GAP), dims="lab")
     base = pm.math.exp(pt.gammaln(1.0 + 1.0 / shape)) * w  # the Weibull rate of that wait
     wait = pm.math.maximum(ev_t - ev_prev - EVENT_GAP, 1e-3)
-    r = base[ev_lab] * pm.math.exp(rho * ev_prev)
+    r = base[ev_lab] * pm.math.exp(rho_lab[ev_lab] * ev_prev)
     pm.Potential("events_lp", pm.math.sum(pm.math.log(shape) + shape * pm.math.log(r)
                                           + (shape - 1.0) * pm.math.log(wait) - (r * wait) ** shape))
     eta0, gamma = _prior("eta0"), _prior("gamma")
     eta = pm.Deterministic("eta", eta0 * pm.math.exp(-gamma * gaps), dims="lab")
     s = pm.math.maximum(silence - EVENT_GAP, 1e-6)  # (x ** k at x = 0 has no gradient in k)
-    r_now = base * pm.math.exp(-rho * silence)
+    r_now = base * pm.math.exp(-rho_lab * silence)
     stay = pm.math.exp(-eta * s - (r_now * s) ** shape)
     u = s[:, None] * GL_X[None, :]
     left = s * pm.math.sum(GL_W[None, :] * eta[:, None] * pm.math.exp(-eta[:, None] * u - (r_now[:, None] * u) ** shape),

@@ -3,7 +3,9 @@
 Per posterior draw of `forecast.rankings.model`, between the as-of date and each asked date ``T``:
 
 - every known lab is still in the race with its posterior probability given its silence, and
-  leaves at hazard ``eta_e``; until then it releases at rate ``lambda_e``, release ``j`` landing
+  leaves at hazard ``eta_e``; until then it releases after waits of the dead time plus a Weibull
+  wait (`forecast.rankings.waits.renewal_times`; the first wait drawn given the silence so far,
+  at the lab's own rate and trend), release ``j`` landing
   at ``B + k + b_e (kappa (t - s_R) + (1 - kappa) (t - s)) + kappa (R(t) - B) + noise`` from
   its record ``B`` set at ``s``, where ``R(t)`` is the simulated open record of all labs at
   ``t``, set at ``s_R`` (the record rises when a release beats it);
@@ -129,17 +131,21 @@ def _envelope_releases(rng: np.random.Generator, level: np.ndarray, slope: np.nd
     return times, z
 
 
-def _waits(fit: RankingsFit) -> tuple[np.ndarray, np.ndarray]:
-    """Per draw, the shape ``k`` of the release waits and the trend ``rho`` of their rate (``k = 1``
-    for draws of a model without one: Poisson releases after the dead time)."""
-    n = fit.n_draws
-    return fit.draws.get("shape", np.ones(n)), fit.draws.get("rho", np.zeros(n))
+def _waits(fit: RankingsFit, lab: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per draw, the shape ``k`` of the release waits and the trend of their rate: lab `lab`'s own
+    (``rho_lab``) or, without a lab, the shared ``rho`` (``k = 1`` and no trend for draws of a
+    model without them: Poisson releases after the dead time)."""
+    n, d = fit.n_draws, fit.draws
+    rho = d.get("rho", np.zeros(n))
+    if lab is not None and "rho_lab" in d:
+        rho = d["rho_lab"][:, lab]
+    return d.get("shape", np.ones(n)), rho
 
 
 def _p_active(fit: RankingsFit, i: int, silence: float | None = None, now: float = 0.0) -> np.ndarray:
     """Per draw, the probability that lab `i` has not left the race by time `now`, given its
     silence then (default: at the as-of date)."""
-    shape, rho = _waits(fit)
+    shape, rho = _waits(fit, i)
     silence = fit.data.lab_silence[i] if silence is None else silence
     return silence_probabilities(fit.draws["lam"][:, i], shape, rho, fit.draws["eta"][:, i], silence, now)[1]
 
@@ -149,9 +155,9 @@ def _known_lab_releases(rng: np.random.Generator, fit: RankingsFit, end: float) 
     probability given its silence and leaving at hazard ``eta``; the first wait is drawn given
     the silence so far (`forecast.rankings.model.renewal_times`)."""
     d, n, labs = fit.draws, fit.n_draws, len(fit.data.labs)
-    shape, rho = _waits(fit)
     out = []
     for i in range(labs):
+        shape, rho = _waits(fit, i)
         active = rng.random(n) < _p_active(fit, i)
         stop = np.where(active, np.minimum(rng.exponential(1.0 / d["eta"][:, i]), end), -1.0)
         last = np.full(n, -fit.data.lab_silence[i])

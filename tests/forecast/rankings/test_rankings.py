@@ -319,3 +319,14 @@ def test_release_waits_match_their_formulas(shape: float) -> None:
     fresh = renewal_times(rng, np.full(n, lam), k, rho, np.full(n, -np.inf), np.zeros(n), np.full(n, 1e3), cap=1)
     ratio = given[:, 0].mean() / (fresh[:, 0] - 0.082).mean()
     assert ratio > 1.1 if shape < 1 else ratio < 0.9 if shape > 1 else ratio == pytest.approx(1.0, abs=0.02)
+
+
+def test_fit_key_ignores_docstrings_not_code() -> None:
+    """Fits are keyed by the model's code: a reworded docstring reuses them, a changed line does not."""
+    from forecast.rankings.cache import code_of
+
+    base = '"""Doc."""\ndef f(x):\n    """One."""\n    return x + 1\n'
+    reworded = '"""Other doc."""\ndef f(x):\n    """Two,\n    in two lines."""\n    return x + 1\n'
+    changed = '"""Doc."""\ndef f(x):\n    """One."""\n    return x + 2\n'
+    assert code_of(base) == code_of(reworded)
+    assert code_of(base) != code_of(changed)
