@@ -63,7 +63,7 @@ def renewal_times(rng: np.random.Generator, lam: np.ndarray, shape: np.ndarray, 
     done = np.where(np.isfinite(last), np.maximum(start - last - EVENT_GAP, 0.0), 0.0)
     out, t = [], prev.astype(float)
     for j in range(cap):
-        scale = r * np.exp(rho * t)
+        scale = r * np.exp(rho * np.minimum(t, 10.0))  # (rows past 10 years are past every stop)
         h0 = (scale * done) ** k if j == 0 else 0.0
         wait = (h0 + rng.exponential(1.0, t.size)) ** (1.0 / k) / scale
         t = t + EVENT_GAP + wait
