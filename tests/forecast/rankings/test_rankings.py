@@ -233,6 +233,8 @@ def test_recovers_known_release_rates(known_rates_fit: tuple[pd.DataFrame, Ranki
     for lab, rate in RATES.items():
         assert lam[lab] == pytest.approx(rate, rel=0.35), (lab, lam)
     assert lam["A"] > lam["B"] > lam["C"]
+    # releases at a steady cadence (jittered by +-8 days): the waits' shape is read as regular (k > 1)
+    assert np.quantile(fit.draws["shape"], 0.1) > 1.5, np.quantile(fit.draws["shape"], [0.1, 0.5, 0.9])
     assert fit.diagnostics.r_hat_max < 1.1 and fit.diagnostics.ess_bulk_min > 50
 
 
