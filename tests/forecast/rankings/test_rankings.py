@@ -332,3 +332,20 @@ def test_fit_key_ignores_docstrings_not_code() -> None:
     changed = '"""Doc."""\ndef f(x):\n    """One."""\n    return x + 2\n'
     assert code_of(base) == code_of(reworded)
     assert code_of(base) != code_of(changed)
+
+
+def test_each_lab_releases_at_its_own_trend(rng: np.random.Generator) -> None:
+    """With one rate for all labs, a lab whose own trend rises releases more over the next year
+    than a lab without a trend, and that one more than a lab whose trend falls."""
+    from forecast.rankings.simulate import _known_lab_releases
+
+    data = prepare(synthetic_frame(rng), "ECI", AS_OF)
+    n = 4000
+    trends = np.tile(np.array([1.0, -1.0, 0.0]), (n, 1))
+    fit = fake_fit(data, n, lam=np.full((n, 3), 3.0), rho_lab=trends, shape=np.ones(n))
+    counts = np.isfinite(_known_lab_releases(np.random.default_rng(1), fit, 1.0)).sum(axis=2).mean(axis=0)
+    assert counts[0] > 1.1 * counts[2] and counts[2] > 1.1 * counts[1], counts
+    # the shared trend is what a fit without per-lab trends simulates
+    shared = fake_fit(data, n, lam=np.full((n, 3), 3.0), rho=np.ones(n), shape=np.ones(n))
+    counts_shared = np.isfinite(_known_lab_releases(np.random.default_rng(1), shared, 1.0)).sum(axis=2).mean(axis=0)
+    assert counts_shared == pytest.approx(np.full(3, counts_shared.mean()), rel=0.05)
