@@ -50,9 +50,9 @@ the longer a lab is silent, the less likely it releases) or at a cadence (``k > 
 
 The silence term is a lab that stops for good at hazard ``eta_e = eta0 exp(-gamma m_e)`` (an
 exit, counted after the dead time; labs with a longer record of ``m_e`` releases leave less
-often): a lab silent for long compared with its own pace has most likely left the race. New labs arrive as a Poisson process
-of intensity ``nu exp(rho_nu t)`` (the first releases of the labs first seen in the last ``W``
-years; ``nu`` is the rate at the as-of date, ``rho_nu ~ Normal(0, 1)`` its trend: the wave of
+often): a lab silent for long compared with its own pace has most likely left the race. New
+labs arrive as a Poisson process of intensity ``nu exp(rho_nu t)`` (the first releases of the
+labs first seen in the last ``W`` years; ``nu`` is the rate at the as-of date, ``rho_nu ~ Normal(0, 1)`` its trend: the wave of
 new open-weight labs of 2023 had ebbed by 2024, and a constant rate counted over two years kept
 about four newcomers a year, each able to catch up, at 0.25-0.5 of every lab-level forecast)
 and enter at the open record plus an offset ``Normal(mu_0, sigma_0)`` learned from past entries.
