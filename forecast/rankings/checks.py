@@ -9,10 +9,11 @@ replicates at or above the observed value, a posterior predictive p-value):
   mean of the jumps that set a new lab record (the gains that move the lead), the share of
   releases that do, and the correlation of the jumps with ``g_j`` (do labs behind catch up?).
 - **release counts**: the labs first seen in the last year, redrawn at the arrival rate of new
-  labs; each lab's releases in the last year, redrawn as Poisson counts at its posterior rate
-  (times its chance of still being in the race); statistics: the new labs, all releases, the
-  spread of the counts across labs and the largest count (release rates that pool too much
-  understate the last two).
+  labs; each lab's releases in the last year, replayed from its state a year before (its
+  silence then, its chance of still being in the race, its waits; a lab first seen in the
+  year from its first release); statistics: the new labs, all releases, the spread of the
+  counts across labs and the largest count (release rates that pool too much understate the
+  last two).
 - **the past year**: from each lab's record one year before the as-of date, the lab's releases
   of that year are simulated forward with the fitted rates, exits and jumps (the labs already in
   the data then, each in the race with its posterior probability given its silence then;
@@ -29,8 +30,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.rankings.model import RankingsFit, silent_rate
-from forecast.rankings.simulate import _p_active, _release_times, _skew_noise, joint_records
+from forecast.rankings.model import RankingsFit
+from forecast.rankings.waits import renewal_times
+from forecast.rankings.simulate import _p_active, _skew_noise, _stack_padded, _waits, joint_records
 
 
 @dataclass(frozen=True)
@@ -81,17 +83,40 @@ def jump_checks(fit: RankingsFit, seed: int = 0) -> list[Check]:
                    _corr(rep, behind))]
 
 
+def _releases_from(rng: np.random.Generator, fit: RankingsFit, start: float
+                   ) -> tuple[list[int], np.ndarray]:
+    """The labs in the data by `start` and their releases simulated over (start, 0]: (labs, times
+    (draws, labs, m)); each lab is in the race with its posterior probability given its silence
+    then, leaves at hazard ``eta`` and waits as the model says (`renewal_times`)."""
+    data, dr, n = fit.data, fit.draws, fit.n_draws
+    labs = [i for i in range(len(data.labs)) if ((data.obs_lab == i) & (data.obs_t <= start)).any()]
+    times = []
+    for i in labs:
+        last = float(data.obs_t[(data.obs_lab == i) & (data.obs_t <= start)].max())
+        shape, rho = _waits(fit, i)
+        active = rng.random(n) < _p_active(fit, i, start - last, start)
+        stop = np.where(active, np.minimum(start + rng.exponential(1.0 / dr["eta"][:, i]), 0.0), start - 1.0)
+        times.append(renewal_times(rng, dr["lam"][:, i], shape, rho, np.full(n, last), np.full(n, start), stop))
+    return labs, _stack_padded(times)
+
+
 def count_checks(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> list[Check]:
-    """Each lab's releases in the last `window` years against Poisson replicates at its rate."""
+    """Each lab's releases in the last `window` years against replicates: labs in the data before
+    the window run forward from their state then (`_releases_from`), labs first seen in it from
+    their first release."""
     data, dr = fit.data, fit.draws
     rng = np.random.default_rng([seed, 12])
-    observed = np.array([int(((data.obs_lab == i) & (data.obs_t > -window)).sum()) for i in range(len(data.labs))])
-    rho = dr.get("rho", np.zeros(fit.n_draws))
-    safe = np.where(np.abs(rho) < 1e-6, 1.0, rho)
-    exposure = np.where(np.abs(rho) < 1e-6, window, (1.0 - np.exp(-safe * window)) / safe)
-    rate = dr["lam"] * exposure[:, None]
-    active = np.stack([_p_active(fit, i) for i in range(len(data.labs))], axis=1)
-    rep = rng.poisson(rate) * (rng.random(rate.shape) < active)
+    n, start = fit.n_draws, -window
+    observed = np.array([int(((data.obs_lab == i) & (data.obs_t > start)).sum()) for i in range(len(data.labs))])
+    labs, times = _releases_from(rng, fit, start)
+    rep = np.zeros((n, len(data.labs)))
+    rep[:, labs] = np.isfinite(times).sum(axis=2)
+    for i in sorted(set(range(len(data.labs))) - set(labs)):
+        shape, rho = _waits(fit, i)
+        first = np.full(n, float(data.obs_t[data.obs_lab == i].min()))
+        stop = np.minimum(first + rng.exponential(1.0 / dr["eta"][:, i]), 0.0)
+        rep[:, i] = 1 + np.isfinite(renewal_times(rng, dr["lam"][:, i], shape, rho, np.full(n, -np.inf), first,
+                                                  stop)).sum(axis=1)
     rho_nu = dr.get("rho_nu", np.zeros(fit.n_draws))
     safe_nu = np.where(np.abs(rho_nu) < 1e-6, 1.0, rho_nu)
     entry_exposure = np.where(np.abs(rho_nu) < 1e-6, window, (1.0 - np.exp(-safe_nu * window)) / safe_nu)
@@ -116,22 +141,13 @@ def past_year_checks(fit: RankingsFit, seed: int = 0, window: float = 1.0) -> li
     data, dr = fit.data, fit.draws
     rng = np.random.default_rng([seed, 13])
     n, start = fit.n_draws, -window
-    labs = [i for i in range(len(data.labs)) if ((data.obs_lab == i) & (data.obs_t <= start)).any()]
-    best, best_t, times = [], [], []
+    labs, times_arr = _releases_from(rng, fit, start)
+    best, best_t = [], []
     for i in labs:
         mine = (data.obs_lab == i) & (data.obs_t <= start)
         z_i, t_i = data.obs_z[mine], data.obs_t[mine]
         best.append(float(z_i.max()) - 1e-9 * float(t_i[np.argmax(z_i)]))  # the first to reach a score leads
         best_t.append(float(t_i[np.argmax(z_i)]))
-        rho = dr.get("rho", np.zeros(n))
-        lam, eta = dr["lam"][:, i] * np.exp(rho * start), dr["eta"][:, i]
-        silent = silent_rate(lam, rho, start - t_i.max()) + eta
-        stay = np.exp(-silent * (start - t_i.max()))
-        active = rng.random(n) < stay / (stay + eta / silent * (1.0 - stay))
-        stop = np.where(active, np.minimum(start + rng.exponential(1.0 / eta), 0.0), start)
-        times.append(_release_times(rng, lam, np.full(n, start), stop))
-    m = max(t.shape[1] for t in times)
-    times_arr = np.stack([np.pad(t, ((0, 0), (0, m - t.shape[1])), constant_values=np.inf) for t in times], axis=1)
     months = np.linspace(start, 0.0, int(round(12 * window)) + 1)
     paths = joint_records(rng, np.repeat(np.array([best]), n, axis=0), np.repeat(np.array([best_t]), n, axis=0),
                           times_arr, dr["b"][:, labs], np.zeros((n, len(labs))), dr, months)

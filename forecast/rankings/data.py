@@ -108,6 +108,7 @@ class RankingData:
     jump_dt_record: np.ndarray
     event_lab: np.ndarray
     event_t: np.ndarray
+    event_prev: np.ndarray
     lab_first: np.ndarray
     entry_off: np.ndarray
 
@@ -168,6 +169,16 @@ def _jumps(lab_idx: np.ndarray, t: np.ndarray, z: np.ndarray, n_labs: int
                 best, best_t = z[j], t[j]
     return (np.array(labs, dtype="int64"), np.array(d, dtype=float), np.array(dt, dtype=float),
             np.array(behind, dtype=float), np.array(dt_rec, dtype=float))
+
+
+def _previous_release(lab_idx: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Per release, the time of the same lab's release before it (-inf for a lab's first)."""
+    out = np.full(t.size, -np.inf)
+    for i in np.unique(lab_idx):
+        idx = np.flatnonzero(lab_idx == i)
+        idx = idx[np.argsort(t[idx], kind="stable")]
+        out[idx[1:]] = t[idx[:-1]]
+    return out
 
 
 def _entry_offsets(lab_idx: np.ndarray, t: np.ndarray, z: np.ndarray, n_labs: int, since: float) -> np.ndarray:
@@ -263,6 +274,7 @@ def prepare(frame: pd.DataFrame, metric: str, as_of: date) -> RankingData:
         jump_dt_record=jump_dt_record,
         event_lab=lab_idx[is_later].astype("int64"),
         event_t=t_open[is_later],
+        event_prev=_previous_release(lab_idx, t_open)[is_later],
         lab_first=firsts,
         entry_off=_entry_offsets(lab_idx, t_open, z_open, len(labs), start + 0.25),
     )

@@ -31,25 +31,28 @@ release as a lasting trait (DeepSeek's and Microsoft's offsets came out at +20 a
 a release).
 
 where ``b_c`` is the closed frontier's slope: one pace of progress for everyone, with a pooled
-catch-up ``delta`` of open labs. Release timing, with ``lambda_e`` the lab's rate at the as-of
-date and ``rho`` a pooled trend of release rates (the recent past weighs as much as the evidence
-for a change of pace says):
+catch-up ``delta`` of open labs. Release timing (`forecast.rankings.waits`): a lab's releases
+are a renewal process, each wait a dead time ``D`` (30 days: closer releases count as one) plus a
+Weibull wait of shape ``k`` whose rate trends with the date the wait began, at the lab's own
+trend ``rho_e`` pooled around a shared ``rho`` (the recent past weighs as much as the evidence
+for a change of pace says, lab by lab):
 
-    events after the first:  Poisson process of intensity lambda_e exp(rho t) over [f_e, l_e]
-    log lambda_e ~ Normal(mu_l, tau_l),  rho ~ Normal(0, 0.5)
-    silence s_e since the last release:  P = exp(-(eta_e + L_e) s_e)
-                                             + eta_e / (eta_e + L_e) (1 - exp(-(eta_e + L_e) s_e))
+    wait after the release at t_j:  t_{j+1} - t_j - D ~ Weibull(k, rate w_e Gamma(1 + 1/k) exp(rho_e t_j))
+    log w_e ~ Normal(mu_l, tau_l),  rho_e ~ Normal(rho, tau_rho),  rho ~ Normal(0, 0.5),  k ~ LogNormal(0, 0.5)
+    silence s_e since the last release:  P = exp(-eta_e s - H_e(s)) + int_0^s eta_e exp(-eta_e u - H_e(u)) du
 
-with ``L_e = lambda_e (1 - exp(-rho s_e)) / (rho s_e)`` the lab's mean rate over its silence (the
-rate at the as-of date, ``lambda_e``, stood for the whole silence in the first version: silent
-labs then pulled the rate at the as-of date down and the past rates up: a spurious falling
-trend ``rho``).
+with ``s = s_e - D``, ``H_e(u) = (w_e Gamma(1 + 1/k) exp(-rho_e s_e) u)^k`` (16-point
+Gauss-Legendre). ``lam_e = w_e / (1 + w_e D)`` is the lab's long-run release rate while in the
+race. The Poisson process of the previous version (``k = 1``, one trend for all labs) gave active
+and long-dormant labs about the same rate: a replayed last year had 9 releases where 16 were
+observed (`forecast.rankings.checks`). ``k`` says whether releases come in bursts (``k < 1``:
+the longer a lab is silent, the less likely it releases) or at a cadence (``k > 1``).
 
 The silence term is a lab that stops for good at hazard ``eta_e = eta0 exp(-gamma m_e)`` (an
-exit; labs with a longer record of ``m_e`` releases leave less often): a lab silent for long
-compared with its own pace has most likely left the race. New labs arrive as a Poisson process
-of intensity ``nu exp(rho_nu t)`` (the first releases of the labs first seen in the last ``W``
-years; ``nu`` is the rate at the as-of date, ``rho_nu ~ Normal(0, 1)`` its trend: the wave of
+exit, counted after the dead time; labs with a longer record of ``m_e`` releases leave less
+often): a lab silent for long compared with its own pace has most likely left the race. New
+labs arrive as a Poisson process of intensity ``nu exp(rho_nu t)`` (the first releases of the
+labs first seen in the last ``W`` years; ``nu`` is the rate at the as-of date, ``rho_nu ~ Normal(0, 1)`` its trend: the wave of
 new open-weight labs of 2023 had ebbed by 2024, and a constant rate counted over two years kept
 about four newcomers a year, each able to catch up, at 0.25-0.5 of every lab-level forecast)
 and enter at the open record plus an offset ``Normal(mu_0, sigma_0)`` learned from past entries.
@@ -71,7 +74,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from forecast.errors import SamplingError
-from forecast.rankings.data import RankingData
+from forecast.rankings.data import EVENT_GAP, RankingData
+from forecast.rankings.waits import GL_W, GL_X
 from forecast.sampling import Diagnostics, SamplerConfig, diagnose
 from forecast.sampling import sample as run_sampler
 
@@ -79,10 +83,10 @@ if TYPE_CHECKING:
     import pymc as pm
 
 #: Posterior variables kept for simulation.
-KEPT = ("mu_b", "tau_b", "beta", "mu_k", "kappa", "rho", "mu_l", "tau_l", "b", "lam", "eta", "eta0", "omega", "alpha",
+KEPT = ("mu_b", "tau_b", "beta", "mu_k", "kappa", "rho", "mu_l", "tau_l", "b", "lam", "shape", "rho_lab", "eta", "eta0", "omega", "alpha",
         "nu", "rho_nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
 #: Variables whose r_hat and ESS are reported (the population and closed-series parameters).
-DIAGNOSED = ("mu_b", "tau_b", "tau_c", "mu_k", "kappa", "mu_l", "tau_l", "rho", "omega", "alpha", "eta0", "gamma",
+DIAGNOSED = ("mu_b", "tau_b", "tau_c", "mu_k", "kappa", "mu_l", "tau_l", "rho", "tau_rho", "shape", "omega", "alpha", "eta0", "gamma",
              "nu", "rho_nu", "mu_0", "sigma_0", "a_c", "b_c", "omega_c", "alpha_c", "lam_c")
 
 #: Hyperpriors (name: distribution and parameters) on the standardised scale, z per year for
@@ -91,7 +95,7 @@ HYPERPRIORS = {
     "b_c": ("Normal", 0.0, 1.0), "catch_up": ("Normal", 0.0, 0.25), "tau_b": ("HalfNormal", 0.25), "tau_c": ("HalfNormal", 0.25),
     "mu_k": ("Normal", 0.0, 1.0), "kappa": ("Beta", 2.0, 2.0), "omega": ("HalfNormal", 1.0),
     "alpha": ("Normal", -2.0, 2.0), "mu_l": ("Normal", 0.0, 1.5), "tau_l": ("HalfNormal", 1.0),
-    "rho": ("Normal", 0.0, 0.5), "eta0": ("Gamma", 2.0, 4.0), "gamma": ("HalfNormal", 1.0),
+    "rho": ("Normal", 0.0, 0.5), "shape": ("LogNormal", 0.0, 0.5), "tau_rho": ("HalfNormal", 0.5), "eta0": ("Gamma", 2.0, 4.0), "gamma": ("HalfNormal", 1.0),
     "nu": ("Gamma", 1.0, 1.0), "rho_nu": ("Normal", 0.0, 1.0), "mu_0": ("Normal", -1.0, 1.0), "sigma_0": ("HalfNormal", 1.0),
     "a_c": ("Normal", 0.0, 2.0), "omega_c": ("HalfNormal", 1.0), "alpha_c": ("Normal", -2.0, 2.0),
     "lam_c": ("Gamma", 1.0, 0.05),
@@ -118,14 +122,6 @@ class RankingsFit:
         return self.diagnostics.divergences
 
 
-def silent_rate(lam: np.ndarray, rho: np.ndarray, silence: float) -> np.ndarray:
-    """The mean release rate over the `silence` years before the as-of date (rate `lam` at the
-    as-of date, trend `rho`)."""
-    span = max(float(silence), 1e-6)
-    safe = np.where(np.abs(rho) < 1e-4, 1.0, rho)
-    return lam * np.where(np.abs(rho) < 1e-4, 1.0, (1.0 - np.exp(-safe * span)) / (safe * span))
-
-
 def _prior(name: str, **kwargs: object):
     """The PyMC variable of hyperprior `name`."""
     import pymc as pm
@@ -135,28 +131,40 @@ def _prior(name: str, **kwargs: object):
         return pm.Normal(name, params[0], params[1], **kwargs)
     if kind == "HalfNormal":
         return pm.HalfNormal(name, params[0], **kwargs)
+    if kind == "LogNormal":
+        return pm.LogNormal(name, params[0], params[1], **kwargs)
     if kind == "Beta":
         return pm.Beta(name, alpha=params[0], beta=params[1], **kwargs)
     return pm.Gamma(name, alpha=params[0], beta=params[1], **kwargs)
 
 
-def _timing(data: RankingData, gaps: object, silence: object, first: object, last: object,
-            ev_lab: object, ev_t: object) -> object:
-    """Release rates with a pooled trend and exits: the rate `lam` per lab (at the as-of date)."""
+def _timing(data: RankingData, gaps: object, silence: object, ev_lab: object, ev_t: object,
+            ev_prev: object) -> object:
+    """Release waits with a pooled shape and trend, and exits: the long-run rate `lam` per lab."""
     import pymc as pm
+    import pytensor.tensor as pt
 
-    mu_l, tau_l, rho = _prior("mu_l"), _prior("tau_l"), _prior("rho")
-    lam = pm.Deterministic("lam", pm.math.exp(mu_l + tau_l * pm.Normal("l_raw", 0.0, 1.0, dims="lab")), dims="lab")
-    small = pm.math.abs(rho) < 1e-4
-    safe = pm.math.switch(small, 1.0, rho)
-    integral = pm.math.switch(small, last - first, (pm.math.exp(safe * last) - pm.math.exp(safe * first)) / safe)
-    pm.Potential("events_lp", pm.math.sum(pm.math.log(lam[ev_lab]) + rho * ev_t) - pm.math.sum(lam * integral))
+    mu_l, tau_l, rho, shape = _prior("mu_l"), _prior("tau_l"), _prior("rho"), _prior("shape")
+    # each lab's own trend of its release rate, pooled around the shared one
+    rho_lab = pm.Deterministic("rho_lab", rho + _prior("tau_rho") * pm.Normal("rho_raw", 0.0, 1.0, dims="lab"),
+                               dims="lab")
+    # w: one over the mean wait after the dead time; lam = w / (1 + w D), the long-run release rate
+    w = pm.math.exp(mu_l + tau_l * pm.Normal("l_raw", 0.0, 1.0, dims="lab"))
+    lam = pm.Deterministic("lam", w / (1.0 + w * EVENT_GAP), dims="lab")
+    base = pm.math.exp(pt.gammaln(1.0 + 1.0 / shape)) * w  # the Weibull rate of that wait
+    wait = pm.math.maximum(ev_t - ev_prev - EVENT_GAP, 1e-3)
+    r = base[ev_lab] * pm.math.exp(rho_lab[ev_lab] * ev_prev)
+    pm.Potential("events_lp", pm.math.sum(pm.math.log(shape) + shape * pm.math.log(r)
+                                          + (shape - 1.0) * pm.math.log(wait) - (r * wait) ** shape))
     eta0, gamma = _prior("eta0"), _prior("gamma")
     eta = pm.Deterministic("eta", eta0 * pm.math.exp(-gamma * gaps), dims="lab")
-    span = pm.math.maximum(silence, 1e-6)
-    rate = eta + lam * pm.math.switch(small, 1.0, (1.0 - pm.math.exp(-safe * span)) / (safe * span))
-    stay = pm.math.exp(-rate * silence)
-    pm.Potential("silence_lp", pm.math.sum(pm.math.log(stay + eta / rate * (1.0 - stay))))
+    s = pm.math.maximum(silence - EVENT_GAP, 1e-6)  # (x ** k at x = 0 has no gradient in k)
+    r_now = base * pm.math.exp(-rho_lab * silence)
+    stay = pm.math.exp(-eta * s - (r_now * s) ** shape)
+    u = s[:, None] * GL_X[None, :]
+    left = s * pm.math.sum(GL_W[None, :] * eta[:, None] * pm.math.exp(-eta[:, None] * u - (r_now[:, None] * u) ** shape),
+                           axis=1)
+    pm.Potential("silence_lp", pm.math.sum(pm.math.log(stay + left)))
     return lam
 
 
@@ -172,8 +180,8 @@ def build_model(data: RankingData) -> pm.Model:
         jd, jdt = pm.Data("jump_d", data.jump_d), pm.Data("jump_dt", data.jump_dt)
         jg, jdr = pm.Data("jump_behind", data.jump_behind), pm.Data("jump_dt_record", data.jump_dt_record)
         gaps, silence = pm.Data("gaps", data.lab_gaps.astype("int64")), pm.Data("silence", data.lab_silence)
-        first, last = pm.Data("first", data.lab_first), pm.Data("last", -data.lab_silence)
         ev_lab, ev_t = pm.Data("event_lab", data.event_lab), pm.Data("event_t", data.event_t)
+        ev_prev = pm.Data("event_prev", data.event_prev)
         entry = pm.Data("entry_off", data.entry_off)
         closed_t, closed_z = pm.Data("closed_t", data.closed_t), pm.Data("closed_z", data.closed_z)
         n_closed, window = pm.Data("n_closed", data.n_closed_releases), pm.Data("window", data.window)
@@ -190,7 +198,7 @@ def build_model(data: RankingData) -> pm.Model:
         omega, alpha = _prior("omega"), _prior("alpha")
         kappa = _prior("kappa")
         pm.SkewNormal("jump", mu=mu_k + b[jl] * (kappa * jdr + (1.0 - kappa) * jdt) + kappa * jg, sigma=omega, alpha=alpha, observed=jd)
-        _timing(data, gaps, silence, first, last, ev_lab, ev_t)
+        _timing(data, gaps, silence, ev_lab, ev_t, ev_prev)
         pm.Normal("entry", _prior("mu_0"), _prior("sigma_0"), observed=entry)
 
         a_c, omega_c, alpha_c = _prior("a_c"), _prior("omega_c"), _prior("alpha_c")

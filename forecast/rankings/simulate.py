@@ -3,7 +3,9 @@
 Per posterior draw of `forecast.rankings.model`, between the as-of date and each asked date ``T``:
 
 - every known lab is still in the race with its posterior probability given its silence, and
-  leaves at hazard ``eta_e``; until then it releases at rate ``lambda_e``, release ``j`` landing
+  leaves at hazard ``eta_e``; until then it releases after waits of the dead time plus a Weibull
+  wait (`forecast.rankings.waits.renewal_times`; the first wait drawn given the silence so far,
+  at the lab's own rate and trend), release ``j`` landing
   at ``B + k + b_e (kappa (t - s_R) + (1 - kappa) (t - s)) + kappa (R(t) - B) + noise`` from
   its record ``B`` set at ``s``, where ``R(t)`` is the simulated open record of all labs at
   ``t``, set at ``s_R`` (the record rises when a release beats it);
@@ -29,8 +31,9 @@ from datetime import date
 
 import numpy as np
 
-from forecast.rankings.data import years_between
-from forecast.rankings.model import RankingsFit, silent_rate
+from forecast.rankings.data import EVENT_GAP, years_between
+from forecast.rankings.model import RankingsFit
+from forecast.rankings.waits import renewal_times, silence_probabilities
 
 OTHER = "other"
 _MAX_ENTRANTS = 12
@@ -128,23 +131,37 @@ def _envelope_releases(rng: np.random.Generator, level: np.ndarray, slope: np.nd
     return times, z
 
 
-def _p_active(fit: RankingsFit, i: int) -> np.ndarray:
-    """Per draw, the probability that lab `i` has not left the race, given its silence."""
-    eta, silence = fit.draws["eta"][:, i], fit.data.lab_silence[i]
-    lam = silent_rate(fit.draws["lam"][:, i], fit.draws["rho"], silence)
-    stay = np.exp(-(eta + lam) * silence)
-    return stay / (stay + eta / (eta + lam) * (1.0 - stay))
+def _waits(fit: RankingsFit, lab: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per draw, the shape ``k`` of the release waits and the trend of their rate: lab `lab`'s own
+    (``rho_lab``) or, without a lab, the shared ``rho`` (``k = 1`` and no trend for draws of a
+    model without them: Poisson releases after the dead time)."""
+    n, d = fit.n_draws, fit.draws
+    rho = d.get("rho", np.zeros(n))
+    if lab is not None and "rho_lab" in d:
+        rho = d["rho_lab"][:, lab]
+    return d.get("shape", np.ones(n)), rho
+
+
+def _p_active(fit: RankingsFit, i: int, silence: float | None = None, now: float = 0.0) -> np.ndarray:
+    """Per draw, the probability that lab `i` has not left the race by time `now`, given its
+    silence then (default: at the as-of date)."""
+    shape, rho = _waits(fit, i)
+    silence = fit.data.lab_silence[i] if silence is None else silence
+    return silence_probabilities(fit.draws["lam"][:, i], shape, rho, fit.draws["eta"][:, i], silence, now)[1]
 
 
 def _known_lab_releases(rng: np.random.Generator, fit: RankingsFit, end: float) -> np.ndarray:
     """(draws, labs, m): release times of the known labs, each in the race with its posterior
-    probability given its silence and leaving at hazard ``eta``."""
+    probability given its silence and leaving at hazard ``eta``; the first wait is drawn given
+    the silence so far (`forecast.rankings.model.renewal_times`)."""
     d, n, labs = fit.draws, fit.n_draws, len(fit.data.labs)
     out = []
     for i in range(labs):
+        shape, rho = _waits(fit, i)
         active = rng.random(n) < _p_active(fit, i)
-        stop = np.where(active, np.minimum(rng.exponential(1.0 / d["eta"][:, i]), end), 0.0)
-        out.append(_release_times(rng, d["lam"][:, i], np.zeros(n), stop))
+        stop = np.where(active, np.minimum(rng.exponential(1.0 / d["eta"][:, i]), end), -1.0)
+        last = np.full(n, -fit.data.lab_silence[i])
+        out.append(renewal_times(rng, d["lam"][:, i], shape, rho, last, np.zeros(n), stop))
     return _stack_padded(out)
 
 
@@ -176,10 +193,12 @@ def _entrant_slots(rng: np.random.Generator, fit: RankingsFit, end: float
     offset = rep(d["mu_0"]) + rep(d["sigma_0"]) * rng.standard_normal(n * cap)
     b = (rep(d["mu_b"]) + np.take_along_axis(beta, slot_country, axis=1).ravel()
          + rep(d["tau_b"]) * rng.standard_normal(n * cap))
-    lam = np.exp(rep(d["mu_l"]) + rep(d["tau_l"]) * rng.standard_normal(n * cap))
+    w = np.exp(rep(d["mu_l"]) + rep(d["tau_l"]) * rng.standard_normal(n * cap))
+    lam = w / (1.0 + w * EVENT_GAP)
     start = np.where(np.isfinite(entry), entry, end)
     stop = np.minimum(start + rng.exponential(1.0 / rep(d["eta0"])), end)
-    later = _release_times(rng, lam, start, stop)
+    shape, rho_l = _waits(fit)
+    later = renewal_times(rng, lam, rep(shape), rep(rho_l), np.full(n * cap, -np.inf), start, stop)
     times = np.concatenate([entry[:, None], later], axis=1).reshape(n, cap, -1)
     return times, b.reshape(n, cap), offset.reshape(n, cap), slot_country
 

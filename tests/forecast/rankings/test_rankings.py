@@ -233,6 +233,8 @@ def test_recovers_known_release_rates(known_rates_fit: tuple[pd.DataFrame, Ranki
     for lab, rate in RATES.items():
         assert lam[lab] == pytest.approx(rate, rel=0.35), (lab, lam)
     assert lam["A"] > lam["B"] > lam["C"]
+    # releases at a steady cadence (jittered by +-8 days): the waits' shape is read as regular (k > 1)
+    assert np.quantile(fit.draws["shape"], 0.1) > 1.5, np.quantile(fit.draws["shape"], [0.1, 0.5, 0.9])
     assert fit.diagnostics.r_hat_max < 1.1 and fit.diagnostics.ess_bulk_min > 50
 
 
@@ -292,3 +294,58 @@ def test_predictive_checks_flag_a_missing_catch_up(rng: np.random.Generator) -> 
     assert [c.name for c in checks][-2:] == ["open record growth over the last year",
                                             "changes of the leading lab over the last year"]
     assert all(0.0 <= c.p_value <= 1.0 for c in checks)
+
+
+@pytest.mark.parametrize("shape", [0.6, 1.0, 2.5])
+def test_release_waits_match_their_formulas(shape: float) -> None:
+    """Releases simulated by `renewal_times` (dead time, Weibull waits, exits) come at the long-run
+    rate `lam`, and how often a lab stays silent for a year, and is still in the race when it
+    does, agree with `silence_probabilities` (which the model's likelihood and the simulation's
+    P(active) use)."""
+    from forecast.rankings.waits import renewal_times, silence_probabilities
+
+    rng, n, lam, eta = np.random.default_rng(5), 200_000, 3.0, 0.4
+    k, rho = np.full(n, shape), np.zeros(n)
+    long = renewal_times(rng, np.full(n, lam), k, rho, np.full(n, -np.inf), np.zeros(n), np.full(n, 20.0), cap=200)
+    assert np.isfinite(long).sum(axis=1).mean() / 20.0 == pytest.approx(lam, rel=0.03)
+    # a year after a release at t = -1: silent and still in the race, or silent because it left
+    exit_at = -1.0 + 0.082 + rng.exponential(1.0 / eta, n)  # exits count after the dead time
+    first = renewal_times(rng, np.full(n, lam), k, rho, np.full(n, -np.inf), np.full(n, -1.0), np.full(n, 0.0))
+    released = np.isfinite(first).any(axis=1) & (first[:, 0] <= np.maximum(exit_at, -1.0 + 0.082))
+    p_silent, p_active = silence_probabilities(np.array([lam]), np.array([shape]), np.zeros(1), np.array([eta]), 1.0)
+    assert (~released).mean() == pytest.approx(p_silent[0], abs=0.01)
+    assert (exit_at[~released] > 0.0).mean() == pytest.approx(p_active[0], abs=0.01)
+    # the wait of a lab silent since t = -1 is drawn given that silence: with bursts (k < 1) it is
+    # longer than a fresh wait after the dead time, with a cadence (k > 1) shorter, Poisson the same
+    given = renewal_times(rng, np.full(n, lam), k, rho, np.full(n, -1.0), np.zeros(n), np.full(n, 1e3), cap=1)
+    fresh = renewal_times(rng, np.full(n, lam), k, rho, np.full(n, -np.inf), np.zeros(n), np.full(n, 1e3), cap=1)
+    ratio = given[:, 0].mean() / (fresh[:, 0] - 0.082).mean()
+    assert ratio > 1.1 if shape < 1 else ratio < 0.9 if shape > 1 else ratio == pytest.approx(1.0, abs=0.02)
+
+
+def test_fit_key_ignores_docstrings_not_code() -> None:
+    """Fits are keyed by the model's code: a reworded docstring reuses them, a changed line does not."""
+    from forecast.rankings.cache import code_of
+
+    base = '"""Doc."""\ndef f(x):\n    """One."""\n    return x + 1\n'
+    reworded = '"""Other doc."""\ndef f(x):\n    """Two,\n    in two lines."""\n    return x + 1\n'
+    changed = '"""Doc."""\ndef f(x):\n    """One."""\n    return x + 2\n'
+    assert code_of(base) == code_of(reworded)
+    assert code_of(base) != code_of(changed)
+
+
+def test_each_lab_releases_at_its_own_trend(rng: np.random.Generator) -> None:
+    """With one rate for all labs, a lab whose own trend rises releases more over the next year
+    than a lab without a trend, and that one more than a lab whose trend falls."""
+    from forecast.rankings.simulate import _known_lab_releases
+
+    data = prepare(synthetic_frame(rng), "ECI", AS_OF)
+    n = 4000
+    trends = np.tile(np.array([1.0, -1.0, 0.0]), (n, 1))
+    fit = fake_fit(data, n, lam=np.full((n, 3), 3.0), rho_lab=trends, shape=np.ones(n))
+    counts = np.isfinite(_known_lab_releases(np.random.default_rng(1), fit, 1.0)).sum(axis=2).mean(axis=0)
+    assert counts[0] > 1.1 * counts[2] and counts[2] > 1.1 * counts[1], counts
+    # the shared trend is what a fit without per-lab trends simulates
+    shared = fake_fit(data, n, lam=np.full((n, 3), 3.0), rho=np.ones(n), shape=np.ones(n))
+    counts_shared = np.isfinite(_known_lab_releases(np.random.default_rng(1), shared, 1.0)).sum(axis=2).mean(axis=0)
+    assert counts_shared == pytest.approx(np.full(3, counts_shared.mean()), rel=0.05)
