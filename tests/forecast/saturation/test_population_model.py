@@ -16,7 +16,7 @@ from priors.history import load_metadata, read_results
 def test_rate_at_the_pivot_is_the_same_model_as_the_rate_at_2023(rng: np.random.Generator) -> None:
     datas = population_data(read_results(), load_metadata(), date(2024, 7, 1))
     new = build_population_model(datas, rate_now=True)
-    old = build_population_model(datas, rate_now=False)
+    old = build_population_model(datas)
     logp_new, logp_old = new.compile_logp(), old.compile_logp()
     strong = [d for d in datas if d.n_records >= 6]
     c = np.array([pivot_time(d) - T0 for d in strong])
