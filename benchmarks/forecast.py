@@ -67,7 +67,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     The command's own CPU (and that of the children it waits for) comes from
     RUSAGE_CHILDREN; worker processes started by a fork server are not its children, so
     every process under the command is polled every 0.1 s and its last-seen CPU added (up to
-    0.1 s of each worker's last moments are missed).
+    0.1 s of each worker's last moments are missed, and so are compilers a worker runs).
     """
     cpu0, start = _child_cpu(), time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
