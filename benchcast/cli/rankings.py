@@ -33,12 +33,16 @@ def _render(result: object) -> None:
         f"and reached today's open best {r.now_gap_months:.1f} months earlier"
     )
     if r.pool is not None:
-        typer.echo(f"leader odds: (1 - w) model + w recent frequency, w = {r.pool['weight']:.3f} from "
-                   f"{r.pool['n_questions']} backtest questions resolved by {r.as_of} ({r.pool['source']})")
+        typer.echo(f"leader odds: (1 - w) model + w recent frequency, w learned per horizon from the backtest "
+                   f"questions resolved by {r.as_of} ({r.pool['source']})")
+    weights = {w["date"]: w for w in (r.pool or {}).get("weights", [])}
     for a in r.at:
         probs = "  ".join(f"{name} {p:.2f}" for name, p in a.leader_probabilities.items())
         g, s = a.gap_months, a.gap_score
-        typer.echo(f"{a.date}  leader: {probs}")
+        w = weights.get(a.date.isoformat())
+        how = "" if w is None else (f"   (w = {w['weight']:.3f}: {w['horizon_months']}-month questions, n = {w['n_questions']})"
+                                    if w["horizon_months"] is not None else f"   (w = {w['weight']:.3f}: no questions)")
+        typer.echo(f"{a.date}  leader: {probs}{how}")
         if a.model_probabilities is not None:
             model = "  ".join(f"{name} {p:.2f}" for name, p in a.model_probabilities.items())
             typer.echo(f"{'':10}  model alone: {model}")
@@ -91,7 +95,7 @@ def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bo
     if as_json:
         echo_json({"metric": name, "scores": table.to_dict(orient="records"),
                    "reliability": rel.to_dict(orient="records"), "pool_weights": pool_file["weights"],
-                   "pool_weights_by_horizon": pool_file["weights_by_horizon_not_used"]})
+                   "pool_weights_all_horizons": pool_file["weights_all_horizons_not_used"]})
         return
     short = {"model": "model", "persistence": "keeps", "frequency": "freq", "recency": "recent", "pooled": "pooled"}
     typer.echo(f"{name}: leader forecasts from monthly as-of dates")
@@ -105,11 +109,10 @@ def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bo
         f"{r['mean_p']:.2f} -> {r['observed']:.2f} ({r['n']})" for r in rel.to_dict(orient="records")))
     typer.echo("reliability of the pool: " + ", ".join(
         f"{r['mean_p']:.2f} -> {r['observed']:.2f} ({r['n']})" for r in reliability(rows, "pooled").to_dict(orient="records")))
-    typer.echo("pooled = (1 - w) model + w recent; w learned per question from earlier-resolved questions only")
-    typer.echo("pool weight from all questions resolved by " + f"{last}: " + ", ".join(
-        f"{by} w = {v['weight']:.3f} (n = {v['n']})" for by, v in pool_file["weights"].items())
-               + "; per horizon (not used): " + ", ".join(
-        f"{k} {v['weight']:.2f} (n = {v['n']})" for k, v in pool_file["weights_by_horizon_not_used"].items()))
+    typer.echo("pooled = (1 - w) model + w recent; w learned per question from earlier-resolved questions "
+               "of its grouping and horizon only")
+    typer.echo("pool weights from all questions resolved by " + f"{last}: " + ", ".join(
+        f"{k} w = {v['weight']:.3f} (n = {v['n']})" for k, v in pool_file["weights"].items()))
     if plot is not None:
         typer.echo(f"wrote {plot}")
     if save_pool is not None:

@@ -141,11 +141,11 @@ def pool_questions(rows: list[BacktestRow]) -> tuple[PoolQuestion, ...]:
 
 def add_pooled(rows: list[BacktestRow]) -> list[BacktestRow]:
     """Each row with the "pooled" forecast, its weight learned (`forecast.rankings.pool`) only from
-    the questions of its grouping resolved on or before its as-of date."""
+    the questions of its grouping and horizon resolved on or before its as-of date."""
     pool = Pool(pool_questions(rows))
     out = []
     for r in rows:
-        w, n = pool.weight(r.by, r.as_of)
+        w, n = pool.weight(r.by, r.as_of, r.horizon)
         p = {**r.p, "pooled": combine(r.p["model"], r.p["recency"], w)}
         out.append(dataclasses.replace(r, p=p, pool_weight=w, pool_n=n))
     return out

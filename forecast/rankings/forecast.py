@@ -221,14 +221,18 @@ def forecast_rankings(frame: pd.DataFrame | None = None, *, metric: str = "ECI",
 
 def pool_leaders(result: RankingsForecast, frame: pd.DataFrame, pool: Pool) -> RankingsForecast:
     """`result` with pooled leader probabilities: ``(1 - w)`` the model plus ``w`` the recency
-    baseline at the as-of date, ``w`` learned from `pool`'s questions resolved by then."""
+    baseline at the as-of date, ``w`` learned from `pool`'s questions of the horizon nearest each
+    date (`Pool.weight_at`) resolved by then."""
     recent = recency(frame, result.metric, result.as_of, result.by)
-    w, n = pool.weight(result.by, result.as_of)
-    at = tuple(dataclasses.replace(a, leader_probabilities=combine(a.leader_probabilities, recent, w),
-                                   model_probabilities=a.leader_probabilities) for a in result.at)
-    info = {"weight": round(w, 4), "n_questions": n, "source": pool.source,
+    at, by_date = [], []
+    for a in result.at:
+        w, n, h = pool.weight_at(result.by, result.as_of, a.date)
+        at.append(dataclasses.replace(a, leader_probabilities=combine(a.leader_probabilities, recent, w),
+                                      model_probabilities=a.leader_probabilities))
+        by_date.append({"date": a.date.isoformat(), "horizon_months": h, "weight": round(w, 4), "n_questions": n})
+    info = {"weights": by_date, "source": pool.source,
             "member": "recency-weighted leader frequency, half-life 6 months"}
-    return dataclasses.replace(result, at=at, pool=info)
+    return dataclasses.replace(result, at=tuple(at), pool=info)
 
 
 @functools.lru_cache(maxsize=8)
@@ -261,5 +265,5 @@ def leader_probabilities(by: str = "country", at: date | None = None, as_of: dat
     from priors.open_weight import read_open_weight
 
     recent = recency(read_open_weight(), fit.data.metric, fit.data.as_of, by)
-    w, _ = load_pool().weight(by, fit.data.as_of)
+    w, _, _ = load_pool().weight_at(by, fit.data.as_of, day)
     return combine(forecast.leader_probabilities, recent, w)

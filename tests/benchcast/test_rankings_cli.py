@@ -54,7 +54,10 @@ def test_json_contract(fixed: None) -> None:
     assert out["as_of"] == "2025-06-30" and out["by"] == "country"
     assert [a["date"] for a in out["at"]] == ["2025-12-31", "2026-06-30"]
     pool = out["pool"]  # pooled with the recency baseline by default; the model's own odds kept
-    assert 0.0 < pool["weight"] < 1.0 and pool["n_questions"] >= 0 and pool["source"]
+    assert pool["source"] and [w["date"] for w in pool["weights"]] == ["2025-12-31", "2026-06-30"]
+    # one weight per date, from the backtest horizon nearest it: 6 months, then 12
+    assert [w["horizon_months"] for w in pool["weights"]] == [6, 12]
+    assert all(0.0 < w["weight"] < 1.0 and w["n_questions"] >= 0 for w in pool["weights"])
     for at in out["at"]:
         assert set(at) == {"date", "leader_probabilities", "model_leader_probabilities", "gap_months", "gap_score"}
         probs = at["leader_probabilities"]
@@ -107,8 +110,9 @@ def test_backtest_json_and_reliability_plot(fixed: None, tmp_path: Path) -> None
     for r in out["scores"]:
         for m in ("model", "persistence", "frequency", "recency", "pooled"):
             assert r[f"log_{m}"] < 0 and 0 <= r[f"brier_{m}"] <= 2
-    assert {"country", "organization"} == set(out["pool_weights"])
-    assert out["pool_weights"]["country"]["n"] == 75 and 0 < out["pool_weights"]["country"]["weight"] < 1
+    assert {f"{by}/{h}" for by in ("country", "organization") for h in (3, 6, 12)} == set(out["pool_weights"])
+    assert out["pool_weights"]["country/3"]["n"] == 29 and 0 < out["pool_weights"]["country/3"]["weight"] < 1
+    assert out["pool_weights_all_horizons"]["country"]["n"] == 75
     assert sum(b["n"] for b in out["reliability"]) > 0
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert res.stderr == ""  # quiet with --json
@@ -128,8 +132,9 @@ def test_no_pool_and_pool_file(fixed: None, tmp_path: Path) -> None:
     saved = json.loads(path.read_text())
     assert saved["provenance"]["n_questions"] == len(saved["questions"]) == 150
     mine = json.loads(invoke(*args, "--pool", str(path)).stdout)["pool"]
-    assert mine["source"] == str(path) and mine["n_questions"] == sum(
-        q["by"] == "country" and q["resolved"] <= "2025-06-30" for q in saved["questions"])
+    assert mine["source"] == str(path) and mine["weights"][0]["horizon_months"] == 12
+    assert mine["weights"][0]["n_questions"] == sum(
+        q["by"] == "country" and q["horizon"] == 12 and q["resolved"] <= "2025-06-30" for q in saved["questions"])
     assert invoke("--save-pool", str(path)).exit_code == 1
     bad = invoke("--pool", str(tmp_path / "none.json"))
     assert bad.exit_code == 1 and "no rankings pool file" in bad.stderr
@@ -146,7 +151,8 @@ def test_human_output_and_plot(fixed: None, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "open-weight leader by organization" in res.stdout
     assert "2026-01-01  leader:" in res.stdout and "gap:" in res.stdout
-    assert "leader odds: (1 - w) model + w recent frequency, w = " in res.stdout and "model alone: " in res.stdout
+    assert "leader odds: (1 - w) model + w recent frequency, w learned per horizon" in res.stdout
+    assert "model alone: " in res.stdout and "-month questions, n = " in res.stdout
     assert "diagnostics: r_hat max 1.020, bulk ESS min 350, 3 divergences (2 chains x 150 draws)" in res.stdout
     assert png.read_bytes()[:4] == b"\x89PNG"
 

@@ -77,11 +77,34 @@ def test_time_respecting_weight_ignores_later_outcomes() -> None:
     assert org.pool_n == 0  # groupings learn apart
 
 
+def test_weights_learned_per_horizon_and_the_nearest_horizon_used() -> None:
+    """Questions of one horizon do not move another horizon's weight; a forecast date uses the
+    backtest horizon nearest it on a log scale."""
+    months = [date(2024, m, 1) for m in range(1, 7)]
+    short = [_row(d, 3, "CN", 0.95) for d in months]           # the model right at 3 months
+    long = [_row(d, 12, "US", 0.95) for d in months]           # and wrong at 12
+    rows = add_pooled(short + long)
+    pool = Pool(pool_questions(rows))
+    w3, n3 = pool.weight("country", date(2026, 1, 1), 3)
+    w12, n12 = pool.weight("country", date(2026, 1, 1), 12)
+    assert n3 == n12 == 6 and w3 < 0.5 < w12
+    assert pool.horizon_for("country", 2) == 3 and pool.horizon_for("country", 5) == 3
+    assert pool.horizon_for("country", 7) == 12 and pool.horizon_for("country", 30) == 12
+    assert pool.horizon_for("organization", 6) is None
+    w, n, h = pool.weight_at("country", date(2026, 1, 1), date(2027, 1, 1))
+    assert (w, n, h) == (w12, n12, 12)
+    assert Pool.empty("none").weight_at("country", date(2026, 1, 1), date(2026, 7, 1)) == (0.5, 0, None)
+    # in the backtest each row learns from its own horizon only
+    late12 = next(r for r in rows if r.horizon == 12 and r.as_of == months[-1])
+    assert late12.pool_n == 0  # no 12-month question had resolved by mid-2024
+
+
 def test_pool_file_round_trip(tmp_path) -> None:
     rows = add_pooled(_rows("US", 0.01))
     pool = Pool(pool_questions(rows), {"command": "test", "seed": 0}, "here")
     obj = pool.to_dict(date(2025, 6, 1))
-    assert obj["weights"]["country"]["n"] == 12 and obj["weights"]["organization"]["n"] == 1
+    assert obj["weights"]["country/3"]["n"] == 12 and obj["weights"]["organization/3"]["n"] == 1
+    assert obj["weights_all_horizons_not_used"]["country"]["n"] == 12
     path = tmp_path / "pool.json"
     path.write_text(json.dumps(obj))
     back = load_pool(path)
