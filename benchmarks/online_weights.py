@@ -121,6 +121,8 @@ class OnlineWeights:
     def weights(self, t: date, setting: int, rule: str, knob: float, half_life: float) -> np.ndarray:
         age, a, b = self.resolved(t, setting)
         eq = np.full(len(MEMBERS), 1.0 / len(MEMBERS))
+        if rule == "static":  # a fixed trend weight `knob`: a yardstick, chosen with hindsight
+            return np.array([1.0 - knob, knob])
         if rule == "equal" or age.size == 0:
             return eq
         r = 0.5 ** (age / half_life) if np.isfinite(half_life) else np.ones_like(age)
@@ -264,18 +266,19 @@ def main() -> None:
     grid = [("equal", 0.0, np.inf)]
     grid += [("exp", eta, hl) for eta in (25, 50, 100, 200, 400) for hl in (0.5, 1.0, 2.0, np.inf)]
     grid += [("stack", sh, hl) for sh in (0.0, 0.01, 0.05) for hl in (0.5, 1.0, 2.0, np.inf)]
+    yardsticks = [("static", x, np.inf) for x in (0.6, 0.7, 0.8, 0.9)]
     if args.only:
         r, k, hl = args.only.split(":")
         grid = [("equal", 0.0, np.inf), (r, float(k), float(hl))]
     print(f"{'rule':<6}{'knob':>6}{'half-life':>10}{'held-out':>10}{'ordinary':>10}")
     res = {}
-    for rule, knob, hl in grid:
+    for rule, knob, hl in grid + yardsticks:
         rh, _ = evaluate(qh, Th, rule_fn(rule, knob, hl), args.seed)
         ro, _ = evaluate(qo, To, rule_fn(rule, knob, hl), args.seed)
         res[(rule, knob, hl)] = (rh, ro)
         print(f"{rule:<6}{knob:>6g}{hl:>10g}{rh['overall']['ensemble']:>10.5f}{ro['overall']['ensemble']:>10.5f}",
               flush=True)
-    best = min((k for k in res if k[0] != "equal"), key=lambda k: res[k][0]["overall"]["ensemble"])
+    best = min((k for k in res if k[0] not in ("equal", "static")), key=lambda k: res[k][0]["overall"]["ensemble"])
     print(f"chosen on held-out: {best}")
     for key in [("equal", 0.0, np.inf), best]:
         rh, ro = res[key]
