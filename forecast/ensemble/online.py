@@ -24,6 +24,7 @@ benchmark enters the weights it is combined with.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -90,11 +91,13 @@ def resolved_history(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], memb
     for s in months_between(start, add_months(until, -min(HORIZONS))):
         targets = [add_months(s, h) for h in HORIZONS]
         known = train[train["date"].dt.date <= s]
-        try:
-            fitted = {m: b.prepare(known, meta, s) for m, b in built.items()}
-        except NotEnoughData:
-            continue
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            # early months: members fitted on little history warn (empty slices) or give NaN paths
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                fitted = {m: b.prepare(known, meta, s) for m, b in built.items()}
+            except NotEnoughData:
+                continue
             for d in population_data(train, meta, s):
                 truths = [realised(results, d, tg, snap) if tg <= until else None for tg in targets]
                 if all(t is None for t in truths):
