@@ -198,7 +198,7 @@ class ForecastQuery:
         if method == "ensemble":
             from forecast.ensemble.spec import load_ensemble
 
-            spec = self.ensemble or load_ensemble()
+            spec = (self.ensemble or load_ensemble()).at(ctx.as_of)  # weights as known at the as-of date
             names = spec.members
         else:
             names = (method,)

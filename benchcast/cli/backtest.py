@@ -126,7 +126,8 @@ def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, sav
     workers, dask = parallel
     with Progress(f"held-out backtest of {len(cutoffs)} cut-offs x {folds} folds", enabled=not as_json) as bar:
         forecasts = run_heldout(results, meta, config, progress=bar.update, workers=workers, dask=dask)
-    out = evaluate(forecasts, config)
+    with Progress("ensemble weights", enabled=not as_json) as bar:
+        out = evaluate(forecasts, config, results, meta, progress=bar.update)
     extra = {"default": out.default, "folds": folds, "methods": list(methods)}
     if out.spec is not None:
         extra["weights"] = out.spec.describe()

@@ -83,6 +83,8 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
     if fc.weights:
         for band in fc.weights["bands"]:
             span = f"<= {band['max_months']:g} months" if band["max_months"] is not None else "longer"
+            if fc.weights.get("online_as_of"):
+                span = f"any horizon; from the members' forecasts resolved by {fc.weights['online_as_of']}"
             cells = ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items())
             echo(f"Ensemble weights ({span}): {cells}")
         recal = fc.weights.get("recalibration", {"kind": "pit" if fc.weights["recalibrated"] else "none"})

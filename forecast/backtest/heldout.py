@@ -13,7 +13,10 @@ ensemble then pools the others.
 
 The ensemble is cross-fitted over folds: the stacking weights and recalibration map used for
 fold k are learned from the held-out forecasts of the other folds (all cut-offs); the spec
-that ships (`--save-weights`) is learned from all of them.
+that ships (`--save-weights`) is learned from all of them. Given the results, each fold's spec
+also carries time-respecting weights (`forecast.ensemble.online`) learned from monthly forecasts
+of the other folds' benchmarks that had resolved by each cut-off; the spec that ships carries
+them for every month up to the end of the data.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ class HeldOutConfig:
     n: int = 4000  # paths per method and forecast: with 1000 the baselines' own Monte Carlo noise moved a cut-off's CRPS by ~0.0003
     seed: int = 0
     cache_dir: Path | None = None
+    online: bool = True  # time-respecting weights (`forecast.ensemble.online`), given the results to evaluate
     # Small samplers: 3 folds x 5 cut-offs population fits (minutes each on 2 shared cores).
     population_sampler: SamplerConfig = SamplerConfig(draws=100, tune=200, chains=2, target_accept=0.95)
     benchmark_sampler: SamplerConfig = SamplerConfig(draws=60, tune=150, chains=2, target_accept=0.95)
@@ -186,7 +190,7 @@ def score_forecasts(forecasts: list[HeldOutForecast], specs: dict[int, object] |
         rng = np.random.default_rng([seed, f.cutoff.toordinal(), f.fold, sum(map(ord, f.benchmark))])
         paths = dict(f.paths)
         if specs is not None:
-            paths["ensemble"] = specs[f.fold].combine(f.paths, np.asarray(f.horizons, dtype=float), rng, f.now)
+            paths["ensemble"] = specs[f.fold].at(f.cutoff).combine(f.paths, np.asarray(f.horizons, dtype=float), rng, f.now)
         if default in paths:
             paths = {"benchcast": paths[default], **paths}
         for j, (h, truth) in enumerate(zip(f.horizons, f.truths)):
@@ -215,11 +219,35 @@ def choose_recalibration(tried: dict[str, tuple[float, float]]) -> str:
     return min(calibrated or list(tried), key=lambda k: tried[k][0])
 
 
-def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOutResult:
+def online_tables(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], pool: tuple[str, ...],
+                  config: HeldOutConfig, progress: Callable[[str], None] = lambda s: None) -> dict[int | None, dict]:
+    """Time-respecting weights (`forecast.ensemble.online`) by month: for each fold k from a
+    history without fold k's benchmarks (up to the last cut-off), and (key None) from every
+    benchmark up to the end of the data, the table that ships."""
+    from forecast.ensemble.online import FIRST, months_between, resolved_history, weight_table
+
+    folds = assign_folds(set(results["benchmark"]), config.folds)
+    last = max(config.cutoffs)
+    end = results["date"].max().date()
+    out: dict[int | None, dict] = {}
+    for k in [*range(config.folds), None]:
+        progress(f"online weights: fold {k + 1 if k is not None else 'all'}")
+        until = last if k is not None else end
+        history = resolved_history(results, meta, pool, until, seed=config.seed,
+                                   exclude={b for b, j in folds.items() if j == k})
+        out[k] = weight_table(results, history, months_between(FIRST, until))
+    return out
+
+
+def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig, results: pd.DataFrame | None = None,
+             meta: dict[str, BenchmarkInfo] | None = None,
+             progress: Callable[[str], None] = lambda s: None) -> HeldOutResult:
     """Choose the pool's members and its pull towards equal weights (`SHRINKS`) by the
     out-of-fold CRPS (`forecast.ensemble.fit.select_members`); cross-fit it under each
     recalibration (none, empirical PIT, beta transform; `choose_recalibration` keeps one);
-    score everything; pick the default (the lowest held-out CRPS); learn the spec to ship."""
+    with `results` (and `config.online`), fold k's spec also carries the time-respecting
+    weights learned without fold k (`online_tables`), used at each cut-off; score everything;
+    pick the default (the lowest held-out CRPS); learn the spec to ship."""
     from dataclasses import replace as dc_replace
 
     from forecast.ensemble.fit import RECALIBRATIONS, cross_fit, fit_spec, select_members
@@ -227,12 +255,20 @@ def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOut
     members = tuple(m for m in config.methods if any(m in f.paths for f in forecasts))
     specs, recal, scores = None, "none", score_forecasts(forecasts, None, default="", seed=config.seed)
     tried: dict[str, tuple[float, float]] = {}
+    tables: dict[int | None, dict] = {}
     if len(members) > 1:
         pool, shrink, pools_tried = select_members(forecasts, members, SHRINKS, config.seed)
-        fold_specs = cross_fit(forecasts, pool, config.folds, config.seed, shrink=shrink)
+        if config.online and results is not None and meta is not None:
+            tables = online_tables(results, meta, pool, config, progress)
+
+        def with_online(specs: dict) -> dict:
+            return {k: dc_replace(v, online=tables.get(k, {})) for k, v in specs.items()}
+
+        fold_specs = with_online(cross_fit(forecasts, pool, config.folds, config.seed, shrink=shrink))
         runs = {"none": (fold_specs, score_forecasts(forecasts, fold_specs, default="", seed=config.seed))}
         for kind in RECALIBRATIONS[1:]:
-            fold_specs = cross_fit(forecasts, pool, config.folds, config.seed, shrink=shrink, recalibrate=kind)
+            fold_specs = with_online(cross_fit(forecasts, pool, config.folds, config.seed, shrink=shrink,
+                                               recalibrate=kind))
             runs[kind] = (fold_specs, score_forecasts(forecasts, fold_specs, default="", seed=config.seed))
         for kind, (_, sc) in runs.items():
             ens = [s for s in sc if s.model == "ensemble"]
@@ -257,8 +293,13 @@ def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig) -> HeldOut
                           "recalibration of the pool (none, empirical PIT of Kuleshov et al. 2018, or the "
                           "beta transform of Gneiting and Ranjan 2013): the lowest out-of-fold CRPS among "
                           "those with 80% coverage 0.75-0.85; leave-one-benchmark-out in K folds"}
+        if tables:
+            from forecast.ensemble.online import rule
+
+            prov["online"] = {**rule(), "method": "exponential weights on the mean CRPS of the members' forecasts "
+                                                  "resolved by the as-of date (forecast.ensemble.online)"}
         spec = fit_spec(forecasts, pool, seed=config.seed, provenance=prov, shrink=shrink, recalibrate=recal)
-        spec = dc_replace(spec, folds={"k": config.folds, "assignment": assignment,
+        spec = dc_replace(spec, online=tables.get(None, {}), folds={"k": config.folds, "assignment": assignment,
                                        "specs": {str(k): v.to_json() for k, v in specs.items()}})
     return HeldOutResult(scores, default, spec)
 

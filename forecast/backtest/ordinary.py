@@ -11,7 +11,7 @@ At each cut-off C, using only results known by C (known-at dates, see `forecast.
   two-step capability forecaster (`forecast.capability`), where it can be fitted at C;
 * ensemble: the members combined with the shipped ensemble's stacking weights and recalibration,
   cross-fitted: a benchmark is combined by the spec learned without its fold's held-out
-  forecasts (`forecast.backtest.heldout`);
+  forecasts (`forecast.backtest.heldout`), with its time-respecting weights at the cut-off;
 * benchcast: the default method's forecasts again (the one `benchcast forecast` uses);
 * independent logistic: the same curve and noise, each benchmark alone with a fixed prior;
   saturation and independent logistic are the two MCMC fits of a cut-off (minutes each) and run
@@ -246,7 +246,7 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
         now = float(d.normalise(d.frontier.score))
         paths = members[d.name]
         if config.ensemble is not None:
-            spec = _ensemble_spec_for(config, d.name)
+            spec = _ensemble_spec_for(config, d.name).at(cutoff)
             paths["ensemble"] = spec.combine(paths, np.asarray(config.horizons, dtype=float), rng, now)
         if config.default in paths:
             paths = {"benchcast": paths[config.default], **paths}

@@ -2,6 +2,10 @@
 and their provenance, saved as JSON (``priors/data/ensemble.json`` ships the default one,
 written by ``benchcast backtest --held-out --save-weights``).
 
+Weights at an as-of date (`EnsembleSpec.at`): the time-respecting weights of the latest month
+on or before it (`forecast.ensemble.online`: exponential weights on the members' CRPS over the
+forecasts resolved by then), else the stacked bands.
+
 Recalibration: none, the empirical PIT map or the beta transform of the pooled CDF
 (`forecast.ensemble.recalibration`), whichever the held-out backtest favours.
 
@@ -13,7 +17,8 @@ a path jump), recalibrated rank by rank, and the running maximum keeps the path 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +50,20 @@ class EnsembleSpec:
     recalibration: Recalibration = field(default_factory=Recalibration.identity)
     provenance: dict[str, Any] = field(default_factory=dict)
     folds: dict[str, Any] = field(default_factory=dict)  # per-fold cross-fit specs, as JSON
+    #: Time-respecting weights (`forecast.ensemble.online`): as-of month (ISO date) ->
+    #: {"weights": [...], "resolved": n}; `at` picks the latest month on or before the as-of date.
+    online: dict[str, Any] = field(default_factory=dict)
+    online_as_of: str | None = None  # the month whose online weights `bands` hold (set by `at`)
+
+    def at(self, as_of: date) -> EnsembleSpec:
+        """The spec as used at `as_of`: one band holding the online weights of the latest month
+        on or before `as_of` (the stacked bands when none has enough resolved forecasts)."""
+        months = [m for m in self.online if date.fromisoformat(m) <= as_of]
+        if not months:
+            return self
+        month = max(months, key=date.fromisoformat)
+        w = tuple(float(x) for x in self.online[month]["weights"])
+        return replace(self, bands=(Band(float("inf"), w),), online_as_of=month)
 
     def weights_at(self, months: float) -> np.ndarray:
         for band in self.bands:
@@ -84,6 +103,7 @@ class EnsembleSpec:
                 "bands": [{"max_months": b.max_months if np.isfinite(b.max_months) else None,
                            "weights": dict(zip(self.members, [round(w, 4) for w in b.weights]))}
                           for b in self.bands],
+                "online_as_of": self.online_as_of,
                 "recalibrated": not self.recalibration.is_identity,
                 "recalibration": self._recalibration_json()}
 
@@ -98,7 +118,8 @@ class EnsembleSpec:
                 "recalibration": self.recalibration.as_list(),
                 "recalibration_beta": list(self.recalibration.beta) if self.recalibration.beta else None,
                 "provenance": self.provenance,
-                "folds": self.folds}
+                "folds": self.folds,
+                "online": self.online}
 
     @classmethod
     def from_json(cls, obj: dict[str, Any], label: str = "ensemble") -> EnsembleSpec:
@@ -113,8 +134,13 @@ class EnsembleSpec:
             ab = obj.get("recalibration_beta")
             recal = (Recalibration.from_beta(*map(float, ab)) if ab else
                      Recalibration(np.asarray(obj["recalibration"], dtype=float)))
+            online = dict(obj.get("online") or {})
+            for month, row in online.items():
+                date.fromisoformat(month)
+                if len(row["weights"]) != len(members):
+                    raise ValueError(f"online weights of {month} need one weight per member")
             return cls(members, bands, recal,
-                       dict(obj.get("provenance", {})), dict(obj.get("folds", {})))
+                       dict(obj.get("provenance", {})), dict(obj.get("folds", {})), online)
         except (KeyError, TypeError, ValueError) as exc:
             raise PriorFileError(f"{label}: not a benchcast ensemble ({exc})") from None
 

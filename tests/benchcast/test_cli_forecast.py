@@ -60,7 +60,12 @@ def test_default_method_is_the_shipped_ensemble_with_its_weights() -> None:
     out = json.loads(res.stdout)
     assert out["method"] == spec.provenance["default_method"]
     if out["method"] == "ensemble":
-        assert out["weights"] == spec.describe()
+        # the weights known at the as-of date (time-respecting), not today's
+        assert out["weights"] == spec.at(date(2025, 6, 1)).describe()
+        if spec.online:
+            assert out["weights"]["online_as_of"] == "2025-06-01"
+            assert [round(w, 4) for w in out["weights"]["bands"][0]["weights"].values()] == [
+                round(w, 4) for w in spec.online["2025-06-01"]["weights"]]
         assert sum(out["weights"]["bands"][0]["weights"].values()) == pytest.approx(1.0, abs=1e-3)
 
 

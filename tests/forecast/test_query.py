@@ -53,7 +53,7 @@ def test_ensemble_json_has_weights() -> None:
     out = fc.to_json([date(2025, 7, 1)], [], [])
     assert set(out) == KEYS | {"weights"} and out["method"] == "ensemble"
     assert out["weights"] == {"members": ["reference"], "bands": [{"max_months": None, "weights": {"reference": 1.0}}],
-                              "recalibrated": False, "recalibration": {"kind": "none"}}
+                              "online_as_of": None, "recalibrated": False, "recalibration": {"kind": "none"}}
 
 
 @pytest.mark.parametrize("options, message", [
