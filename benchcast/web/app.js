@@ -1,6 +1,6 @@
 // benchcast market page: plain JS modules, no build step. Identity, live updates, the lists.
 "use strict";
-import { $, ago, api, closing, colorOf, h, isClosed, money, pct, resolutionText, session, shares, signed, tone, when } from "./lib.js";
+import { $, ago, api, closing, colorOf, h, isClosed, money, pct, resolutionText, session, shares, signed, tone, trades, when } from "./lib.js";
 import { refreshDetail, selectQuestion, state } from "./question.js";
 import { refreshPlayers } from "./host.js";
 
@@ -155,7 +155,7 @@ function questionItem(q) {
       onclick: () => selectQuestion(q.id), onkeydown: (e) => { if (e.key === "Enter") selectQuestion(q.id); } },
     h("div", { class: "q-title" }, q.title, tag ? h("span", { class: "q-status " + tag }, tag) : null),
     body,
-    h("div", { class: "q-meta" }, [q.status === "open" ? closing(q) : "", `${q.trades} trades`, `volume ${money(q.volume)}`].filter(Boolean).join(" · ")));
+    h("div", { class: "q-meta" }, [q.status === "open" ? closing(q) : "", trades(q.trades), `volume ${money(q.volume)}`].filter(Boolean).join(" · ")));
 }
 
 function renderQuestions() {

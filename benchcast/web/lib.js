@@ -36,6 +36,9 @@ function span(ms) {
 export const when = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 export const ago = (iso) => span(Date.now() - new Date(iso).getTime()) + " ago";
 
+/** "1 trade", "2 trades". */
+export const trades = (n) => `${n} ${n === 1 ? "trade" : "trades"}`;
+
 /** "closes in 3 days (Dec 31, 2027, 12:00 AM)" or "closed 2 h ago (...)"; "" without a close time. */
 export function closing(q) {
   if (!q.closes_at) return "";

@@ -1,6 +1,6 @@
 // One question: headline, chart, one-click buys and the full ticket, payouts, comments, resolve.
 import { drawChart } from "./chart.js";
-import { $, ago, api, closing, colorOf, h, isClosed, money, newKey, pct, resolutionText, say, shares, signed, tone, when } from "./lib.js";
+import { $, ago, api, closing, colorOf, h, isClosed, money, newKey, pct, resolutionText, say, shares, signed, tone, trades, when } from "./lib.js";
 
 export const state = { me: null, questions: [], selected: null, myHistory: null, pendingQuote: null, hist: null };
 const current = () => state.questions.find((q) => q.id === state.selected);
@@ -57,7 +57,7 @@ function renderDetail() {
   $("big-prob").style.color = colorOf(q, lead);
   $("big-label").textContent = q.resolution ? "" : q.kind === "binary" ? " chance of YES" : ` ${q.outcomes[lead].name} leads`;
   $("detail-meta").textContent = [q.kind === "binary" ? "yes / no" : `${q.outcomes.length} outcomes`, q.mechanism.toUpperCase(),
-    `${q.trades} trades`, `volume ${money(q.volume)}`, q.status === "open" ? closing(q) : "", `opened ${ago(q.created_at)}`].filter(Boolean).join(" · ");
+    trades(q.trades), `volume ${money(q.volume)}`, q.status === "open" ? closing(q) : "", `opened ${ago(q.created_at)}`].filter(Boolean).join(" · ");
   $("closed-note").hidden = !closed;
   $("closed-note").textContent = closed ? `Trading stopped at the close (${when(q.closes_at)}); the host resolves it next.` : "";
   $("trade-box").hidden = !open;

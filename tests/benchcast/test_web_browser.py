@@ -131,6 +131,8 @@ def test_market_session_in_real_browsers(browser, server, db_url):
         until(bob, "document.getElementById('activity').innerText.includes('Alice bought YES for 40.00')", timeout=5000)
         assert bob.locator("#live").inner_text() == "● live"
         assert chance(bob, 1) == chance(alice, 1) > before
+        until(alice, "document.getElementById('detail-meta').textContent.includes('1 trade ·')")
+        assert "1 trades" not in alice.inner_text("#detail-meta")
         until(alice, "Number(document.getElementById('chart').dataset.points) >= 2")
         box = alice.locator("#chart").bounding_box()
         alice.mouse.move(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
