@@ -42,16 +42,6 @@ HORIZONS = (6, 12, 18)
 MIN_RESOLVED = 20  # fewer resolved questions (recency-weighted count): equal weights
 
 
-def monthly(start: date, end: date) -> list[date]:
-    from forecast.backtest.ordinary import add_months
-
-    out, d = [], start
-    while d <= end:
-        out.append(d)
-        d = add_months(d, 1)
-    return out
-
-
 def history(results, meta, months, folds, n, seed, progress=print):
     """Records (setting, s, target, benchmark, provenance, a[2], b[2,2]) of the members'
     forecasts at each monthly s; setting k: prepared without fold k, forecasting the other
@@ -244,7 +234,9 @@ def main() -> None:
         p.write_bytes(pickle.dumps(out))
         return out
 
-    months = monthly(date.fromisoformat(args.months_from), add_months(DEFAULT_CUTOFFS[-1], -min(HORIZONS)))
+    from forecast.ensemble.online import months_between
+
+    months = months_between(date.fromisoformat(args.months_from), add_months(DEFAULT_CUTOFFS[-1], -min(HORIZONS)))
     recs = cached(f"history-{args.months_from}-{args.n}", lambda: history(results, meta, months, folds, args.n, args.seed))
     print(f"history: {len(recs)} records, CPU {time.process_time() - t0:.0f} s", flush=True)
     qh = cached("heldout", lambda: questions_heldout(results, meta, args.seed, 4000))
