@@ -33,7 +33,7 @@ def _render(result: object) -> None:
         f"and reached today's open best {r.now_gap_months:.1f} months earlier"
     )
     if r.pool is not None:
-        typer.echo(f"leader odds: (1 - w) model + w recent frequency, w learned per horizon from the backtest "
+        typer.echo(f"leader odds: model^(1 - w) * recent frequency^w (log pool), w learned per horizon from the backtest "
                    f"questions resolved by {r.as_of} ({r.pool['source']})")
     weights = {w["date"]: w for w in (r.pool or {}).get("weights", [])}
     for a in r.at:
@@ -109,7 +109,7 @@ def _backtest(frame: object, metric: str, seed: int, config: object, as_json: bo
         f"{r['mean_p']:.2f} -> {r['observed']:.2f} ({r['n']})" for r in rel.to_dict(orient="records")))
     typer.echo("reliability of the pool: " + ", ".join(
         f"{r['mean_p']:.2f} -> {r['observed']:.2f} ({r['n']})" for r in reliability(rows, "pooled").to_dict(orient="records")))
-    typer.echo("pooled = (1 - w) model + w recent; w learned per question from earlier-resolved questions "
+    typer.echo("pooled ~ model^(1 - w) * recent^w (log pool); w learned per question from earlier-resolved questions "
                "of its grouping and horizon only")
     typer.echo("pool weights from all questions resolved by " + f"{last}: " + ", ".join(
         f"{k} w = {v['weight']:.3f} (n = {v['n']})" for k, v in pool_file["weights"].items()))

@@ -4,7 +4,7 @@ lab's releases.
 Modules: `data` (the as-of cut and working scale), `model` (the PyMC model and its fit),
 `waits` (release waits: dead time, Weibull wait, exits), `simulate` (simulated futures),
 `forecast` (the query and leader probabilities), `baselines` and `pool` (the recency baseline
-and its linear pool with the model), `backtest`, `checks` (posterior predictive checks),
+and its logarithmic pool with the model), `backtest`, `checks` (posterior predictive checks),
 `cache` (fits on disk), `plot`. Depends on numpy, pandas, PyMC (inside functions) and `priors`;
 never on `markets` or the shell.
 """

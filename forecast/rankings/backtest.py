@@ -13,10 +13,11 @@ leads ``h`` months later (3, 6 and 12), by country and by organization; the trut
 Baselines (`forecast.rankings.baselines`): "keeps the lead" (persistence), past frequency and
 recency-weighted frequency (half-life 6 months, fixed in advance).
 
-The *pooled* forecast (`forecast.rankings.pool`) mixes the model and the recency baseline,
-``(1 - w) p_model + w p_recent``; for the question asked at as-of date ``t`` the weight is
-learned only from the questions of the same grouping resolved on or before ``t`` (the first
-questions get the prior's 0.5), so its score is out of sample and respects time.
+The *pooled* forecast (`forecast.rankings.pool`) is the logarithmic pool of the model and the
+recency baseline, ``p ~ max(p_model, f)^(1 - w) p_recent^w``; for the question asked at as-of
+date ``t`` the weight is learned only from the questions of the same grouping and horizon
+resolved on or before ``t`` (the first questions get the prior's 0.5), so its score is out of
+sample and respects time.
 """
 
 from __future__ import annotations
@@ -134,9 +135,9 @@ def run_backtest(frame: pd.DataFrame, metric: str, *, as_of_dates: tuple[date, .
 
 
 def pool_questions(rows: list[BacktestRow]) -> tuple[PoolQuestion, ...]:
-    """What the model and the recency baseline gave each question's outcome."""
-    return tuple(PoolQuestion(r.by, r.as_of, r.horizon, r.resolved, r.p["model"][r.actual],
-                              r.p["recency"][r.actual]) for r in rows)
+    """Each question's outcome and both members' distributions (the log pool needs them whole)."""
+    return tuple(PoolQuestion(r.by, r.as_of, r.horizon, r.resolved, r.actual, dict(r.p["model"]),
+                              dict(r.p["recency"]), r.floor) for r in rows)
 
 
 def add_pooled(rows: list[BacktestRow]) -> list[BacktestRow]:
@@ -146,7 +147,7 @@ def add_pooled(rows: list[BacktestRow]) -> list[BacktestRow]:
     out = []
     for r in rows:
         w, n = pool.weight(r.by, r.as_of, r.horizon)
-        p = {**r.p, "pooled": combine(r.p["model"], r.p["recency"], w)}
+        p = {**r.p, "pooled": combine(r.p["model"], r.p["recency"], w, r.floor)}
         out.append(dataclasses.replace(r, p=p, pool_weight=w, pool_n=n))
     return out
 

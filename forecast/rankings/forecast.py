@@ -26,7 +26,7 @@ from forecast.rankings.baselines import recency
 from forecast.rankings.cache import cached_sample
 from forecast.rankings.data import RankingData, known_at, leader_at, prepare, years_between
 from forecast.rankings.model import RankingsFit, sample
-from forecast.rankings.pool import Pool, combine, load_pool
+from forecast.rankings.pool import RULE, Pool, combine, load_pool
 from forecast.rankings.simulate import MAX_YEARS, OTHER, Simulation, leaders_per_draw, simulate
 from forecast.sampling import Diagnostics, SamplerConfig
 
@@ -67,6 +67,14 @@ class AtForecast:
     gap_score: dict[str, float]
     #: The model's own probabilities when `leader_probabilities` is the pooled forecast.
     model_probabilities: dict[str, float] | None = None
+    #: How many simulated draws the model's probabilities are frequencies over.
+    n_draws: int = 0
+
+    @property
+    def floor(self) -> float:
+        """The resolution of a frequency over the draws, ``1 / (2 D)``: what an entry no draw
+        made leader is given in the pool (0 without draws)."""
+        return 0.5 / self.n_draws if self.n_draws else 0.0
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,7 @@ def summarize(sim: Simulation, by: str) -> tuple[AtForecast, ...]:
         probs = dict(sorted(probs.items(), key=lambda kv: (-kv[1], kv[0])))
         probs[OTHER] = n_draws - sum(probs.values())
         out.append(AtForecast(day, {n: c / n_draws for n, c in probs.items()},
-                              _quantiles(sim.gap_months[:, k]), _quantiles(gap_score[:, k])))
+                              _quantiles(sim.gap_months[:, k]), _quantiles(gap_score[:, k]), n_draws=n_draws))
     return tuple(out)
 
 
@@ -220,17 +228,17 @@ def forecast_rankings(frame: pd.DataFrame | None = None, *, metric: str = "ECI",
 
 
 def pool_leaders(result: RankingsForecast, frame: pd.DataFrame, pool: Pool) -> RankingsForecast:
-    """`result` with pooled leader probabilities: ``(1 - w)`` the model plus ``w`` the recency
-    baseline at the as-of date, ``w`` learned from `pool`'s questions of the horizon nearest each
-    date (`Pool.weight_at`) resolved by then."""
+    """`result` with pooled leader probabilities: the log pool (`forecast.rankings.pool.combine`)
+    of the model and the recency baseline at the as-of date, ``w`` learned from `pool`'s
+    questions of the horizon nearest each date (`Pool.weight_at`) resolved by then."""
     recent = recency(frame, result.metric, result.as_of, result.by)
     at, by_date = [], []
     for a in result.at:
         w, n, h = pool.weight_at(result.by, result.as_of, a.date)
-        at.append(dataclasses.replace(a, leader_probabilities=combine(a.leader_probabilities, recent, w),
+        at.append(dataclasses.replace(a, leader_probabilities=combine(a.leader_probabilities, recent, w, a.floor),
                                       model_probabilities=a.leader_probabilities))
         by_date.append({"date": a.date.isoformat(), "horizon_months": h, "weight": round(w, 4), "n_questions": n})
-    info = {"weights": by_date, "source": pool.source,
+    info = {"rule": RULE, "weights": by_date, "source": pool.source,
             "member": "recency-weighted leader frequency, half-life 6 months"}
     return dataclasses.replace(result, at=tuple(at), pool=info)
 
@@ -266,4 +274,4 @@ def leader_probabilities(by: str = "country", at: date | None = None, as_of: dat
 
     recent = recency(read_open_weight(), fit.data.metric, fit.data.as_of, by)
     w, _, _ = load_pool().weight_at(by, fit.data.as_of, day)
-    return combine(forecast.leader_probabilities, recent, w)
+    return combine(forecast.leader_probabilities, recent, w, forecast.floor)

@@ -131,6 +131,8 @@ def test_no_pool_and_pool_file(fixed: None, tmp_path: Path) -> None:
     assert "pooled" in res.stdout and f"wrote {path}" in res.stdout
     saved = json.loads(path.read_text())
     assert saved["provenance"]["n_questions"] == len(saved["questions"]) == 150
+    assert saved["format"] == "benchcast-rankings-pool/2" and saved["rule"].startswith("log pool")
+    assert all(sum(q["p_model"].values()) == pytest.approx(1.0) and q["actual"] for q in saved["questions"])
     mine = json.loads(invoke(*args, "--pool", str(path)).stdout)["pool"]
     assert mine["source"] == str(path) and mine["weights"][0]["horizon_months"] == 12
     assert mine["weights"][0]["n_questions"] == sum(
@@ -151,7 +153,7 @@ def test_human_output_and_plot(fixed: None, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "open-weight leader by organization" in res.stdout
     assert "2026-01-01  leader:" in res.stdout and "gap:" in res.stdout
-    assert "leader odds: (1 - w) model + w recent frequency, w learned per horizon" in res.stdout
+    assert "leader odds: model^(1 - w) * recent frequency^w (log pool), w learned per horizon" in res.stdout
     assert "model alone: " in res.stdout and "-month questions, n = " in res.stdout
     assert "diagnostics: r_hat max 1.020, bulk ESS min 350, 3 divergences (2 chains x 150 draws)" in res.stdout
     assert png.read_bytes()[:4] == b"\x89PNG"

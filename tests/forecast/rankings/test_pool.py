@@ -1,4 +1,4 @@
-"""The linear pool of the model and the recency baseline: sums, the learned weight, no leakage."""
+"""The logarithmic pool of the model and the recency baseline: sums, the learned weight, no leakage."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from forecast.rankings.backtest import BacktestRow, add_pooled, pool_questions
-from forecast.rankings.pool import Pool, PoolQuestion, combine, fit_weight, load_pool, pool_from_dict
+from forecast.rankings.pool import (Pool, PoolQuestion, combine, fit_weight, load_pool, pool_from_dict,
+                                    pooled_log_scores)
 from priors.errors import PriorFileError
 
 
@@ -24,24 +25,52 @@ def test_pool_sums_to_one_and_maps_unnamed_entries_to_other() -> None:
         pooled = combine(pm, pr, w)
         assert sum(pooled.values()) == pytest.approx(1.0)
         assert set(pooled) == {"CN", "US", "other"} and list(pooled)[-1] == "other"
-        assert pooled["CN"] == pytest.approx((1 - w) * pm["CN"] + w * pr["CN"])
-        assert pooled["other"] == pytest.approx((1 - w) * pm["other"] + w * (pr["FR"] + pr["AE"] + pr["other"]))
+        # the weighted geometric mean, renormalized; the baseline's FR and AE count as "other"
+        raw = {"CN": pm["CN"] ** (1 - w) * pr["CN"] ** w, "US": pm["US"] ** (1 - w) * pr["US"] ** w,
+               "other": pm["other"] ** (1 - w) * (pr["FR"] + pr["AE"] + pr["other"]) ** w}
+        total = sum(raw.values())
+        assert all(pooled[k] == pytest.approx(v / total) for k, v in raw.items())
+    # the ends are the members themselves
+    assert combine(pm, pr, 0.0) == pytest.approx(pm)
+    assert combine(pm, pr, 1.0)["CN"] == pytest.approx(pr["CN"])
     with pytest.raises(ValueError, match="outside 0-1"):
         combine(pm, pr, 1.5)
+
+
+def test_floor_keeps_an_entry_no_draw_chose_possible() -> None:
+    """An entry the model never drew gets the draw floor, not zero; agreement stays sharp."""
+    pm, pr = {"CN": 1.0, "US": 0.0, "other": 0.0}, {"CN": 0.6, "US": 0.3, "other": 0.1}
+    assert combine(pm, pr, 0.5)["US"] == 0.0
+    floored = combine(pm, pr, 0.5, floor=1e-3)
+    assert 0.0 < floored["US"] < 0.05 and sum(floored.values()) == pytest.approx(1.0)
+    # both members favour CN: the log pool gives it more than the linear mean of the two
+    agree = combine({"CN": 0.8, "US": 0.2, "other": 0.0}, {"CN": 0.8, "US": 0.1, "other": 0.1}, 0.5, 1e-3)
+    assert agree["CN"] > 0.8
+
+
+def _question(actual: str, pm: dict[str, float], pr: dict[str, float], day: date = date(2024, 1, 1),
+              horizon: int = 3, by: str = "country") -> PoolQuestion:
+    return PoolQuestion(by, day, horizon, day, actual, pm, pr, 1e-3)
 
 
 def test_weight_recovered_on_synthetic_questions() -> None:
     rng = np.random.default_rng(42)
     n = 200
-    recent = rng.uniform(0.3, 0.7, n)
-    assert fit_weight(np.full(n, 1e-4), recent) > 0.95       # a useless model: the baseline takes it all
-    assert fit_weight(np.ones(n), recent) < 0.05              # a perfect model: the baseline gets nothing
-    assert fit_weight([], []) == 0.5                          # no evidence: the prior's 0.5
-    assert 0.5 < fit_weight([1e-4], [0.5]) < 0.9              # one question moves it, shrunk towards 0.5
-    # both informative, the truth a known mixture: a member right 60% of the time each way
-    model_right = rng.uniform(size=n) < 0.5
-    pm, pr = np.where(model_right, 0.9, 0.05), np.where(model_right, 0.3, 0.6)
-    assert 0.1 < fit_weight(pm, pr) < 0.9
+    recent = [{"CN": p, "US": 1 - p - 0.05, "other": 0.05} for p in rng.uniform(0.3, 0.7, n)]
+    sharp_right = {"CN": 0.98, "US": 0.01, "other": 0.01}
+    sharp_wrong = {"CN": 0.01, "US": 0.98, "other": 0.01}
+    assert fit_weight([_question("CN", sharp_wrong, r) for r in recent]) > 0.9   # a useless model
+    assert fit_weight([_question("CN", sharp_right, r) for r in recent]) < 0.1   # a near-perfect model
+    assert fit_weight([]) == 0.5                                                # no evidence: the prior
+    assert 0.5 < fit_weight([_question("CN", sharp_wrong, recent[0])]) < 0.9     # one question, shrunk
+    # an over-confident model, right 70% of the time: the pool tempers it (w strictly inside)
+    right = rng.uniform(size=n) < 0.7
+    qs = [_question("CN" if ok else "US", sharp_right, {"CN": 0.5, "US": 0.4, "other": 0.1}) for ok in right]
+    assert 0.1 < fit_weight(qs) < 0.9
+    # the learned weight maximizes the pool's log score of what happened (up to the prior)
+    grid = np.linspace(0, 1, 401)
+    best = grid[np.argmax(pooled_log_scores(qs, grid) + 2 * np.log(grid * (1 - grid) + 1e-300))]
+    assert fit_weight(qs) == pytest.approx(best)
 
 
 def _row(as_of: date, horizon: int, actual: str, p_model_cn: float, by: str = "country") -> BacktestRow:
@@ -66,7 +95,7 @@ def test_time_respecting_weight_ignores_later_outcomes() -> None:
     rb = next(r for r in b if r.as_of == target and r.by == "country")
     assert ra.pool_n == rb.pool_n == 6 and all(r.resolved <= target for r in a[:6])
     assert ra.pool_weight == rb.pool_weight < 0.5                  # the model was right so far
-    assert ra.p["pooled"] == combine(ra.p["model"], ra.p["recency"], ra.pool_weight)
+    assert ra.p["pooled"] == combine(ra.p["model"], ra.p["recency"], ra.pool_weight, ra.floor)
     assert sum(ra.p["pooled"].values()) == pytest.approx(1.0)
     first = a[0]
     assert first.pool_n == 0 and first.pool_weight == 0.5         # nothing resolved yet: the prior
@@ -112,6 +141,10 @@ def test_pool_file_round_trip(tmp_path) -> None:
     assert back.weight("country", date(2025, 6, 1)) == pool.weight("country", date(2025, 6, 1))
     with pytest.raises(PriorFileError, match="no rankings pool file"):
         load_pool(tmp_path / "missing.json")
+    old = {**obj, "format": "benchcast-rankings-pool/1"}
+    path.write_text(json.dumps(old))
+    with pytest.raises(PriorFileError, match="linear pool"):
+        load_pool(path)
     path.write_text(json.dumps({"format": "something else"}))
     with pytest.raises(PriorFileError, match="not a rankings pool file"):
         load_pool(path)
@@ -122,5 +155,6 @@ def test_pool_file_round_trip(tmp_path) -> None:
 def test_empty_pool_is_the_documented_default() -> None:
     pool = Pool.empty("default")
     assert pool.weight("country", date(2030, 1, 1)) == (0.5, 0)
-    q = PoolQuestion("country", date(2024, 1, 1), 3, date(2024, 4, 1), 0.2, 0.6)
+    q = PoolQuestion("country", date(2024, 1, 1), 3, date(2024, 4, 1), "CN", {"CN": 0.2, "other": 0.8},
+                     {"CN": 0.6, "other": 0.4}, 1e-3)
     assert dataclasses.replace(pool, questions=(q,)).weight("country", date(2024, 3, 31)) == (0.5, 0)

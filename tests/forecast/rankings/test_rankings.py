@@ -19,6 +19,7 @@ from forecast.rankings.forecast import (
 )
 from forecast.rankings.data import leader_at, prepare
 from forecast.rankings.model import RankingsFit
+from forecast.rankings.pool import load_pool
 from forecast.sampling import Diagnostics, SamplerConfig
 from priors.open_weight import read_open_weight
 
@@ -193,6 +194,13 @@ def test_leader_probabilities_for_markets(monkeypatch: pytest.MonkeyPatch) -> No
     again = rankings.leader_probabilities(by="organization", at=date(2026, 6, 30), as_of=date(2025, 12, 31))
     assert sum(again.values()) == pytest.approx(1.0)
     assert rankings.forecast._shipped_fit.cache_info().hits == 1
+    # what a seeded market gets is what `benchcast rankings` shows: the same pool, the same odds
+    shown = forecast_rankings(read_open_weight(), metric="ECI", by="country", as_of=date(2025, 12, 31),
+                              at=[date(2026, 12, 31)], seed=0, pool=load_pool())
+    assert shown.at[0].leader_probabilities == pytest.approx(probs)
+    model = rankings.leader_probabilities(by="country", at=date(2026, 12, 31), as_of=date(2025, 12, 31),
+                                          is_pooled=False)
+    assert model == pytest.approx(shown.at[0].model_probabilities) and model != pytest.approx(probs)
     rankings.forecast._shipped_fit.cache_clear()
     with pytest.raises(InvalidQuery):
         rankings.leader_probabilities(by="lab")
