@@ -153,7 +153,7 @@ def rankings(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of text."),
     plot: Path = typer.Option(None, "--plot", help="Also write a PNG: records, forecast and leader odds (with --backtest: the reliability plot)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the sampler and the simulation."),
-    draws: int = typer.Option(500, "--draws", min=50, help="Posterior draws per chain (2 chains)."),
+    draws: int = typer.Option(None, "--draws", min=50, help="Posterior draws per chain, 2 chains (default 1000; 500 with --backtest)."),
     data: Path = typer.Option(None, "--data", help="Your results CSV (model, organization, country, date, open_weights, metric, score), added to the shipped data."),
     backtest: bool = typer.Option(False, "--backtest", help="Instead: score leader forecasts from monthly as-of dates against three baselines (fits are cached)."),
     shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
@@ -165,7 +165,7 @@ def rankings(
 ) -> None:
     """Forecast which country or lab will hold the top open-weight model, and the open-closed gap."""
     from forecast.rankings import forecast_rankings
-    from forecast.rankings.model import DEFAULT_SAMPLER
+    from forecast.rankings.model import BACKTEST_SAMPLER, DEFAULT_SAMPLER
     from priors.open_weight import add_results, read_open_weight
 
     if plot is not None and plot.suffix.lower() != ".png":
@@ -178,7 +178,8 @@ def rankings(
 
     shipped = load_open_weight(shipped_only)  # shipped + imported scores (`benchcast data import`)
     frame = shipped if data is None else add_results(shipped, read_open_weight(data))
-    config = DEFAULT_SAMPLER.with_overrides(draws=draws, tune=draws)
+    config = BACKTEST_SAMPLER if backtest else DEFAULT_SAMPLER
+    config = config if draws is None else config.with_overrides(draws=draws, tune=draws)
     if save_pool is not None and not backtest:
         raise fail("--save-pool needs --backtest (the weights are learned from the backtest questions)")
     if backtest:

@@ -38,7 +38,7 @@ from forecast.rankings.baselines import (PERSISTENCE_EPS, RECENCY_HALF_LIFE, _op
                                          leader_history, monthly_dates, months_later, persistence)  # noqa: F401
 from forecast.rankings.data import leader_at
 from forecast.rankings.forecast import OTHER, fit_rankings, leaders_per_draw, simulate
-from forecast.rankings.model import RankingsFit
+from forecast.rankings.model import BACKTEST_SAMPLER, RankingsFit
 from forecast.rankings.pool import Pool, PoolQuestion, combine
 from forecast.sampling import SamplerConfig
 
@@ -123,8 +123,9 @@ def run_backtest(frame: pd.DataFrame, metric: str, *, as_of_dates: tuple[date, .
 
     The fits are independent and run through `forecast.parallel.map_tasks` (`workers` local
     processes, or the Dask scheduler at `dask`); `progress(done, total, as_of)` is called after
-    each; `cache_dir` keeps them on disk.
+    each; `cache_dir` keeps them on disk. `config` defaults to `BACKTEST_SAMPLER` (2 x 500 draws).
     """
+    config = config or BACKTEST_SAMPLER
     last = _open_rows(frame, metric)["date"].max().date()
     dates = as_of_dates or tuple(d for d in monthly_dates(DEFAULT_FIRST_AS_OF, last)
                                  if months_later(d, min(horizons)) <= last)
