@@ -4,7 +4,9 @@ written by ``benchcast backtest --held-out --save-weights``).
 
 Weights at an as-of date (`EnsembleSpec.at`): the time-respecting weights of the latest month
 on or before it (`forecast.ensemble.online`: exponential weights on the members' CRPS over the
-forecasts resolved by then), else the stacked bands.
+forecasts resolved by then), else the stacked bands. A benchmark of the held-out backtest is
+combined by its fold's cross-fitted spec (`for_benchmark`); `weights_report` says which weights
+each spec used at each cut-off (what the backtests report).
 
 Recalibration: none, the empirical PIT map or the beta transform of the pooled CDF
 (`forecast.ensemble.recalibration`), whichever the held-out backtest favours.
