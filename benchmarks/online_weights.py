@@ -1,6 +1,6 @@
 """Time-respecting (online) ensemble weights, measured on both backtests.
 
-    python benchmarks/online_weights.py [--seed 0] [--months-from 2021-07-01] [--n 1000]
+    python benchmarks/online_weights.py [--seed 0] [--months-from 2022-01-01] [--n 1000]
 
 At an as-of date t the pool's weights come only from forecasts that had resolved by t: the
 members' forecasts made at earlier monthly as-of dates s (h = 6, 12, 18 months, s + h <= t) of
@@ -205,7 +205,7 @@ def table(rows, title):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--months-from", default="2021-07-01")
+    ap.add_argument("--months-from", default="2022-01-01", help="first month of the history (forecast.ensemble.online.FIRST)")
     ap.add_argument("--n", type=int, default=1000, help="paths per history forecast")
     ap.add_argument("--cache", default="/tmp/online_weights")
     ap.add_argument("--only", default=None, help="rule:knob:half_life to report (skips the grid)")

@@ -114,7 +114,10 @@ def _ordinary(results, meta, cutoffs, horizons, names, include_new, seed, draws,
     workers, dask = parallel
     with Progress(f"backtest of {len(cutoffs)} cut-offs", enabled=not as_json) as bar:
         scores = run_backtest(results, meta, config, progress=bar.update, workers=workers, dask=dask)
-    return scores, {"default": config.default, "fits": config.fits or config.include_new}
+    extra = {"default": config.default, "fits": config.fits or config.include_new}
+    if spec is not None:
+        extra["weights"] = _weights(spec, cutoffs, scores)
+    return scores, extra
 
 
 def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, save_weights, as_json, parallel):
@@ -130,11 +133,30 @@ def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, sav
         out = evaluate(forecasts, config, results, meta, progress=bar.update)
     extra = {"default": out.default, "folds": folds, "methods": list(methods)}
     if out.spec is not None:
-        extra["weights"] = out.spec.describe()
+        extra["weights"] = _weights(out.spec, cutoffs, out.scores)
         if save_weights is not None:
             out.spec.save(save_weights)
             typer.echo(f"wrote the ensemble (default method: {out.default}) to {save_weights}", err=as_json)
     return out.scores, extra
+
+
+def _weights(spec, cutoffs, scores) -> dict:
+    """The spec (its stacked bands: the fall-back) and, per cut-off, the weights that combined
+    the scored benchmarks there (their fold's spec at the cut-off)."""
+    scored = {s.benchmark for s in scores if s.model == "ensemble"}
+    return {**spec.describe(), "by_cutoff": spec.weights_report(cutoffs, scored)}
+
+
+def _weights_line(row: dict) -> str:
+    bands = row["bands"]
+    if len(bands) == 1:
+        text = " / ".join(f"{m} {w:.2f}" for m, w in bands[0]["weights"].items())
+    else:
+        text = "stacked " + "; ".join(
+            (f"<= {b['max_months']:g}m " if b["max_months"] is not None else "longer ")
+            + " / ".join(f"{m} {w:.2f}" for m, w in b["weights"].items()) for b in bands)
+    resolved = f" ({row['resolved']} resolved)" if row["resolved"] is not None else ""
+    return f"{'shipped spec' if row['fold'] == 'all' else 'fold ' + str(row['fold'])} {text}{resolved}"
 
 
 def _report(scores, cutoffs, elapsed, plot, as_json, extra) -> None:
@@ -160,9 +182,16 @@ def _report(scores, cutoffs, elapsed, plot, as_json, extra) -> None:
     for c, summ in per_cutoff.items():
         _table(f"cut-off {c}", summ)
     if "weights" in extra:
+        from forecast.ensemble.online import MIN_RESOLVED
+
+        typer.echo("\nensemble weights used at each cut-off (by each fold's spec: online weights from the "
+                   "members' forecasts resolved by then):")
+        for c, rows in extra["weights"]["by_cutoff"].items():
+            typer.echo(f"  {c}  " + " | ".join(_weights_line(r) for r in rows))
         for band in extra["weights"]["bands"]:
             span = f"<= {band['max_months']:g} months" if band["max_months"] is not None else "longer"
-            typer.echo(f"ensemble weights ({span}): " + ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items()))
+            typer.echo(f"stacked fall-back weights ({span}; used before {MIN_RESOLVED} forecasts have resolved): "
+                       + ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items()))
     typer.echo(f"\n{len(scores)} scored forecasts in {elapsed:.0f} s; benchcast = {extra['default']}"
                + (f"; wrote {plot}" if plot else ""))
     if extra.get("fits") is False:

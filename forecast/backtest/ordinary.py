@@ -154,16 +154,6 @@ def _theta_by_benchmark(idata, names: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def _ensemble_spec_for(config: BacktestConfig, name: str):
-    """The ensemble spec for `name`: the one cross-fitted without its fold's held-out forecasts
-    (the overall spec for a benchmark that had none)."""
-    from forecast.ensemble.spec import EnsembleSpec
-
-    info = config.ensemble.folds
-    fold = info.get("assignment", {}).get(name)
-    return config.ensemble if fold is None else EnsembleSpec.from_json(info["specs"][str(fold)])
-
-
 def _fit_rng(config: BacktestConfig, cutoff: date) -> np.random.Generator:
     """The generator of the MCMC-fitted models' paths and scores: a stream of its own, so that
     fitting them or not (`BacktestConfig.fits`) leaves every other model's samples unchanged."""
@@ -246,7 +236,7 @@ def backtest_cutoff(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], cutof
         now = float(d.normalise(d.frontier.score))
         paths = members[d.name]
         if config.ensemble is not None:
-            spec = _ensemble_spec_for(config, d.name).at(cutoff)
+            spec = config.ensemble.for_benchmark(d.name).at(cutoff)
             paths["ensemble"] = spec.combine(paths, np.asarray(config.horizons, dtype=float), rng, now)
         if config.default in paths:
             paths = {"benchcast": paths[config.default], **paths}

@@ -1,10 +1,11 @@
 """Time-respecting (online) weights: at an as-of date t the pool follows how its members scored
 on the forecasts that had resolved by t.
 
-The history: at every monthly as-of date s, each member is prepared on the results known at s
-and forecasts every benchmark known then, 6, 12 and 18 months ahead (`resolved_history`). A
-forecast counts at t once its target date is <= t and its source's collection *known at t*
-reaches the target (so nothing after t decides what has resolved, nor its outcome).
+The history: at every monthly as-of date s from `FIRST` (2022-01), each member is prepared on
+the results known at s and forecasts every benchmark known then, 6, 12 and 18 months ahead
+(`resolved_history`). A forecast counts at t once its target date is <= t and its source's
+collection *known at t* reaches the target (so nothing after t decides what has resolved, nor
+its outcome).
 
 The weights at t (`online_weights`)::
 
@@ -43,8 +44,10 @@ ETA = 100.0
 HALF_LIFE = float("inf")
 #: Fewer resolved forecasts than this: keep the stacked weights.
 MIN_RESOLVED = 20
-#: The first monthly as-of date of the history (earlier, the members cannot be fitted).
-FIRST = date(2021, 7, 1)
+#: The first monthly as-of date of the history. The members can be fitted from 2021-07, but on
+#: 10-18 shipped results until 2021-12 (54 at 2022-01, 234 at 2022-07): their scores there
+#: were noise that, resolving first, set the weights for years.
+FIRST = date(2022, 1, 1)
 PATHS = 1000
 
 

@@ -4,7 +4,9 @@ written by ``benchcast backtest --held-out --save-weights``).
 
 Weights at an as-of date (`EnsembleSpec.at`): the time-respecting weights of the latest month
 on or before it (`forecast.ensemble.online`: exponential weights on the members' CRPS over the
-forecasts resolved by then), else the stacked bands.
+forecasts resolved by then), else the stacked bands. A benchmark of the held-out backtest is
+combined by its fold's cross-fitted spec (`for_benchmark`); `weights_report` says which weights
+each spec used at each cut-off (what the backtests report).
 
 Recalibration: none, the empirical PIT map or the beta transform of the pooled CDF
 (`forecast.ensemble.recalibration`), whichever the held-out backtest favours.
@@ -17,6 +19,7 @@ a path jump), recalibrated rank by rank, and the running maximum keeps the path 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -64,6 +67,44 @@ class EnsembleSpec:
         month = max(months, key=date.fromisoformat)
         w = tuple(float(x) for x in self.online[month]["weights"])
         return replace(self, bands=(Band(float("inf"), w),), online_as_of=month)
+
+    def used_at(self, as_of: date) -> dict[str, Any]:
+        """What `at(as_of)` combines with: ``{"online_as_of": month or None, "resolved": n or
+        None, "bands": [...]}`` (the bands as in `describe`; None: the stacked bands)."""
+        used = self.at(as_of)
+        month = used.online_as_of
+        return {"online_as_of": month, "resolved": int(self.online[month]["resolved"]) if month else None,
+                "bands": used.describe()["bands"]}
+
+    def fold_specs(self) -> dict[int, EnsembleSpec]:
+        """The cross-fitted per-fold specs (`folds["specs"]`), by fold index (as in
+        `folds["assignment"]`); empty when the spec has none."""
+        specs = self.folds.get("specs") or {}
+        return {int(k): EnsembleSpec.from_json(v, f"fold {k} of the ensemble") for k, v in specs.items()}
+
+    def for_benchmark(self, name: str) -> EnsembleSpec:
+        """The spec that combines `name`: its fold's (cross-fitted without that fold's held-out
+        forecasts, `folds["assignment"]`), or this one for a benchmark without a fold."""
+        fold = self.folds.get("assignment", {}).get(name)
+        return self if fold is None else EnsembleSpec.from_json(self.folds["specs"][str(fold)], f"fold {fold} of the ensemble")
+
+    def weights_report(self, cutoffs: Iterable[date], benchmarks: Iterable[str] | None = None) -> dict[str, list[dict]]:
+        """Per cut-off (ISO date), the weights each spec that combined a benchmark used there
+        (`used_at`): a row ``{"fold": k + 1, ...}`` per fold spec (fold k of `fold_specs`,
+        counted from 1 as the backtest's progress and text output do) of a benchmark in
+        `benchmarks`, and ``{"fold": "all", ...}`` for this spec itself if one of them has no
+        fold. Without `benchmarks`: every fold spec, or this spec when it has none."""
+        folds = self.fold_specs()
+        assigned = self.folds.get("assignment", {})
+        if benchmarks is None:
+            used, overall = set(folds), not folds
+        else:
+            names = set(benchmarks)
+            used = {assigned[b] for b in names if b in assigned}
+            overall = any(b not in assigned for b in names)
+        specs: list[tuple[int | str, EnsembleSpec]] = [(k + 1, folds[k]) for k in sorted(used)]
+        specs += [("all", self)] if overall else []
+        return {c.isoformat(): [{"fold": k, **v.used_at(c)} for k, v in specs] for c in sorted(cutoffs)}
 
     def weights_at(self, months: float) -> np.ndarray:
         for band in self.bands:

@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from benchcast.cli.main import app
+from forecast.ensemble.spec import EnsembleSpec, load_ensemble
 from priors.history import data_path
+
+WEIGHTS_KEYS = {"members", "bands", "online_as_of", "recalibrated", "recalibration", "by_cutoff"}
+
+
+def assert_weights_as_used(out: dict, spec: EnsembleSpec) -> None:
+    """`weights.by_cutoff`: at each cut-off, the weights each fold's spec combined with there."""
+    assert set(out["weights"]) >= WEIGHTS_KEYS
+    by_cutoff = out["weights"]["by_cutoff"]
+    assert list(by_cutoff) == out["cutoffs"]
+    folds = spec.fold_specs()
+    for cutoff, rows in by_cutoff.items():
+        assert rows and all(set(r) == {"fold", "online_as_of", "resolved", "bands"} for r in rows)
+        for row in rows:
+            used = (spec if row["fold"] == "all" else folds[row["fold"] - 1]).at(date.fromisoformat(cutoff))
+            assert row["online_as_of"] == used.online_as_of
+            assert row["resolved"] == (used.online[used.online_as_of]["resolved"] if used.online_as_of else None)
+            assert len(row["bands"]) == len(used.bands)
+            for shown, band in zip(row["bands"], used.bands):
+                assert list(shown["weights"]) == list(spec.members)
+                assert list(shown["weights"].values()) == pytest.approx(band.weights, abs=5e-5)
+                assert sum(shown["weights"].values()) == pytest.approx(1.0, abs=1e-3)
 
 
 def test_backtest_json_contract(tmp_path: Path) -> None:
@@ -45,6 +69,24 @@ def test_default_backtest_runs_no_mcmc_unless_the_default_method_needs_it() -> N
     assert "saturation" not in out["models"] and "independent_logistic" not in out["models"]
     assert {"benchcast", "reference", "trend", "persistence", "logit_trend", "reference_class"} <= set(out["models"])
     assert out["models"]["benchcast"] == out["models"][out["default"]]
+    if "ensemble" in out["models"]:  # every shipped benchmark is combined by its own fold's spec
+        spec = load_ensemble()
+        assert [r["fold"] for r in out["weights"]["by_cutoff"]["2024-07-01"]] == list(range(1, spec.folds["k"] + 1))
+        assert_weights_as_used(out, spec)
+
+
+def test_backtest_text_prints_the_weights_used_at_each_cutoff() -> None:
+    if not data_path("ensemble.json").is_file():
+        pytest.skip("no shipped ensemble")
+    res = CliRunner().invoke(app, ["backtest", "--cutoff", "2024-01-01", "--cutoff", "2025-01-01", "--horizon", "6m",
+                                   "--seed", "1"])
+    assert res.exit_code == 0, res.output
+    spec = load_ensemble()
+    for cutoff in ("2024-01-01", "2025-01-01"):
+        rows = spec.weights_report([date.fromisoformat(cutoff)])[cutoff]
+        shown = " | ".join(f"fold {r['fold']} " + " / ".join(f"{m} {w:.2f}" for m, w in r["bands"][0]["weights"].items())
+                           + f" ({r['resolved']} resolved)" for r in rows)
+        assert f"  {cutoff}  {shown}\n" in res.stdout
 
 
 def test_backtest_rejects_bad_horizons() -> None:
@@ -84,3 +126,8 @@ def test_held_out_ensemble_saves_its_choices(tmp_path: Path) -> None:
     # every candidate pool (members x pull towards equal weights) is scored out of fold
     assert len(prov["pools_tried"]) == 5 and prov["shrink"] in (0.0, 0.01, 0.05, 0.2, 1.0)
     assert prov["held_out_crps"]["ensemble"] == round(out["models"]["ensemble"]["crps"], 5)
+    # the weights reported are the ones each fold's spec combined with at the cut-off
+    spec = EnsembleSpec.from_json(json.loads(weights.read_text()))
+    rows = out["weights"]["by_cutoff"]["2025-01-01"]
+    assert [r["fold"] for r in rows] == [1, 2, 3] and all(r["online_as_of"] == "2025-01-01" for r in rows)
+    assert_weights_as_used(out, spec)

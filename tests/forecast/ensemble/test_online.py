@@ -96,3 +96,28 @@ def test_weight_table_keys_are_the_months_with_enough_resolved() -> None:
     res = pd.DataFrame({"provenance": ["src", "src"], "date": pd.to_datetime(["2023-07-15", "2030-01-01"])})
     table = weight_table(res, hist, [date(2023, 6, 1), date(2023, 7, 1), date(2023, 8, 1)])
     assert list(table) == ["2023-08-01"] and table["2023-08-01"]["resolved"] == 30
+
+
+def test_the_report_shows_the_weights_each_fold_used_at_a_cutoff() -> None:
+    stacked = (Band(9.0, (0.5, 0.5)), Band(float("inf"), (0.5, 0.5)))
+    fold0 = EnsembleSpec(MEMBERS, stacked, online={"2024-01-01": {"weights": [0.3, 0.7], "resolved": 40}})
+    fold1 = EnsembleSpec(MEMBERS, stacked, online={"2023-01-01": {"weights": [0.9, 0.1], "resolved": 25}})
+    spec = EnsembleSpec(MEMBERS, stacked, online={"2023-07-01": {"weights": [0.2, 0.8], "resolved": 60}},
+                        folds={"k": 2, "assignment": {"MMLU": 0, "GSM8K": 1},
+                               "specs": {"0": fold0.to_json(), "1": fold1.to_json()}})
+    assert {k: v.to_json() for k, v in spec.fold_specs().items()} == {0: fold0.to_json(), 1: fold1.to_json()}
+    assert spec.for_benchmark("GSM8K").to_json() == fold1.to_json()
+    assert spec.for_benchmark("my own benchmark") is spec
+    assert fold0.used_at(date(2024, 6, 1)) == {"online_as_of": "2024-01-01", "resolved": 40, "bands": [
+        {"max_months": None, "weights": {"reference": 0.3, "trend": 0.7}}]}
+    assert fold0.used_at(date(2023, 7, 1)) == {"online_as_of": None, "resolved": None,
+                                               "bands": fold0.describe()["bands"]}  # the stacked fall-back
+    report = spec.weights_report([date(2024, 7, 1), date(2023, 7, 1)])
+    assert list(report) == ["2023-07-01", "2024-07-01"]
+    assert [(r["fold"], r["online_as_of"], r["resolved"]) for r in report["2023-07-01"]] == [
+        (1, None, None), (2, "2023-01-01", 25)]
+    assert report["2024-07-01"][0]["bands"][0]["weights"] == {"reference": 0.3, "trend": 0.7}
+    # only the specs that combined the scored benchmarks; the spec itself for one without a fold
+    only = spec.weights_report([date(2024, 7, 1)], ["GSM8K", "my own benchmark"])["2024-07-01"]
+    assert [(r["fold"], r["online_as_of"]) for r in only] == [(2, "2023-01-01"), ("all", "2023-07-01")]
+    assert fold0.weights_report([date(2024, 7, 1)])["2024-07-01"][0]["fold"] == "all"  # no folds: itself
