@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecast.saturation.model import curve_np, inverse_curve_np
-from forecast.saturation.timeline import Paths
+from forecast.saturation.timeline import GRID_STEP, Paths
 
 
 def paths(n: int = 4000, f_now: float = 0.3, sigma: float = 0.2, c: float = 0.9, seed: int = 0,
@@ -78,10 +78,16 @@ def test_threshold_above_the_ceiling_is_near_zero_not_an_error() -> None:
        f_now=st.floats(0.0, 0.6), curve=st.sampled_from(["logistic", "gompertz"]))
 def test_crossing_times_agree_with_frontier_draws(level: float, t: float, sigma: float, f_now: float, curve: str) -> None:
     p = paths(n=500, sigma=sigma, f_now=f_now, curve=curve)
-    by_crossing = p.crossing_times(level) <= t
+    times = p.crossing_times(level)
+    by_crossing = times <= t
     by_frontier = p.frontier_at(np.array([t]))[:, 0] >= level
-    # the two descriptions agree except for draws that touch the level within rounding
-    assert np.mean(by_crossing != by_frontier) <= 0.02
+    # Crossing times live on the grid, the frontier is also evaluated at t itself: the two agree
+    # except for draws that reach the level at t but at no grid point before it, whose crossing
+    # is the next grid point. (A share-of-draws tolerance failed on narrow crossing-time
+    # distributions, where many draws cross inside one grid step.)
+    differ = by_crossing != by_frontier
+    assert not (by_crossing & ~by_frontier).any()
+    assert ((times[differ] > t) & (times[differ] <= t + GRID_STEP + 1e-9)).all()
 
 
 @settings(max_examples=30, deadline=None)
