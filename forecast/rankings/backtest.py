@@ -39,7 +39,7 @@ from forecast.rankings.baselines import (PERSISTENCE_EPS, RECENCY_HALF_LIFE, _op
 from forecast.rankings.data import leader_at
 from forecast.rankings.forecast import OTHER, fit_rankings, leaders_per_draw, simulate
 from forecast.rankings.model import BACKTEST_SAMPLER, RankingsFit
-from forecast.rankings.pool import Pool, PoolQuestion, combine
+from forecast.rankings.pool import Pool, PoolQuestion, combine, draw_floor
 from forecast.sampling import SamplerConfig
 
 METHODS = ("model", "persistence", "frequency", "recency", "pooled")
@@ -103,7 +103,7 @@ def score_fit(frame: pd.DataFrame, fit: RankingsFit, horizons: Iterable[int], la
             actual = leader_at(frame, metric, months_later(as_of, h), by) or OTHER
             actual = actual if actual in known else OTHER
             p = {"model": _model_probs(leaders, known), **baselines}
-            out.append(BacktestRow(as_of, h, by, current, actual, p, 1.0 / (2 * leaders.size)))
+            out.append(BacktestRow(as_of, h, by, current, actual, p, draw_floor(leaders.size)))
     return out
 
 

@@ -26,7 +26,7 @@ from forecast.rankings.baselines import recency
 from forecast.rankings.cache import cached_sample
 from forecast.rankings.data import RankingData, known_at, leader_at, prepare, years_between
 from forecast.rankings.model import RankingsFit, sample
-from forecast.rankings.pool import RULE, Pool, combine, load_pool
+from forecast.rankings.pool import RULE, Pool, combine, draw_floor, load_pool
 from forecast.rankings.simulate import MAX_YEARS, OTHER, Simulation, leaders_per_draw, simulate
 from forecast.sampling import Diagnostics, SamplerConfig
 
@@ -72,9 +72,9 @@ class AtForecast:
 
     @property
     def floor(self) -> float:
-        """The resolution of a frequency over the draws, ``1 / (2 D)``: what an entry no draw
-        made leader is given in the pool (0 without draws)."""
-        return 0.5 / self.n_draws if self.n_draws else 0.0
+        """`forecast.rankings.pool.draw_floor` of the draws: what an entry no draw made leader
+        is given in the pool."""
+        return draw_floor(self.n_draws)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,12 @@ FORMAT = "benchcast-rankings-pool/2"
 RULE = "log pool: p ~ max(p_model, 1/(2 draws))^(1 - w) * p_recent^w, renormalized"
 
 
+def draw_floor(n_draws: int) -> float:
+    """``1 / (2 D)``, the resolution of a frequency over `n_draws` draws: what the pool (and the
+    backtest's log score) gives an entry no draw chose; 0 without draws."""
+    return 0.5 / n_draws if n_draws else 0.0
+
+
 def _aligned(p_model: dict[str, float], p_recent: dict[str, float],
              floor: float) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The model's outcomes ("other" last) and both members' log-probabilities over them, the

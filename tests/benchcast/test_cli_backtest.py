@@ -69,15 +69,14 @@ def test_default_backtest_runs_no_mcmc_unless_the_default_method_needs_it() -> N
     assert "saturation" not in out["models"] and "independent_logistic" not in out["models"]
     assert {"benchcast", "reference", "trend", "persistence", "logit_trend", "reference_class"} <= set(out["models"])
     assert out["models"]["benchcast"] == out["models"][out["default"]]
-    if "ensemble" in out["models"]:  # every shipped benchmark is combined by its own fold's spec
-        spec = load_ensemble()
-        assert [r["fold"] for r in out["weights"]["by_cutoff"]["2024-07-01"]] == list(range(1, spec.folds["k"] + 1))
-        assert_weights_as_used(out, spec)
+    assert "ensemble" in out["models"]  # every shipped benchmark is combined by its own fold's spec
+    spec = load_ensemble()
+    assert [r["fold"] for r in out["weights"]["by_cutoff"]["2024-07-01"]] == list(range(1, spec.folds["k"] + 1))
+    assert_weights_as_used(out, spec)
 
 
 def test_backtest_text_prints_the_weights_used_at_each_cutoff() -> None:
-    if not data_path("ensemble.json").is_file():
-        pytest.skip("no shipped ensemble")
+    assert data_path("ensemble.json").is_file()  # shipped: the default method is the ensemble
     res = CliRunner().invoke(app, ["backtest", "--cutoff", "2024-01-01", "--cutoff", "2025-01-01", "--horizon", "6m",
                                    "--seed", "1"])
     assert res.exit_code == 0, res.output
