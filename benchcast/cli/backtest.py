@@ -161,8 +161,10 @@ def _weights_line(row: dict) -> str:
 
 def _report(scores, cutoffs, elapsed, plot, as_json, extra) -> None:
     from forecast.backtest import summarize
+    from forecast.backtest.losses import losses
 
     models = summarize(scores)
+    lost = losses(scores)
     per_cutoff = {c: summarize([s for s in scores if s.cutoff == c]) for c in cutoffs}
     per_bench = []
     for key in sorted({(s.benchmark, s.cutoff, s.model) for s in scores}, key=lambda k: (k[1], k[0], k[2])):
@@ -176,7 +178,8 @@ def _report(scores, cutoffs, elapsed, plot, as_json, extra) -> None:
     if as_json:
         echo_json({"cutoffs": [c.isoformat() for c in cutoffs], "horizons_months": sorted({s.horizon for s in scores}),
                    "models": models, "by_cutoff": {c.isoformat(): v for c, v in per_cutoff.items()},
-                   "per_benchmark": per_bench, "seconds": round(elapsed, 1), **extra})
+                   "per_benchmark": per_bench, "losses": [x.as_dict() for x in lost],
+                   "seconds": round(elapsed, 1), **extra})
         return
     _table("all cut-offs", models)
     for c, summ in per_cutoff.items():
@@ -192,6 +195,10 @@ def _report(scores, cutoffs, elapsed, plot, as_json, extra) -> None:
             span = f"<= {band['max_months']:g} months" if band["max_months"] is not None else "longer"
             typer.echo(f"stacked fall-back weights ({span}; used before {MIN_RESOLVED} forecasts have resolved): "
                        + ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items()))
+    if lost:
+        typer.echo("\nwhere benchcast lost to the best baseline (the benchmarks that carry the gap):")
+        for x in lost:
+            typer.echo(f"  {x.describe()}")
     typer.echo(f"\n{len(scores)} scored forecasts in {elapsed:.0f} s; benchcast = {extra['default']}"
                + (f"; wrote {plot}" if plot else ""))
     if extra.get("fits") is False:

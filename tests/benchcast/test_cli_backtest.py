@@ -130,3 +130,33 @@ def test_held_out_ensemble_saves_its_choices(tmp_path: Path) -> None:
     rows = out["weights"]["by_cutoff"]["2025-01-01"]
     assert [r["fold"] for r in rows] == [1, 2, 3] and all(r["online_as_of"] == "2025-01-01" for r in rows)
     assert_weights_as_used(out, spec)
+
+
+def test_backtest_names_the_benchmarks_that_carry_a_loss_to_a_baseline() -> None:
+    """At 2024-01-01, 6 months on, the 3-month trend of the ensemble over-shoots BIG-Bench Hard
+    and MATH Level 5, and the 12-month logit trend wins on these three benchmarks: the JSON and
+    the text say which benchmarks carry the gap, consistent with the per-benchmark scores."""
+    args = ["backtest", "--cutoff", "2024-01-01", "--horizon", "6m", "--seed", "0",
+            "--benchmarks", "BIG-Bench Hard,MATH Level 5,MMLU"]
+    res = CliRunner().invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    scores = out["by_cutoff"]["2024-01-01"]
+    baselines = {m: scores[m]["crps"] for m in ("persistence", "logit_trend", "reference_class")}
+    best = min(baselines, key=baselines.get)
+    assert scores["benchcast"]["crps"] > baselines[best]  # the premise: the default lost here
+    [loss] = out["losses"]
+    assert loss["baseline"] == best and loss["n"] == 3
+    assert loss["default_crps"] == pytest.approx(scores["benchcast"]["crps"], abs=1e-5)
+    assert loss["baseline_crps"] == pytest.approx(baselines[best], abs=1e-5)
+    per = {(r["benchmark"], r["model"]): r["crps"] * r["n"] for r in out["per_benchmark"]}
+    excess = {b: per[(b, "benchcast")] - per[(b, best)] for b in ("BIG-Bench Hard", "MATH Level 5", "MMLU")}
+    named = [c["benchmark"] for c in loss["culprits"]]
+    assert named == sorted(excess, key=excess.get, reverse=True)[:len(named)]
+    assert [c["excess"] for c in loss["culprits"]] == pytest.approx([excess[b] for b in named], abs=1e-4)
+    assert sum(excess[b] for b in named) >= loss["gap"] - 1e-4 > sum(excess[b] for b in named[:-1])
+    text = CliRunner().invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert "where benchcast lost to the best baseline" in text.stdout
+    assert f"  2024-01-01: {best} {baselines[best]:.4f} against benchcast {scores['benchcast']['crps']:.4f} (3 points); " \
+           f"{named[0]} (+{excess[named[0]]:.3f} summed CRPS, 1 point)" in text.stdout
