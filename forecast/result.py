@@ -41,6 +41,7 @@ def parse_date(value: Any, what: str = "date") -> date:
 
 class FrontierPaths(Protocol):
     n: int
+    f_now: float  # today's frontier, normalised
 
     def frontier_at(self, t: np.ndarray) -> np.ndarray: ...
 
@@ -123,6 +124,14 @@ class Forecast:
     def mean(self, when: str | date) -> float:
         return float(self.samples(when).mean())
 
+    def record_stands(self, when: str | date) -> float | None:
+        """P(no new record by `when`): the share of paths still at today's frontier (None when
+        nothing is known yet). The activity model's "nobody reports a result" is part of it."""
+        if self.frontier is None:
+            return None
+        x = self.paths.frontier_at(np.array([self._t(when)]))[:, 0]
+        return float(np.mean(x <= self.paths.f_now + 1e-9))
+
     def probability(self, threshold: float, by: str | date) -> float:
         """P(frontier >= threshold on or before `by`)."""
         return self.paths.probability_by(self._level(threshold), self._t(by, "by date"))
@@ -159,8 +168,10 @@ class Forecast:
             out["weights"] = self.weights
         for d in at:
             qs = self.quantiles(d)
+            stands = self.record_stands(d)
             out["at"].append({"date": d.isoformat(), "mean": round(self.mean(d), 3),
-                              "quantiles": {str(q): round(v, 3) for q, v in qs.items()}})
+                              "quantiles": {str(q): round(v, 3) for q, v in qs.items()},
+                              "p_record_stands": None if stands is None else round(stands, 4)})
         for thr, by in thresholds:
             out["thresholds"].append({"threshold": float(thr), "by": by.isoformat(),
                                       "probability": round(self.probability(thr, by), 4)})

@@ -60,10 +60,13 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
     for note in fc.notes:
         echo(f"Note: {note}")
     echo("")
-    echo(f"{'best score by':<14}{'mean':>7}" + "".join(f"{int(q * 100):>6}%" for q in (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)))
+    stands = fc.frontier is not None
+    echo(f"{'best score by':<14}{'mean':>7}" + "".join(f"{int(q * 100):>6}%" for q in (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95))
+         + ("   P(record stands)" if stands else ""))
     for day in at:
         qs = fc.quantiles(day)
-        echo(f"{day.isoformat():<14}{fc.mean(day):>7.1f}" + "".join(f"{v:>7.1f}" for v in qs.values()))
+        echo(f"{day.isoformat():<14}{fc.mean(day):>7.1f}" + "".join(f"{v:>7.1f}" for v in qs.values())
+             + (f"{fc.record_stands(day):>19.2f}" if stands else ""))
     if pairs:
         echo("")
         for thr, by in pairs:

@@ -44,6 +44,7 @@ def test_forecast_json_contract_on_a_real_fit(tmp_path: Path) -> None:
     assert 0.0 <= cr["p_not_by_horizon"] <= 1.0
     assert set(out["diagnostics"]) == {"r_hat_max", "ess_bulk_min", "divergences"}
     assert out["diagnostics"]["r_hat_max"] < 1.1
+    assert 0.0 <= at["p_record_stands"] <= 1.0
     assert (tmp_path / "fan.png").stat().st_size > 10_000
     # the same seed gives the same forecast, read back from the fit cache
     again = invoke("forecast", "MMLU", "--json", "--draws", "400", "--seed", "3", "--method", "saturation",
@@ -112,6 +113,21 @@ def test_user_csv_benchmark(tmp_path: Path) -> None:
     out = json.loads(res.stdout)
     assert out["frontier"]["score"] == 40 and out["as_of"] == "2026-10-01"
     assert 0.05 < out["thresholds"][0]["probability"] < 0.995
+
+
+def test_text_table_says_how_likely_the_record_stands(tmp_path: Path) -> None:
+    csv = tmp_path / "mine.csv"
+    csv.write_text("benchmark,model,date,score\n" + "\n".join(
+        f"MyEval,m{i},2026-{i + 4:02d}-01,{s}" for i, s in enumerate([5, 9, 15, 22, 31, 40])) + "\n")
+    args = ["forecast", "myeval", "--data", str(csv), "--draws", "300", "--as-of", "2026-10-01",
+            "--at", "2026-12-31", "--at", "2027-06-30", "--no-save"]
+    text, js = invoke(*args), invoke(*args, "--json")
+    assert text.exit_code == 0 and js.exit_code == 0, text.output
+    header, *rows = [line for line in text.stdout.splitlines() if line.startswith(("best score by", "2026-12", "2027-06"))]
+    assert header.endswith("P(record stands)")
+    shown = [float(r.split()[-1]) for r in rows]
+    assert shown == [round(a["p_record_stands"], 2) for a in json.loads(js.stdout)["at"]]
+    assert shown[0] >= shown[1] and shown[1] < 0.5  # a benchmark rising every month: a record is likely
 
 
 def test_benchmarks_lists_the_shipped_data() -> None:

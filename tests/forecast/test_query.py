@@ -47,6 +47,20 @@ def test_reference_json_contract() -> None:
     assert (cr["quantiles"]["0.1"] is not None and cr["quantiles"]["0.1"] <= "2026-01-01") == (p >= 0.1)
 
 
+def test_record_stands_is_the_share_of_paths_still_at_todays_frontier() -> None:
+    fc = ForecastQuery(benchmark=NAME, as_of=AS_OF, method="reference", draws=400, seed=2).run()
+    front = fc.frontier.score
+    days = [date(2025, 4, 1), date(2025, 10, 1), date(2026, 10, 1)]
+    stands = [fc.record_stands(d) for d in days]
+    assert stands == [pytest.approx(np.mean(fc.samples(d) <= front + 1e-7)) for d in days]
+    assert stands == sorted(stands, reverse=True) and 0.0 < stands[-1] < stands[0] < 1.0  # records come
+    out = fc.to_json(days, [], [])
+    assert [row["p_record_stands"] for row in out["at"]] == [round(p, 4) for p in stands]
+    # MMLU, which nobody has reported on for well over a year, most likely keeps its record
+    stale = ForecastQuery(benchmark="MMLU", as_of=date(2026, 9, 1), method="reference", draws=400, seed=2).run()
+    assert stale.record_stands(date(2027, 3, 1)) > 0.85 > stands[1]
+
+
 def test_ensemble_json_has_weights() -> None:
     spec = EnsembleSpec(("reference",), (Band(float("inf"), (1.0,)),), Recalibration.identity(), {})
     fc = ForecastQuery(benchmark=NAME, as_of=AS_OF, method="ensemble", ensemble=spec, draws=300).run()
