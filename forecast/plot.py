@@ -1,7 +1,9 @@
-"""Fan charts of a forecast: results, frontier, 50/80/95% bands, thresholds, the as-of line."""
+"""Fan charts of a forecast: results, frontier, 50/80/95% bands, thresholds, the as-of line; the
+forecast on its own scale and the chance of a new record and of each threshold by each date."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,20 +31,61 @@ def _save(fig, path: str | Path) -> Path:
     return out
 
 
+@dataclass(frozen=True)
+class FanData:
+    """What the fan chart draws of the future, from one set of paths (percent, years)."""
+
+    t: np.ndarray  # dates from the as-of date on (years since 2020)
+    bands: dict[tuple[float, float], np.ndarray]  # (lo, hi) quantile levels -> (2, len(t))
+    median: np.ndarray
+    p_new_record: np.ndarray  # P(a record above today's frontier by t)
+    p_reached: dict[float, np.ndarray]  # threshold -> P(best >= threshold by t)
+
+
+BANDS = ((0.025, 0.975), (0.1, 0.9), (0.25, 0.75))
+THRESHOLD_COLOURS = ("tab:red", "tab:purple", "tab:orange", "tab:brown", "tab:pink")
+
+
+def fan_data(fc: Forecast, until: date | None = None, thresholds: list[float] | None = None,
+             points: int = 120) -> FanData:
+    """The fan chart's future: quantile bands, the median, and by each date the chance of a new
+    record and of reaching each threshold. The frontier is a running maximum, so "reached by t" is
+    "the path's frontier at t is at least the threshold": every curve comes from the same paths."""
+    t0 = to_years(fc.as_of)
+    t_end = max(to_years(until) if until else t0 + 3.0, t0 + 0.5)
+    fut = np.linspace(t0, t_end, points)
+    paths = fc.paths.frontier_at(fut)
+    fr = fc.data.denormalise(paths)
+    bands = {(lo, hi): np.quantile(fr, [lo, hi], axis=0) for lo, hi in BANDS}
+    new = np.mean(paths > fc.paths.f_now + 1e-9, axis=0) if fc.frontier is not None else np.ones(fut.size)
+    reached = {float(thr): np.mean(fr >= thr - 1e-9, axis=0) for thr in thresholds or []}
+    return FanData(fut, bands, np.median(fr, axis=0), new, reached)
+
+
+def _colour(i: int) -> str:
+    return THRESHOLD_COLOURS[i % len(THRESHOLD_COLOURS)]
+
+
 def fan_chart(fc: Forecast, path: str | Path, *, until: date | None = None,
               thresholds: list[float] | None = None, results=None) -> Path:
-    """Write the fan chart of `fc` to `path` (PNG)."""
+    """Write the fan chart of `fc` to `path` (PNG): the history with the forecast on the left; on
+    the right the forecast alone on its own scale, and below it the chance of a new record and of
+    reaching each threshold by each date."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    thresholds = list(thresholds or [])
     t0 = to_years(fc.as_of)
-    t_end = to_years(until) if until else t0 + 3.0
-    t_end = max(t_end, t0 + 0.5)
+    fan = fan_data(fc, until, thresholds)
     d = fc.data
     t_start = min(d.t.min() if d.n_records else t0 - 1.0, d.released) - 0.25
-    fig, ax = plt.subplots(figsize=(9, 5.2), dpi=110)
+    fig = plt.figure(figsize=(13, 5.8), dpi=110)
+    grid = fig.add_gridspec(2, 2, width_ratios=(1.3, 1.0), height_ratios=(1.55, 1.0), hspace=0.08, wspace=0.16)
+    ax = fig.add_subplot(grid[:, 0])
+    zoom = fig.add_subplot(grid[0, 1])
+    odds = fig.add_subplot(grid[1, 1], sharex=zoom)
     if results is not None and len(results):
         for prov, grp in results.groupby("provenance"):
             ax.scatter(grp["date"], grp["score"], s=10, alpha=0.35, label=f"results ({prov})")
@@ -58,26 +101,52 @@ def fan_chart(fc: Forecast, path: str | Path, *, until: date | None = None,
         cp = d.denormalise(np.quantile(fc.paths.curve_at(past), [0.1, 0.5, 0.9], axis=0))
         ax.fill_between(_dates(past), cp[0], cp[2], color="tab:blue", alpha=0.12, lw=0)
         ax.plot(_dates(past), cp[1], color="tab:blue", lw=1, ls=":", label="fitted curve (past)")
-    fut = np.linspace(t0, t_end, 120)
-    fr = d.denormalise(fc.paths.frontier_at(fut))
-    for lo, hi, alpha in ((0.025, 0.975, 0.15), (0.1, 0.9, 0.25), (0.25, 0.75, 0.4)):
-        q = np.quantile(fr, [lo, hi], axis=0)
-        ax.fill_between(_dates(fut), q[0], q[1], color="tab:blue", alpha=alpha, lw=0,
-                        label=f"{round((hi - lo) * 100)}% band")
-    ax.plot(_dates(fut), np.median(fr, axis=0), color="tab:blue", lw=2, label="median frontier")
-    for thr in thresholds or []:
-        ax.axhline(thr, color="tab:red", ls="--", lw=1)
-        ax.text(_dates([t_start])[0], thr + 0.8, f"{thr:g}%", color="tab:red", fontsize=8)
+    days = _dates(fan.t)
+    for target in (ax, zoom):
+        for (lo, hi), alpha in zip(BANDS, (0.15, 0.25, 0.4)):
+            q = fan.bands[(lo, hi)]
+            target.fill_between(days, q[0], q[1], color="tab:blue", alpha=alpha, lw=0,
+                                label=f"{round((hi - lo) * 100)}% band")
+        target.plot(days, fan.median, color="tab:blue", lw=2, label="median frontier")
+        for i, thr in enumerate(thresholds):
+            target.axhline(thr, color=_colour(i), ls="--", lw=1)
+        target.grid(alpha=0.3)
+    for i, thr in enumerate(thresholds):
+        ax.text(0.01, thr + 0.8, f"{thr:g}%", color=_colour(i), fontsize=8, transform=ax.get_yaxis_transform())
     ax.axvline(fc.as_of, color="tab:green", lw=1)
     ax.text(fc.as_of, 101, f" as of {fc.as_of}", color="tab:green", fontsize=8, va="bottom")
     ax.axhline(fc.floor, color="grey", lw=0.8, ls=":")
     ax.set_ylim(max(fc.floor - 5, -2), 104)
     ax.set_ylabel("best score (%)")
     ax.set_title(f"{fc.benchmark}: frontier forecast ({getattr(fc, 'method', 'saturation')})")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left", ncols=2)
-    fig.autofmt_xdate()
-    fig.tight_layout()
+    ax.legend(fontsize=7, loc="lower right", ncols=2)
+    # The forecast alone, on a scale that shows it: from the lowest band to the highest.
+    lo, hi = float(fan.bands[BANDS[0]][0].min()), float(fan.bands[BANDS[0]][1].max())
+    lo, hi = min([lo, *[t for t in thresholds if t >= lo - 5]]), max([hi, *[t for t in thresholds if t <= hi + 5]])
+    pad = max((hi - lo) * 0.08, 0.5)
+    zoom.set_ylim(lo - pad, min(hi + pad, 100.5))
+    for i, thr in enumerate(thresholds):
+        if lo - pad < thr < hi + pad:
+            zoom.text(days[0], thr, f" {thr:g}%", color=_colour(i), fontsize=8, va="bottom")
+    zoom.set_title("the forecast, on its own scale", fontsize=9)
+    zoom.yaxis.tick_right()
+    zoom.tick_params(labelbottom=False)
+    odds.plot(days, fan.p_new_record, color="black", lw=1.5, label="a new record")
+    for i, (thr, p) in enumerate(fan.p_reached.items()):
+        odds.plot(days, p, color=_colour(i), lw=1.5, ls="--", label=f"best >= {thr:g}%")
+    odds.set_ylim(-0.02, 1.02)
+    odds.set_ylabel("chance by then", fontsize=8)
+    odds.yaxis.set_label_position("right")
+    odds.yaxis.tick_right()
+    odds.grid(alpha=0.3)
+    odds.legend(fontsize=7, loc="best")
+    for label in odds.get_xticklabels():
+        label.set_rotation(30)
+        label.set_ha("right")
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_ha("right")
+    fig.subplots_adjust(left=0.06, right=0.95, top=0.93, bottom=0.12)
     return _save(fig, path)
 
 
