@@ -119,7 +119,7 @@ def forecast(
     by: list[str] = typer.Option(None, "--by", help="With --threshold: P(best >= threshold by this date) (one, or one per threshold)."),
     as_json: bool = typer.Option(False, "--json", help="Print exactly one JSON object."),
     plot: Path = typer.Option(None, "--plot", help="Write a fan chart PNG here."),
-    method: str = typer.Option(None, "--method", help="saturation, reference, ensemble or capability (default: what the backtests favour)."),
+    method: str = typer.Option(None, "--method", help="saturation, reference, trend, ensemble or capability (default: what the backtests favour)."),
     seed: int = typer.Option(0, "--seed", help="Random seed: same seed, same forecast."),
     draws: int = typer.Option(2000, "--draws", help="Posterior draws in all (2 chains)."),
     refit: bool = typer.Option(False, "--refit", help="Sample again even if an identical fit is cached."),
