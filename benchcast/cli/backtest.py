@@ -47,7 +47,7 @@ def _methods(text: str | None) -> tuple[str, ...]:
 def backtest(
     cutoff: list[str] = typer.Option(None, "--cutoff", help="A cut-off date (repeatable; default: 2023-07-01 to 2025-07-01 every 6 months)."),
     horizon: str = typer.Option("6m,12m,18m", "--horizon", help="Horizons in months, comma-separated."),
-    data: Path = typer.Option(None, "--data", help="Results CSV instead of the shipped history."),
+    data: Path = typer.Option(None, "--data", help="Results CSV instead of the shipped history (to score your benchmark with the shipped history around it: `benchcast data import` it, then --benchmarks NAME)."),
     benchmarks: str = typer.Option(None, "--benchmarks", help="Only score these benchmarks (comma-separated; all are still fitted)."),
     include_new: bool = typer.Option(False, "--include-new", help="Also score benchmarks released after each cut-off, from the population prior alone."),
     held_out: bool = typer.Option(False, "--held-out", help="Leave-one-benchmark-out in K folds: each benchmark forecast as a user's CSV, from fits without it."),

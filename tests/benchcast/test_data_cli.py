@@ -65,3 +65,21 @@ def test_url_without_network_is_one_line():
     code, out, err = run("data", "import", f"http://127.0.0.1:{port}/benchmark_data.zip")
     assert code == 1 and err.count("\n") == 1
     assert err.startswith(f"error: cannot download http://127.0.0.1:{port}/benchmark_data.zip: no network or server unreachable")
+
+
+def test_an_imported_benchmark_is_backtested_with_the_shipped_history_around_it():
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "my_benchmark.csv"
+    assert run("data", "import", str(example))[0] == 0
+    code, out, err = run("backtest", "--benchmarks", "agentarena", "--cutoff", "2026-06-01", "--horizon", "3m",
+                         "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    assert {r["benchmark"] for r in got["per_benchmark"]} == {"AgentArena"}
+    # the members learn from the shipped history around it, not from AgentArena alone (--data)
+    assert got["models"]["benchcast"]["n"] == 1 and got["models"]["trend"]["n"] == 1
+    alone = CliRunner().invoke(app, ["backtest", "--data", str(example), "--cutoff", "2026-06-01", "--horizon", "3m",
+                                     "--json"])
+    assert alone.exit_code == 0, alone.output
+    assert json.loads(alone.stdout)["models"]["trend"]["crps"] != got["models"]["trend"]["crps"]
