@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -94,6 +95,8 @@ class ForecastQuery:
     cache_dir: str | Path | None = None
     refit: bool = False
     progressbar: bool = False
+    #: Told, in words, before a step that takes minutes (fitting a population prior).
+    notify: Callable[[str], None] | None = None
 
     @property
     def day(self) -> date:
@@ -120,10 +123,22 @@ class ForecastQuery:
                 raise InvalidQuery(f"threshold {t!r} is outside 0-100")
 
     def needs_prior_build(self) -> bool:
-        """Whether `run()` will first fit a population prior (minutes, once; then cached)."""
-        if self.prior is not None or self.resolved_method not in ("saturation", "ensemble"):
+        """Whether `run()` will first fit a population prior (minutes, once; then cached): for the
+        saturation method, or an ensemble with a saturation member, at an as-of date without a
+        saved prior. (A benchmark with no result by the as-of date needs one too, whatever the
+        method: see `run`; `notify` is told when that happens.)"""
+        if self.prior is not None or not self._uses_saturation(self.resolved_method):
             return False
         return needs_build(self.day, cache_dir=self._dir("priors"))
+
+    def _uses_saturation(self, method: str) -> bool:
+        if method == "saturation":
+            return True
+        if method != "ensemble":
+            return False
+        from forecast.ensemble.spec import load_ensemble
+
+        return "saturation" in (self.ensemble or load_ensemble()).members
 
     def _dir(self, sub: str | None = None) -> Path | None:
         if self.cache_dir is None:
@@ -170,6 +185,15 @@ class ForecastQuery:
             notes.append(f"release date taken as the first result's, {from_years(bdata.released)}")
         c_norm = float(bdata.normalise(self.ceiling)) if self.ceiling is not None else None
         ctx = replace(ctx, ceiling=c_norm)
+        if bdata.n_records == 0 and method != "saturation":
+            # The other methods move today's frontier; with none there is nothing to move, and
+            # only the saturation model's population prior says where a new benchmark starts.
+            if self.method is not None:
+                raise InvalidQuery(f"method {method} needs at least one result known by {day}; "
+                                   f"{info.name} has none (method saturation forecasts from the population prior alone)")
+            notes.append(f"the default method ({method}) moves today's frontier and there is none yet: "
+                         "method saturation instead")
+            method = "saturation"
         fc = self._saturation(ctx, c_norm) if method == "saturation" else self._sampled(ctx, method, c_norm)
         if bdata.staleness > 1.0:
             notes.append(f"no {bdata.series_names[0]} result for {bdata.staleness:.1f} years: "
@@ -182,6 +206,9 @@ class ForecastQuery:
     def _saturation_fit(self, c_norm: float | None):
         from forecast.saturation_member import SaturationFit
 
+        if self.prior is None and self.notify is not None and needs_build(self.day, cache_dir=self._dir("priors")):
+            self.notify(f"building a population prior from results known by {self.day} "
+                        "(a few minutes, once; it is cached)...")
         prior = self.prior or prior_for(self.day, cache_dir=self._dir("priors"))
         curve = check_curve(self.curve or prior.curve)
         config = SamplerConfig(draws=max(self.draws // 2, 10), chains=2, seed=self.seed, progressbar=self.progressbar)

@@ -136,15 +136,13 @@ def forecast(
     source = data if data is not None else history_source(shipped_only)  # shipped + imported results
     query = ForecastQuery(source, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of,
                           method=method, draws=draws, seed=seed, cache_dir=cache_dir(), refit=refit,
-                          progressbar=sys.stderr.isatty() and not as_json)
+                          progressbar=sys.stderr.isatty() and not as_json,
+                          notify=lambda message: typer.echo(message, err=True))
     as_of_day = query.day
     thresholds = list(threshold or [])
     pairs = _pair_thresholds(thresholds, list(by or []))
     at_days = [parse_date(a, "--at date") for a in at] if at else half_year_ends(as_of_day)
     query.check_dates(at_days + [b for _, b in pairs], thresholds)
-    if query.needs_prior_build():
-        typer.echo(f"building a population prior from results known by {as_of_day} "
-                   "(a few minutes, once; it is cached)...", err=True)
     fc = query.run()
     crossing = thresholds or [t for t in (50.0, 80.0, 90.0, 95.0) if not fc.is_crossed(t)][:3]
     result = fc.to_json(at_days, pairs, crossing)

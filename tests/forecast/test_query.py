@@ -61,6 +61,39 @@ def test_record_stands_is_the_share_of_paths_still_at_todays_frontier() -> None:
     assert stale.record_stands(date(2027, 3, 1)) > 0.85 > stands[1]
 
 
+def _new_benchmark() -> pd.DataFrame:
+    return pd.DataFrame({"benchmark": ["NewEval"] * 3, "model": ["a", "b", "c"], "score": [12.0, 18.0, 25.0],
+                         "date": pd.to_datetime(["2026-10-15", "2026-11-01", "2026-11-20"])})
+
+
+def test_with_no_result_yet_the_default_forecasts_from_the_population_prior() -> None:
+    from forecast.saturation.population import load_prior
+
+    fc = ForecastQuery(_new_benchmark(), "NewEval", floor=0, released="2026-09-01", as_of="2026-10-01",
+                       prior=load_prior(), draws=400).run()
+    assert fc.method == "saturation" and fc.frontier is None
+    assert fc.notes[0] == ("the default method (ensemble) moves today's frontier and there is none yet: "
+                           "method saturation instead")
+    # not a flat line at the floor (what the ensemble's members give with nothing to move)
+    assert fc.quantiles("2027-10-01")[0.5] > 20.0
+    assert fc.to_json([date(2027, 10, 1)], [], [])["at"][0]["p_record_stands"] is None
+
+
+@pytest.mark.parametrize("method", ["reference", "trend", "ensemble"])
+def test_with_no_result_yet_a_chosen_method_that_needs_one_is_refused(method: str) -> None:
+    with pytest.raises(InvalidQuery) as err:
+        ForecastQuery(_new_benchmark(), "NewEval", floor=0, as_of="2026-10-01", method=method, draws=400).run()
+    assert str(err.value) == (f"method {method} needs at least one result known by 2026-10-01; NewEval has none "
+                              "(method saturation forecasts from the population prior alone)")
+
+
+def test_an_ensemble_without_a_saturation_member_needs_no_population_prior() -> None:
+    spec = EnsembleSpec(("reference", "trend"), (Band(float("inf"), (0.5, 0.5)),), Recalibration.identity(), {})
+    assert not ForecastQuery(benchmark=NAME, as_of="2021-01-01", method="ensemble", ensemble=spec).needs_prior_build()
+    with_sat = EnsembleSpec(("saturation", "trend"), (Band(float("inf"), (0.5, 0.5)),), Recalibration.identity(), {})
+    assert ForecastQuery(benchmark=NAME, as_of="2021-01-01", method="ensemble", ensemble=with_sat).needs_prior_build()
+
+
 def test_ensemble_json_has_weights() -> None:
     spec = EnsembleSpec(("reference",), (Band(float("inf"), (1.0,)),), Recalibration.identity(), {})
     fc = ForecastQuery(benchmark=NAME, as_of=AS_OF, method="ensemble", ensemble=spec, draws=300).run()
