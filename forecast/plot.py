@@ -131,7 +131,8 @@ def fan_chart(fc: Forecast, path: str | Path, *, until: date | None = None,
     zoom.set_title("the forecast, on its own scale", fontsize=9)
     zoom.yaxis.tick_right()
     zoom.tick_params(labelbottom=False)
-    odds.plot(days, fan.p_new_record, color="black", lw=1.5, label="a new record")
+    if fc.frontier is not None:  # with no result yet, "a new record" is any first result
+        odds.plot(days, fan.p_new_record, color="black", lw=1.5, label="a new record")
     for i, (thr, p) in enumerate(fan.p_reached.items()):
         odds.plot(days, p, color=_colour(i), lw=1.5, ls="--", label=f"best >= {thr:g}%")
     odds.set_ylim(-0.02, 1.02)

@@ -186,14 +186,11 @@ class ForecastQuery:
         c_norm = float(bdata.normalise(self.ceiling)) if self.ceiling is not None else None
         ctx = replace(ctx, ceiling=c_norm)
         if bdata.n_records == 0 and method != "saturation":
-            # The other methods move today's frontier; with none there is nothing to move, and
-            # only the saturation model's population prior says where a new benchmark starts.
-            if self.method is not None:
-                raise InvalidQuery(f"method {method} needs at least one result known by {day}; "
-                                   f"{info.name} has none (method saturation forecasts from the population prior alone)")
-            notes.append(f"the default method ({method}) moves today's frontier and there is none yet: "
-                         "method saturation instead")
-            method = "saturation"
+            # The other methods move today's frontier; with none there is nothing to move. The
+            # saturation model's population prior alone is a wide guess that has scored poorly on
+            # new benchmarks, so it is only used when asked for.
+            raise InvalidQuery(f"{info.name} has no result known by {day}; method {method} moves today's frontier, "
+                               "so it needs one (method saturation forecasts from the population prior alone)")
         fc = self._saturation(ctx, c_norm) if method == "saturation" else self._sampled(ctx, method, c_norm)
         if bdata.staleness > 1.0:
             notes.append(f"no {bdata.series_names[0]} result for {bdata.staleness:.1f} years: "

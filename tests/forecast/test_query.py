@@ -66,25 +66,24 @@ def _new_benchmark() -> pd.DataFrame:
                          "date": pd.to_datetime(["2026-10-15", "2026-11-01", "2026-11-20"])})
 
 
-def test_with_no_result_yet_the_default_forecasts_from_the_population_prior() -> None:
+@pytest.mark.parametrize("method", [None, "reference", "trend", "ensemble"])
+def test_with_no_result_yet_only_the_population_prior_can_forecast(method: str | None) -> None:
+    """The members move today's frontier: with none (before, a flat line at the floor) the query
+    is refused in one line saying what can forecast it."""
+    with pytest.raises(InvalidQuery) as err:
+        ForecastQuery(_new_benchmark(), "NewEval", floor=0, as_of="2026-10-01", method=method, draws=400).run()
+    assert str(err.value) == ("NewEval has no result known by 2026-10-01; method " + (method or "ensemble")
+                              + " moves today's frontier, so it needs one (method saturation forecasts from the "
+                              "population prior alone)")
+
+
+def test_with_no_result_yet_the_saturation_method_forecasts_from_the_population_prior() -> None:
     from forecast.saturation.population import load_prior
 
     fc = ForecastQuery(_new_benchmark(), "NewEval", floor=0, released="2026-09-01", as_of="2026-10-01",
-                       prior=load_prior(), draws=400).run()
-    assert fc.method == "saturation" and fc.frontier is None
-    assert fc.notes[0] == ("the default method (ensemble) moves today's frontier and there is none yet: "
-                           "method saturation instead")
-    # not a flat line at the floor (what the ensemble's members give with nothing to move)
-    assert fc.quantiles("2027-10-01")[0.5] > 20.0
+                       prior=load_prior(), method="saturation", draws=400).run()
+    assert fc.frontier is None and "no results known by 2026-10-01: the forecast is the population's alone" in fc.notes
     assert fc.to_json([date(2027, 10, 1)], [], [])["at"][0]["p_record_stands"] is None
-
-
-@pytest.mark.parametrize("method", ["reference", "trend", "ensemble"])
-def test_with_no_result_yet_a_chosen_method_that_needs_one_is_refused(method: str) -> None:
-    with pytest.raises(InvalidQuery) as err:
-        ForecastQuery(_new_benchmark(), "NewEval", floor=0, as_of="2026-10-01", method=method, draws=400).run()
-    assert str(err.value) == (f"method {method} needs at least one result known by 2026-10-01; NewEval has none "
-                              "(method saturation forecasts from the population prior alone)")
 
 
 def test_an_ensemble_without_a_saturation_member_needs_no_population_prior() -> None:
