@@ -13,10 +13,10 @@ benchmarks known at the as-of date: the held-out backtest goes through the same 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -125,8 +125,7 @@ class ForecastQuery:
     def needs_prior_build(self) -> bool:
         """Whether `run()` will first fit a population prior (minutes, once; then cached): for the
         saturation method, or an ensemble with a saturation member, at an as-of date without a
-        saved prior. (A benchmark with no result by the as-of date needs one too, whatever the
-        method: see `run`; `notify` is told when that happens.)"""
+        saved prior (`notify` is told when the build starts)."""
         if self.prior is not None or not self._uses_saturation(self.resolved_method):
             return False
         return needs_build(self.day, cache_dir=self._dir("priors"))
