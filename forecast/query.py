@@ -197,7 +197,7 @@ class ForecastQuery:
         if bdata.n_records == 0:
             notes.append(f"no results known by {day}: the forecast is the population's alone")
         return Forecast(info.name, day, info.floor, bdata, fc["paths"], fc["diagnostics"], fc["prior_cutoff"],
-                        tuple(notes), method, fc.get("weights"), fc.get("theta"))
+                        tuple(notes), method, fc.get("weights"), fc.get("theta"), fc.get("members", {}))
 
     def _saturation_fit(self, c_norm: float | None):
         from forecast.saturation_member import SaturationFit
@@ -234,18 +234,24 @@ class ForecastQuery:
         n, t0, now, seed = self.draws, ctx.t0, ctx.now, self.seed
         cap = 1.0 - EPS if c_norm is None else c_norm
 
+        def alone(i: int, m: str, times: np.ndarray) -> np.ndarray:
+            return fitted[m].predict(ctx, times, n, np.random.default_rng([seed, 3, i]))
+
         def draw(times: np.ndarray) -> np.ndarray:
-            paths = {m: fitted[m].predict(ctx, times, n, np.random.default_rng([seed, 3, i]))
-                     for i, m in enumerate(names)}
+            paths = {m: alone(i, m, times) for i, m in enumerate(names)}
             out = paths[method] if spec is None else spec.combine(paths, (times - t0) * 12.0,
                                                                   np.random.default_rng([seed, 2]), now)
             return np.minimum(out, max(cap, now))
 
+        # Each member's own paths: the very draws the ensemble mixes (the same generators).
+        members = {} if spec is None else {
+            m: SampledPaths(lambda times, i=i, m=m: np.minimum(alone(i, m, times), max(cap, now)), n, t0, now)
+            for i, m in enumerate(names)}
         sat = fitted.get("saturation")
         diag = sat.fit(ctx)[1] if sat is not None and ctx.data.n_records else None
         return {"paths": SampledPaths(draw, n, t0, now), "diagnostics": diag,
                 "prior_cutoff": sat.prior.cutoff if sat is not None else None,
-                "weights": spec.describe() if spec is not None else None}
+                "weights": spec.describe() if spec is not None else None, "members": members}
 
 
 def forecast_benchmark(data: str | Path | pd.DataFrame | None = None, benchmark: str | None = None,

@@ -9,7 +9,7 @@ Paths come from any method (see `forecast.members`): the saturation model's `Pat
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -96,6 +96,14 @@ class Forecast:
     method: str = "saturation"
     weights: dict[str, Any] | None = None
     theta: np.ndarray | None = field(default=None, repr=False)
+    #: For the ensemble: each member's own paths (the draws it mixes), by member name.
+    members: dict[str, FrontierPaths] = field(default_factory=dict, repr=False)
+
+    def member(self, name: str) -> Forecast:
+        """The forecast of one ensemble member alone (the paths the ensemble mixed)."""
+        if name not in self.members:
+            raise InvalidQuery(f"{name!r} is not a member of this forecast; members: {', '.join(self.members) or 'none'}")
+        return replace(self, paths=self.members[name], method=name, weights=None, members={})
 
     @property
     def frontier(self) -> Frontier | None:
@@ -166,6 +174,11 @@ class Forecast:
         }
         if self.weights is not None:
             out["weights"] = self.weights
+        if self.members:
+            out["members"] = {}
+            for name in self.members:
+                alone = self.member(name).to_json(at, thresholds, [])
+                out["members"][name] = {"at": alone["at"], "thresholds": alone["thresholds"]}
         for d in at:
             qs = self.quantiles(d)
             stands = self.record_stands(d)

@@ -90,6 +90,12 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
                 span = f"any horizon; from the members' forecasts resolved by {fc.weights['online_as_of']}"
             cells = ", ".join(f"{m} {w:.2f}" for m, w in band["weights"].items())
             echo(f"Ensemble weights ({span}): {cells}")
+        if fc.members and at:
+            alone = {m: fc.member(m) for m in fc.members}
+            parts = [f"median on {at[-1]} " + ", ".join(f"{m} {a.quantiles(at[-1])[0.5]:.1f}" for m, a in alone.items())]
+            parts += [f"P(best >= {thr:g}% by {by}) " + ", ".join(f"{m} {a.probability(thr, by):.3f}" for m, a in alone.items())
+                      for thr, by in pairs]
+            echo("Each member alone: " + "; ".join(parts))
         recal = fc.weights.get("recalibration", {"kind": "pit" if fc.weights["recalibrated"] else "none"})
         how = {"none": "no (the held-out backtest kept the plain pool)", "pit": "yes, empirical PIT map",
                "beta": f"yes, beta transform a={recal.get('a')}, b={recal.get('b')}"}[recal["kind"]]

@@ -130,6 +130,9 @@ def test_text_table_says_how_likely_the_record_stands(tmp_path: Path) -> None:
     shown = [float(r.split()[-1]) for r in rows]
     assert shown == [round(a["p_record_stands"], 2) for a in json.loads(js.stdout)["at"]]
     assert shown[0] >= shown[1] and shown[1] < 0.5  # a benchmark rising every month: a record is likely
+    members = json.loads(js.stdout)["members"]
+    medians = ", ".join(f"{m} {v['at'][-1]['quantiles']['0.5']:.1f}" for m, v in members.items())
+    assert f"Each member alone: median on 2027-06-30 {medians}\n" in text.stdout
 
 
 def test_benchmarks_lists_the_shipped_data() -> None:

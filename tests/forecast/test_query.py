@@ -97,9 +97,26 @@ def test_ensemble_json_has_weights() -> None:
     spec = EnsembleSpec(("reference",), (Band(float("inf"), (1.0,)),), Recalibration.identity(), {})
     fc = ForecastQuery(benchmark=NAME, as_of=AS_OF, method="ensemble", ensemble=spec, draws=300).run()
     out = fc.to_json([date(2025, 7, 1)], [], [])
-    assert set(out) == KEYS | {"weights"} and out["method"] == "ensemble"
+    assert set(out) == KEYS | {"weights", "members"} and out["method"] == "ensemble"
+    assert out["members"]["reference"] == {"at": out["at"], "thresholds": out["thresholds"]}  # one member: itself
     assert out["weights"] == {"members": ["reference"], "bands": [{"max_months": None, "weights": {"reference": 1.0}}],
                               "online_as_of": None, "recalibrated": False, "recalibration": {"kind": "none"}}
+
+
+def test_the_members_alone_mix_to_the_ensemble() -> None:
+    spec = EnsembleSpec(("reference", "trend"), (Band(float("inf"), (0.3, 0.7)),), Recalibration.identity(), {})
+    fc = ForecastQuery(benchmark=NAME, as_of=AS_OF, method="ensemble", ensemble=spec, draws=4000, seed=1).run()
+    by = date(2025, 12, 31)
+    alone = {m: fc.member(m).probability(80.0, by) for m in ("reference", "trend")}
+    assert alone["reference"] != pytest.approx(alone["trend"], abs=0.05)  # they disagree, so the check means something
+    assert fc.probability(80.0, by) == pytest.approx(0.3 * alone["reference"] + 0.7 * alone["trend"], abs=0.025)
+    assert fc.member("trend").method == "trend" and fc.member("trend").members == {}
+    out = fc.to_json([by], [(80.0, by)], [])
+    assert out["members"]["trend"]["thresholds"][0]["probability"] == round(alone["trend"], 4)
+    with pytest.raises(InvalidQuery, match="'capability' is not a member of this forecast; members: reference, trend"):
+        fc.member("capability")
+    single = ForecastQuery(benchmark=NAME, as_of=AS_OF, method="trend", draws=300).run()
+    assert single.members == {} and "members" not in single.to_json([by], [], [])
 
 
 @pytest.mark.parametrize("options, message", [
