@@ -106,8 +106,11 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
         echo(f"Diagnostics (saturation fit): max r_hat {dg.r_hat_max:.3f}, min bulk ESS {dg.ess_bulk_min:.0f}, "
              f"{dg.divergences} divergences ({status})")
     else:
-        echo(f"Diagnostics: no MCMC in {fc.method} (reference: Laplace/EM; trend: error quantiles; "
-             "ceilings learned from past plateaus)")
+        how = {"ensemble": "reference: Laplace/EM; trend: error quantiles; ceilings learned from past plateaus",
+               "reference": "Laplace/EM; ceilings learned from past plateaus",
+               "trend": "the rule's past error quantiles; ceilings learned from past plateaus",
+               "capability": "capability index and frontier trend; each curve's posterior on a grid"}.get(fc.method)
+        echo(f"Diagnostics: no MCMC in {fc.method}" + (f" ({how})" if how else ""))
     prior = f"population prior: data known by {fc.prior_cutoff}; " if fc.prior_cutoff else ""
     echo(f"{prior[:1].upper() + prior[1:]}draws {fc.paths.n}")
 
