@@ -56,7 +56,8 @@ class Loss:
 
     def describe(self, default: str = "benchcast") -> str:
         """One line: who won, by how much, and which benchmarks carry the gap."""
-        head = (f"{self.cutoff}: {self.baseline} {self.baseline_crps:.4f} against {default} "
+        baseline = self.baseline.replace("_", " ")  # in words: "independent logistic"
+        head = (f"{self.cutoff}: {baseline} {self.baseline_crps:.4f} against {default} "
                 f"{self.default_crps:.4f} ({_points(self.n)})")
         parts = [f"{c.benchmark} (+{c.excess:.3f}{' summed CRPS' if i == 0 else ''}, {_points(c.n)})"
                  for i, c in enumerate(self.culprits)]
@@ -65,7 +66,7 @@ class Loss:
         line = f"{head}; {names} account{'s' if one else ''} for the whole gap (+{self.gap:.3f})"
         if self.without is not None:
             line += (f"; without {'it' if one else 'them'} {default} {self.without[0]:.4f}, "
-                     f"{self.baseline} {self.without[1]:.4f}")
+                     f"{baseline} {self.without[1]:.4f}")
         return line
 
 

@@ -158,5 +158,5 @@ def test_backtest_names_the_benchmarks_that_carry_a_loss_to_a_baseline() -> None
     text = CliRunner().invoke(app, args)
     assert text.exit_code == 0, text.output
     assert "where benchcast lost to the best baseline" in text.stdout
-    assert f"  2024-01-01: {best} {baselines[best]:.4f} against benchcast {scores['benchcast']['crps']:.4f} (3 points); " \
+    assert f"  2024-01-01: {best.replace('_', ' ')} {baselines[best]:.4f} against benchcast {scores['benchcast']['crps']:.4f} (3 points); " \
            f"{named[0]} (+{excess[named[0]]:.3f} summed CRPS, 1 point)" in text.stdout

@@ -41,9 +41,9 @@ def test_one_benchmark_carrying_the_gap_is_named_with_the_means_without_it() -> 
     assert [(c.benchmark, c.n) for c in loss.culprits] == [("C", 2)]
     assert loss.culprits[0].excess == pytest.approx(0.40)
     assert loss.without == pytest.approx((0.05 / 4, 0.12 / 4))
-    assert loss.describe() == ("2023-07-01: independent_logistic 0.0367 against benchcast 0.0917 (6 points); "
+    assert loss.describe() == ("2023-07-01: independent logistic 0.0367 against benchcast 0.0917 (6 points); "
                                "C (+0.400 summed CRPS, 2 points) accounts for the whole gap (+0.330); "
-                               "without it benchcast 0.0125, independent_logistic 0.0300")
+                               "without it benchcast 0.0125, independent logistic 0.0300")
 
 
 def test_the_fewest_benchmarks_that_cover_the_gap_largest_first() -> None:
