@@ -75,7 +75,9 @@ class ForecastQuery:
 
     data: results (CSV path or DataFrame), None for the shipped history. floor / ceiling /
     released: percent and date (known for shipped benchmarks). as_of: use only results known
-    by then (default today). draws: paths in all. prior: a saturation population prior (default:
+    by then (default today). scale: how `data`'s scores are written, "percent" (0-100) or
+    "fraction" (0-1); None refuses a benchmark whose scores are all at most 1 (see
+    `priors.history.read_results`). draws: paths in all. prior: a saturation population prior (default:
     the shipped one, or one built from the history known at `as_of`). ensemble: an
     `EnsembleSpec` (default: the shipped one).
     """
@@ -87,6 +89,7 @@ class ForecastQuery:
     released: str | date | None = None
     as_of: str | date | None = None
     method: str | None = None
+    scale: str | None = None
     draws: int = 2000
     seed: int = 0
     curve: str | None = None
@@ -171,7 +174,7 @@ class ForecastQuery:
             raise InvalidQuery(f"draws {self.draws} must be between 20 and 200000")
 
     def run(self) -> Forecast:
-        results = read_results(self.data)
+        results = read_results(self.data, self.scale)
         info, notes = self._benchmark(results)
         self._check(info)
         day, method = self.day, self.resolved_method

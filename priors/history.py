@@ -16,8 +16,15 @@ source         no        where the number comes from
 =============  ========  ==================================================================
 
 The shipped file has a few more columns (``score_column``, ``country`` ...); they are accepted
-too. Anything else is an error, as are unparseable dates, non-numbers and scores outside 0-100:
-each error names the file, the line and the value.
+too. Column names are read without regard to case or surrounding spaces (``Benchmark``, ``Open
+weights``), and a score may end in ``%``. Anything else is an error, as are unparseable dates,
+non-numbers and scores outside 0-100: each error names the file, the line and the value.
+
+Scores on a 0-1 scale are the commonest slip in a user's file, and they are not always wrong: a
+hard new benchmark can sit below 1% for months. So a user's file in which every score of a
+benchmark is at most 1 is refused until the caller says which it is (``scale="fraction"``: times
+100; ``scale="percent"``: as written). The shipped history and the import store's own files are
+read as written.
 """
 
 from __future__ import annotations
@@ -32,8 +39,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from priors.errors import DataFileError, UnknownBenchmark
-from priors.tables import read_table
+from priors.errors import DataFileError, ScaleAmbiguous, UnknownBenchmark
+from priors.tables import column_name, read_table
 
 REQUIRED = ("benchmark", "model", "date", "score")
 OPTIONAL = ("organization", "open_weights", "provenance", "source")
@@ -44,6 +51,8 @@ SHIPPED_EXTRA = (
     "original_source",
     "open_weights_basis",
 )
+#: How a file's scores are written: percent (0-100, the format) or fraction (0-1, read times 100).
+SCALES = ("percent", "fraction")
 HISTORY_FILE = "benchmark_history.csv"
 METADATA_FILE = "benchmarks.csv"
 
@@ -78,8 +87,14 @@ def _parse_bool(value: str) -> bool | None:
 
 
 def _check_header(header: list[str], label: str) -> list[str]:
-    cols = [h.strip() for h in header]
+    cols = [column_name(h) for h in header]
     allowed = set(REQUIRED) | set(OPTIONAL) | set(SHIPPED_EXTRA)
+    if len(cols) == 1:
+        sep = next((d for d in (";", "\t", "|") if d in header[0]), None)
+        if sep is not None:
+            shown = "tabs" if sep == "\t" else repr(sep)
+            raise DataFileError(f"{label}, line 1: the header is separated by {shown}; "
+                                f"expected commas: {','.join(REQUIRED)}")
     for c in cols:
         if c not in allowed:
             raise DataFileError(
@@ -97,7 +112,9 @@ def _check_header(header: list[str], label: str) -> list[str]:
     return cols
 
 
-def _parse_rows(rows: Iterable[list[str]], cols: list[str], label: str) -> list[dict[str, object]]:
+def _parse_rows(rows: Iterable[list[str]], cols: list[str], label: str,
+                scale: str = "percent") -> list[dict[str, object]]:
+    top = 1.0 if scale == "fraction" else 100.0
     out: list[dict[str, object]] = []
     for lineno, row in rows:
         if not any(cell.strip() for cell in row):
@@ -117,15 +134,15 @@ def _parse_rows(rows: Iterable[list[str]], cols: list[str], label: str) -> list[
                 f"{label}, line {lineno}: date {rec['date']!r} is not a date like 2024-05-13"
             ) from None
         try:
-            score = float(str(rec["score"]))
+            score = float(str(rec["score"]).removesuffix("%").strip())
         except ValueError:
             raise DataFileError(
                 f"{label}, line {lineno}: score {rec['score']!r} is not a number"
             ) from None
-        if not np.isfinite(score) or not 0.0 <= score <= 100.0:
+        if not np.isfinite(score) or not 0.0 <= score <= top:
             raise DataFileError(
                 f"{label}, line {lineno}: score {rec['score']} for {rec['benchmark']} on {day}"
-                " is outside 0-100"
+                f" is outside 0-{top:g}" + (" (the scale is fraction)" if scale == "fraction" else "")
             )
         if "open_weights" in rec:
             try:
@@ -136,19 +153,32 @@ def _parse_rows(rows: Iterable[list[str]], cols: list[str], label: str) -> list[
                     " is not true, false or unknown"
                 ) from None
         rec["date"] = pd.Timestamp(day)
-        rec["score"] = score
+        rec["score"] = score * 100.0 / top
         rec["line"] = lineno
         out.append(rec)
     return out
 
 
-def read_results(source: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+def check_scale(results: pd.DataFrame, label: str) -> None:
+    """Refuse a table in which every score of some benchmark is at most 1 (and not all 0): it
+    is most likely on a 0-1 scale, read as under 1%. Raises ScaleAmbiguous naming it."""
+    best = results.groupby("benchmark", sort=True)["score"].max()
+    small = best[(best > 0.0) & (best <= 1.0)]
+    if len(small):
+        raise ScaleAmbiguous(label, str(small.index[0]), float(small.iloc[0]), len(small))
+
+
+def read_results(source: str | Path | pd.DataFrame | None = None, scale: str | None = None) -> pd.DataFrame:
     """Read and validate benchmark results.
 
     Parameters
     ----------
     source
         A CSV path, a DataFrame with the same columns, or None for the shipped history.
+    scale
+        ``"percent"`` (0-100, as written), ``"fraction"`` (0-1, read times 100) or None: percent,
+        but a user's `source` in which every score of a benchmark is at most 1 raises
+        ScaleAmbiguous (the shipped history is read as written).
 
     Returns
     -------
@@ -159,16 +189,20 @@ def read_results(source: str | Path | pd.DataFrame | None = None) -> pd.DataFram
     Raises
     ------
     DataFileError
-        naming the file, line and value of the first problem.
+        naming the file, line and value of the first problem (ScaleAmbiguous: see `scale`).
     """
+    if scale is not None and scale not in SCALES:
+        raise DataFileError(f"scale {scale!r} is not one of {', '.join(SCALES)}")
     if source is None:
-        source = data_path(HISTORY_FILE)
+        source, scale = data_path(HISTORY_FILE), "percent"
     label, header, body = read_table(source, REQUIRED)
     cols = _check_header(header, label)
-    records = _parse_rows(body, cols, label)
+    records = _parse_rows(body, cols, label, scale or "percent")
     if not records:
         raise DataFileError(f"{label}: no results after the header line")
     df = pd.DataFrame.from_records(records)
+    if scale is None:
+        check_scale(df, label)
     for c in OPTIONAL + ("score_column",):
         if c not in df.columns:
             df[c] = None if c == "open_weights" else ""

@@ -27,7 +27,7 @@ import pandas as pd
 from priors.errors import DataFileError, ImportRejected
 from priors.history import OPTIONAL, REQUIRED, SHIPPED_EXTRA, _check_header, _parse_rows, load_metadata, read_results
 from priors.open_weight import read_open_weight
-from priors.tables import read_table
+from priors.tables import column_name, read_table
 
 HISTORY_COLUMNS = ("benchmark", "model", "organization", "date", "score", "open_weights", "source", "country",
                    "date_kind", "provenance", "score_column")
@@ -100,7 +100,7 @@ class Store:
         for i in self.active_ids():
             path = self._file(i)
             if path.is_file():
-                frames.append(read_results(path).assign(import_id=i))
+                frames.append(read_results(path, scale="percent").assign(import_id=i))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def imported_open_weight(self) -> pd.DataFrame:
@@ -222,22 +222,22 @@ def data_note(shipped_only: bool = False, home: str | Path | None = None) -> str
     return f"data: shipped + {imported_count(home=home)} imported results"
 
 
-def read_user_csv(path: str | Path) -> pd.DataFrame:
+def read_user_csv(path: str | Path, scale: str | None = None) -> pd.DataFrame:
     """A results CSV in benchcast's format, validated; every bad row is listed (up to
-    MAX_PROBLEMS), one line each, in ImportRejected."""
+    MAX_PROBLEMS), one line each, in ImportRejected. `scale` as in `read_results`."""
     label, header, body = read_table(path, REQUIRED)
     cols = _check_header(header, label)
     problems, good = [], 0
     for lineno, row in body:
         try:
-            good += len(_parse_rows([(lineno, row)], cols, label))
+            good += len(_parse_rows([(lineno, row)], cols, label, scale or "percent"))
         except DataFileError as exc:
             problems.append(str(exc))
     if problems:
         raise ImportRejected(problems, len(body))
     if not good:
         raise DataFileError(f"{label}: no results after the header line")
-    return read_results(path)
+    return read_results(path, scale)
 
 
 def _validated(rows: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -245,7 +245,7 @@ def _validated(rows: pd.DataFrame, source: str) -> pd.DataFrame:
         return rows
     keep = [c for c in REQUIRED + OPTIONAL + SHIPPED_EXTRA if c in rows.columns]
     try:
-        return read_results(rows[keep])
+        return read_results(rows[keep], scale="percent")  # already on the percent scale
     except DataFileError as exc:
         raise DataFileError(f"{source}: {str(exc).removeprefix('DataFrame, ')}") from None
 
@@ -280,9 +280,11 @@ def _text(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def import_file(path: str | Path, *, source: str | None = None, dry_run: bool = False,
-                home: str | Path | None = None, shipped_as_of: date | None = None) -> ImportRecord:
+                home: str | Path | None = None, shipped_as_of: date | None = None,
+                scale: str | None = None) -> ImportRecord:
     """Import a results CSV (benchcast's columns), an open-weight CSV (``open_weight.csv``'s
-    columns) or an Epoch AI Benchmarking Hub zip into the store."""
+    columns) or an Epoch AI Benchmarking Hub zip into the store. `scale`: a results CSV's
+    scores, as in `read_results` (the store keeps them in percent)."""
     from priors.epoch import is_epoch_zip, read_epoch_zip
 
     path = Path(path)
@@ -294,9 +296,9 @@ def import_file(path: str | Path, *, source: str | None = None, dry_run: bool = 
         export = read_epoch_zip(path)
         return store.add(export.results, open_weight=export.open_weight, source=source, kind="epoch", dry_run=dry_run)
     _, header, _ = read_table(path, REQUIRED)
-    if "metric" in [h.strip() for h in header]:
+    if "metric" in [column_name(h) for h in header]:
         return store.add(pd.DataFrame(), open_weight=read_open_weight(path), source=source, kind="csv", dry_run=dry_run)
-    return store.add(read_user_csv(path), source=source, kind="csv", dry_run=dry_run)
+    return store.add(read_user_csv(path, scale), source=source, kind="csv", dry_run=dry_run)
 
 
 def newer_than_shipped(home: str | Path | None = None) -> list[dict]:

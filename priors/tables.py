@@ -11,6 +11,11 @@ import pandas as pd
 from priors.errors import DataFileError
 
 
+def column_name(header_cell: object) -> str:
+    """A header cell as a column name: ``" Open weights"`` -> ``"open_weights"``."""
+    return "_".join(str(header_cell).strip().lower().split())
+
+
 def read_table(source: str | Path | pd.DataFrame,
                required: tuple[str, ...]) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
     """(label, header, [(line number, cells)]); line numbers count the header as line 1.
@@ -20,9 +25,8 @@ def read_table(source: str | Path | pd.DataFrame,
     if isinstance(source, pd.DataFrame):
         frame = source.astype(object).where(source.notna(), "")
         frame.columns = [str(c) for c in frame.columns]
-        if "date" in frame.columns:
-            frame["date"] = [d.date().isoformat() if isinstance(d, pd.Timestamp) else d
-                             for d in frame["date"]]
+        for col in [c for c in frame.columns if column_name(c) == "date"]:
+            frame[col] = [d.date().isoformat() if isinstance(d, pd.Timestamp) else d for d in frame[col]]
         body = [(i + 2, [str(v) for v in row]) for i, row in enumerate(frame.itertuples(index=False))]
         return "DataFrame", list(frame.columns), body
     path = Path(source)

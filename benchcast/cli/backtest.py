@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, cli_errors, echo_json, fail
 from benchcast.cli.progress import Progress
 
 
@@ -63,6 +63,7 @@ def backtest(
     dask: str = typer.Option(None, "--dask", help="Send the fits to the Dask scheduler at this address, e.g. tcp://10.0.0.5:8786."),
     saturation: bool = typer.Option(False, "--saturation", help="Also score the saturation method and the independent-logistic baseline: two population MCMC fits per cut-off (minutes; on when the default method needs them)."),
     shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
+    scale: str = SCALE,
 ) -> None:
     """Score every method, the ensemble and four baselines on history each forecast did not see."""
     from forecast.backtest import DEFAULT_CUTOFFS
@@ -71,7 +72,7 @@ def backtest(
 
     from priors.store import data_note, load_all
 
-    results = read_results(data) if data else load_all(shipped_only)
+    results = read_results(data, scale) if data else load_all(shipped_only)
     if not data:
         typer.echo(data_note(shipped_only), err=True)
     meta = _meta(results)

@@ -26,6 +26,12 @@ def known_errors() -> tuple[type[Exception], ...]:
     return (PriorsError, ForecastError, MarketError, BenchcastError)
 
 
+#: How a results CSV's scores are written (`priors.history.read_results`'s scale).
+SCALE = typer.Option(None, "--scale", metavar="percent|fraction",
+                     help="How your CSV's scores are written: percent (0-100, the default) or fraction (0-1). "
+                          "Needed when every score of a benchmark is at most 1.")
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print `message` as one error line and return the Exit to raise."""
     typer.echo(f"error: {message}", err=True)
@@ -43,7 +49,7 @@ def cli_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise fail("interrupted", 130) from None
         except Exception as exc:
             if isinstance(exc, known_errors()):
-                raise fail(str(exc)) from None
+                raise fail(getattr(exc, "cli_message", None) or str(exc)) from None
             raise
 
     return wrapper

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, cli_errors, echo_json, fail
 
 app = typer.Typer(help="Keep benchmark data current: import results (CSV or Epoch AI's zip), add one, undo, status.",
                   no_args_is_help=True, rich_markup_mode=None)
@@ -25,6 +25,7 @@ def history_note(shipped_only: bool) -> str:
 @cli_errors
 def benchmarks(
     data: Path = typer.Option(None, "--data", help="A results CSV of your own instead of the shipped history."),
+    scale: str = SCALE,
     shipped_only: bool = SHIPPED_ONLY,
     as_json: bool = AS_JSON,
 ) -> None:
@@ -32,7 +33,7 @@ def benchmarks(
     from priors.history import read_results, summarize
     from priors.store import load_all
 
-    table = summarize(read_results(data) if data else load_all(shipped_only))
+    table = summarize(read_results(data, scale) if data else load_all(shipped_only))
     if as_json:
         records = [
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}
@@ -87,6 +88,7 @@ def import_(
     path: str = typer.Argument(..., help="A results CSV, an open_weight-style CSV, Epoch AI's benchmark_data.zip, or an http(s) URL of one."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count; store nothing."),
     db: str = typer.Option(None, "--db", help="Then resolve the linked questions of this market database that the data settles."),
+    scale: str = SCALE,
     as_json: bool = AS_JSON,
 ) -> None:
     """Import results into the local data store (validated, deduplicated, undoable)."""
@@ -95,7 +97,7 @@ def import_(
 
     local = _download(path) if path.startswith(("http://", "https://")) else Path(path)
     try:
-        rec = import_file(local, source=path, dry_run=dry_run).to_dict()
+        rec = import_file(local, source=path, dry_run=dry_run, scale=scale).to_dict()
     except ImportRejected as exc:
         if as_json:
             echo_json({"imported": False, "problems": exc.problems})

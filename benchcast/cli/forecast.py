@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, cli_errors, echo_json, fail
 
 
 def half_year_ends(after: date, n: int = 5) -> list[date]:
@@ -119,6 +119,7 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
 def forecast(
     benchmark: str = typer.Argument(..., help="A shipped benchmark (any case), or one in --data."),
     data: Path = typer.Option(None, "--data", help="Your results CSV: benchmark, model, date, score[, provenance ...]."),
+    scale: str = SCALE,
     floor: float = typer.Option(None, "--floor", help="Random-chance score in percent (known for shipped benchmarks; default 0 for yours)."),
     ceiling: float = typer.Option(None, "--ceiling", help="Fix the maximum reachable score (percent) instead of learning it."),
     released: str = typer.Option(None, "--released", help="The benchmark's release date (default: known, or the first result's)."),
@@ -143,7 +144,8 @@ def forecast(
     from priors.store import data_note, history_source
 
     source = data if data is not None else history_source(shipped_only)  # shipped + imported results
-    query = ForecastQuery(source, benchmark, floor=floor, ceiling=ceiling, released=released, as_of=as_of,
+    scale = scale if data is not None else "percent"  # the store keeps imports in percent
+    query = ForecastQuery(source, benchmark, floor=floor, scale=scale, ceiling=ceiling, released=released, as_of=as_of,
                           method=method, draws=draws, seed=seed, cache_dir=cache_dir(), refit=refit,
                           progressbar=sys.stderr.isatty() and not as_json,
                           notify=lambda message: typer.echo(message, err=True))
@@ -173,7 +175,7 @@ def forecast(
     if plot is not None:
         from priors.history import read_results
 
-        res = read_results(source)
+        res = read_results(source, scale)
         res = res[res["benchmark"] == fc.benchmark]
         until = max(at_days + [b for _, b in pairs])
         out = fc.plot(plot, until=until, thresholds=thresholds, results=res[res["date"].dt.date <= as_of_day])

@@ -58,6 +58,30 @@ def test_bad_rows_one_line_each(tmp_path):
     assert code == 1 and err == "error: no import 7; active imports: none\n"
 
 
+def test_scores_on_a_0_1_scale_are_refused_in_one_line_until_the_scale_is_given(tmp_path):
+    path = tmp_path / "fractions.csv"
+    path.write_text("benchmark,model,date,score\nHardBench,a,2026-01-10,0.04\nHardBench,b,2026-05-01,0.095\n"
+                    "HardBench,c,2026-09-20,0.17\n")
+    want = (f"error: {path}: every score of HardBench is at most 1 (largest 0.17), but scores are read as percent "
+            "(0-100); say which they are: --scale fraction reads them times 100, --scale percent as written\n")
+    for args in (("forecast", "HardBench", "--data", str(path), "--no-save"), ("data", "import", str(path)),
+                 ("benchmarks", "--data", str(path))):
+        code, out, err = run(*args)
+        assert (code, out, err) == (1, "", want), args
+    code, out, _ = run("forecast", "HardBench", "--data", str(path), "--scale", "fraction", "--as-of", "2026-12-01",
+                       "--no-save", "--json")
+    assert code == 0 and json.loads(out)["frontier"]["score"] == 17.0
+    # Imported once with its scale, the store holds percent: later reads ask nothing.
+    code, out, _ = run("data", "import", str(path), "--scale", "fraction")
+    assert code == 0 and out.startswith("import 1: 3 results")
+    code, out, _ = run("forecast", "hardbench", "--as-of", "2026-12-01", "--no-save", "--json")
+    assert code == 0 and json.loads(out)["frontier"]["score"] == 17.0
+    # Really under 1%: as written.
+    code, out, _ = run("forecast", "HardBench", "--data", str(path), "--scale", "percent", "--as-of", "2026-12-01",
+                       "--no-save", "--json")
+    assert code == 0 and json.loads(out)["frontier"]["score"] == 0.17
+
+
 def test_url_without_network_is_one_line():
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from priors.errors import DataFileError, UnknownBenchmark
+from priors.errors import DataFileError, ScaleAmbiguous, UnknownBenchmark
 from priors.history import is_single_attempt, load_metadata, match_benchmark, read_results, summarize
 
 GOOD = "benchmark,model,date,score\nMyBench,m1,2024-01-10,12.5\nMyBench,m2,2024-06-01,30\n"
@@ -53,6 +53,8 @@ def test_dataframe_input_is_validated_too() -> None:
         (GOOD + "MyBench,m3,2024-07-01,-1\n", r"line 4: score -1 for MyBench"),
         (GOOD + "MyBench,m3,2024-07-01,nan\n", r"line 4: score nan for MyBench"),
         (GOOD + "MyBench,m3,2024-07-01\n", r"line 4: 3 fields where the header has 4"),
+        ("benchmark;model;date;score\nB;m;2024-01-01;1\n", r"line 1: the header is separated by ';'; expected commas"),
+        ("benchmark\tmodel\tdate\tscore\nB\tm\t2024-01-01\t1\n", r"line 1: the header is separated by tabs"),
         ("", r"the file is empty"),
         ("benchmark,model,date,score\n", r"no results after the header"),
     ],
@@ -63,6 +65,40 @@ def test_bad_files_name_file_line_and_value(tmp_path: Path, text: str, message: 
         read_results(path)
     assert str(path) in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_headers_in_any_case_and_scores_with_a_percent_sign(tmp_path: Path) -> None:
+    df = read_results(write(tmp_path, "Benchmark , MODEL,Date,Score,Open Weights\nB,m1,2024-01-10,12.5%,Yes\nB,m2,2024-06-01, 30 %,no\n"))
+    assert list(df["score"]) == [12.5, 30.0]
+    assert list(df["open_weights"]) == [True, False]
+    frame = pd.DataFrame({"Benchmark": ["B"], "Model": ["m"], "Date": [pd.Timestamp("2024-01-01")], "Score": [40.0]})
+    assert read_results(frame)["date"].iloc[0] == pd.Timestamp("2024-01-01")
+
+
+FRACTIONS = "benchmark,model,date,score\nB,m1,2024-01-10,0.12\nB,m2,2024-06-01,0.305\nC,m1,2024-01-10,55\n"
+
+
+def test_scores_that_look_like_fractions_are_refused_until_the_scale_is_given(tmp_path: Path) -> None:
+    path = write(tmp_path, FRACTIONS)
+    with pytest.raises(ScaleAmbiguous, match=r"every score of B is at most 1 \(largest 0.305\)") as err:
+        read_results(path)
+    assert "scale='fraction'" in str(err.value) and "--scale fraction" in err.value.cli_message
+    # A whole file on the 0-1 scale: read times 100.
+    whole = tmp_path / "whole.csv"
+    whole.write_text(FRACTIONS.replace(",55", ",0.55"))
+    assert list(read_results(whole, scale="fraction")["score"]) == pytest.approx([12.0, 30.5, 55.0])
+    # Really under 1%: as written, no questions.
+    assert list(read_results(path, scale="percent")["score"]) == [0.12, 0.305, 55.0]
+    # A fraction file with a percent in it is a mistake, named.
+    with pytest.raises(DataFileError, match=r"line 4: score 55 for C on 2024-01-10 is outside 0-1 \(the scale is fraction\)"):
+        read_results(path, scale="fraction")
+    with pytest.raises(DataFileError, match=r"scale 'percent0' is not one of percent, fraction"):
+        read_results(path, scale="percent0")
+
+
+def test_all_zero_and_shipped_scores_are_not_questioned(tmp_path: Path) -> None:
+    assert list(read_results(write(tmp_path, "benchmark,model,date,score\nB,m1,2024-01-10,0\n"))["score"]) == [0.0]
+    assert len(read_results()) == 2993
 
 
 def test_missing_file(tmp_path: Path) -> None:
