@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -86,6 +86,17 @@ def _parse_bool(value: str) -> bool | None:
     raise ValueError(value)
 
 
+def _parse_day(text: str) -> date:
+    """An ISO date, or an ISO date and time (``2026-01-10 00:00:00``, ``...T13:45Z``: spreadsheet
+    and pandas exports), as its date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        if len(text) <= 10:
+            raise
+        return datetime.fromisoformat(text).date()
+
+
 def _check_header(header: list[str], label: str) -> list[str]:
     cols = [column_name(h) for h in header]
     allowed = set(REQUIRED) | set(OPTIONAL) | set(SHIPPED_EXTRA)
@@ -128,7 +139,7 @@ def _parse_rows(rows: Iterable[list[str]], cols: list[str], label: str,
             if not rec[c]:
                 raise DataFileError(f"{label}, line {lineno}: empty {c}")
         try:
-            day = date.fromisoformat(str(rec["date"]))
+            day = _parse_day(str(rec["date"]))
         except ValueError:
             raise DataFileError(
                 f"{label}, line {lineno}: date {rec['date']!r} is not a date like 2024-05-13"

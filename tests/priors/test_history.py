@@ -73,6 +73,11 @@ def test_headers_in_any_case_and_scores_with_a_percent_sign(tmp_path: Path) -> N
     assert list(df["open_weights"]) == [True, False]
     frame = pd.DataFrame({"Benchmark": ["B"], "Model": ["m"], "Date": [pd.Timestamp("2024-01-01")], "Score": [40.0]})
     assert read_results(frame)["date"].iloc[0] == pd.Timestamp("2024-01-01")
+    # Dates with a time of day (spreadsheet and pandas exports) are their day.
+    frame = frame.assign(Date=["2024-01-01 00:00:00"])
+    assert read_results(frame)["date"].iloc[0] == pd.Timestamp("2024-01-01")
+    frame = frame.assign(Date=["2024-01-01T23:15:00Z"])
+    assert read_results(frame)["date"].iloc[0] == pd.Timestamp("2024-01-01")
 
 
 FRACTIONS = "benchmark,model,date,score\nB,m1,2024-01-10,0.12\nB,m2,2024-06-01,0.305\nC,m1,2024-01-10,55\n"
