@@ -21,14 +21,36 @@ def _horizons(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(out)))
 
 
-def _meta(results):
+def _meta(results, floor: float | None = None):
     from priors.history import BenchmarkInfo, load_metadata
 
     meta = load_metadata()
     for name in set(results["benchmark"]) - set(meta):  # a user's own benchmarks
         first = results.loc[results["benchmark"] == name, "date"].min().date()
-        meta[name] = BenchmarkInfo(name, 0.0, first)
+        meta[name] = BenchmarkInfo(name, 0.0 if floor is None else floor, first)
     return meta
+
+
+def _user_cutoffs(user, horizons: tuple[int, ...]) -> tuple:
+    """Default cut-offs for a user's file: the standard ones that fall inside it, else every
+    quarter from the month after a benchmark's third result to the smallest horizon before the
+    file's last result (at most the last eight)."""
+    from forecast.backtest import DEFAULT_CUTOFFS, add_months
+
+    from forecast.saturation.population import MIN_RESULTS
+
+    # A benchmark is scored from its third result on (`population_data`).
+    first = min(g.sort_values().iloc[min(MIN_RESULTS, len(g)) - 1] for _, g in user.groupby("benchmark")["date"]).date()
+    last = user["date"].max().date()
+    inside = tuple(c for c in DEFAULT_CUTOFFS if first < c and add_months(c, min(horizons)) <= last)
+    if inside:
+        return inside
+    start = add_months(first.replace(day=1), 1)
+    out = []
+    while add_months(start, min(horizons)) <= last:
+        out.append(start)
+        start = add_months(start, 3)
+    return tuple(out[-8:])
 
 
 def _methods(text: str | None) -> tuple[str, ...]:
@@ -47,7 +69,8 @@ def _methods(text: str | None) -> tuple[str, ...]:
 def backtest(
     cutoff: list[str] = typer.Option(None, "--cutoff", help="A cut-off date (repeatable; default: 2023-07-01 to 2025-07-01 every 6 months)."),
     horizon: str = typer.Option("6m,12m,18m", "--horizon", help="Horizons in months, comma-separated."),
-    data: Path = typer.Option(None, "--data", help="Results CSV instead of the shipped history (to score your benchmark with the shipped history around it: `benchcast data import` it, then --benchmarks NAME)."),
+    data: Path = typer.Option(None, "--data", help="Your results CSV: its benchmarks are scored, with the shipped history around them (a benchmark of the same name is replaced by yours)."),
+    floor: float = typer.Option(None, "--floor", help="With --data: random-chance score in percent of your benchmarks that are not shipped (default 0)."),
     benchmarks: str = typer.Option(None, "--benchmarks", help="Only score these benchmarks (comma-separated; all are still fitted)."),
     include_new: bool = typer.Option(False, "--include-new", help="Also score benchmarks released after each cut-off, from the population prior alone."),
     held_out: bool = typer.Option(False, "--held-out", help="Leave-one-benchmark-out in K folds: each benchmark forecast as a user's CSV, from fits without it."),
@@ -68,20 +91,43 @@ def backtest(
     """Score every method, the ensemble and four baselines on history each forecast did not see."""
     from forecast.backtest import DEFAULT_CUTOFFS
     from forecast.result import parse_date
-    from priors.history import match_benchmark, read_results
+    from priors.history import load_metadata, match_benchmark, read_results
 
     from priors.store import data_note, load_all
 
-    results = read_results(data, scale) if data else load_all(shipped_only)
-    if not data:
-        typer.echo(data_note(shipped_only), err=True)
-    meta = _meta(results)
-    cutoffs = tuple(sorted(parse_date(c, "--cutoff date") for c in cutoff)) if cutoff else DEFAULT_CUTOFFS
+    if floor is not None and not (data and 0.0 <= floor < 100.0):
+        raise fail(f"--floor {floor:g} " + ("must be in [0, 100)" if data else "needs --data (shipped benchmarks know theirs)"), 2)
+    results, user = load_all(shipped_only), None
+    typer.echo(data_note(shipped_only), err=True)
+    if data:
+        from forecast.backtest import with_user_results
+
+        user = read_results(data, scale)
+        results = with_user_results(results, user)
+    meta = _meta(results, floor)
+    if cutoff:
+        cutoffs = tuple(sorted(parse_date(c, "--cutoff date") for c in cutoff))
+    else:
+        cutoffs = _user_cutoffs(user, _horizons(horizon)) if user is not None else DEFAULT_CUTOFFS
     names = None
     if benchmarks:
         names = tuple(match_benchmark(b, sorted(set(results["benchmark"]))) for b in benchmarks.split(","))
+    elif user is not None:
+        names = tuple(sorted(set(user["benchmark"])))
+        shipped = [n for n in names if n in load_metadata()]
+        typer.echo(f"scoring {', '.join(names)} from {data}"
+                   + (f" (in place of the shipped {', '.join(shipped)})" if shipped else "")
+                   + ("" if floor is not None or len(shipped) == len(names) else "; floor 0 assumed (pass --floor)"),
+                   err=True)
+        if not cutoffs:
+            span = f"{user['date'].min().date()} to {user['date'].max().date()}"
+            raise fail(f"{data} runs from {span}: too short to score a forecast {min(_horizons(horizon))} months "
+                       "ahead; pass shorter --horizon months or --cutoff dates inside it")
     if save_weights is not None and not held_out:
         raise fail("--save-weights needs --held-out (weights are learned on held-out forecasts)", 2)
+    if save_weights is not None and names is not None:
+        raise fail("--save-weights learns the ensemble from every benchmark's held-out forecasts; "
+                   "drop --benchmarks and --data", 2)
     if not 2 <= folds <= 36:
         raise fail(f"--folds {folds} must be between 2 and 36", 2)
     start = time.monotonic()
@@ -130,8 +176,17 @@ def _held_out(results, meta, cutoffs, horizons, names, folds, methods, seed, sav
     workers, dask = parallel
     with Progress(f"held-out backtest of {len(cutoffs)} cut-offs x {folds} folds", enabled=not as_json) as bar:
         forecasts = run_heldout(results, meta, config, progress=bar.update, workers=workers, dask=dask)
+    shipped = None
+    if names is not None:  # a few benchmarks: combined as the shipped ensemble would combine them
+        from forecast.ensemble.spec import load_ensemble
+        from priors.errors import PriorFileError
+
+        try:
+            shipped = load_ensemble()
+        except PriorFileError:
+            shipped = None
     with Progress("ensemble weights", enabled=not as_json) as bar:
-        out = evaluate(forecasts, config, results, meta, progress=bar.update)
+        out = evaluate(forecasts, config, results, meta, progress=bar.update, shipped=shipped)
     extra = {"default": out.default, "folds": folds, "methods": list(methods)}
     if out.spec is not None:
         extra["weights"] = _weights(out.spec, cutoffs, out.scores)
@@ -208,6 +263,10 @@ def _report(scores, cutoffs, elapsed, plot, as_json, extra) -> None:
 
 def _table(title: str, models: dict) -> None:
     typer.echo(f"\n{title}")
+    if not models:
+        typer.echo("  nothing to score here (a benchmark is scored from its third result and second record on, "
+                   "at horizons its data reaches)")
+        return
     typer.echo(f"  {'model':<26}{'CRPS':>8}{'RMSE':>8}{'cov50':>7}{'cov80':>7}{'cov90':>7}{'Brier':>8}{'log':>7}{'n':>5}")
     for m, v in sorted(models.items(), key=lambda kv: kv[1]["crps"]):
         b = f"{v['brier']:.3f}" if v["brier"] is not None else "-"

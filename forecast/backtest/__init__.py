@@ -15,7 +15,8 @@ from forecast.backtest.ordinary import (
     run_backtest,
     snapshots,
     summarize,
+    with_user_results,
 )
 
 __all__ = ["DEFAULT_CUTOFFS", "DEFAULT_HORIZONS", "EVENTS", "BASELINE_MODELS", "BacktestConfig", "Score", "add_months",
-           "backtest_cutoff", "realised", "run_backtest", "snapshots", "summarize"]
+           "backtest_cutoff", "realised", "run_backtest", "snapshots", "summarize", "with_user_results"]

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -220,17 +221,18 @@ def choose_recalibration(tried: dict[str, tuple[float, float]]) -> str:
 
 
 def online_tables(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], pool: tuple[str, ...],
-                  config: HeldOutConfig, progress: Callable[[str], None] = lambda s: None) -> dict[int | None, dict]:
+                  config: HeldOutConfig, progress: Callable[[str], None] = lambda s: None,
+                  only: Sequence[int | None] | None = None) -> dict[int | None, dict]:
     """Time-respecting weights (`forecast.ensemble.online`) by month: for each fold k from a
     history without fold k's benchmarks (up to the last cut-off), and (key None) from every
-    benchmark up to the end of the data, the table that ships."""
+    benchmark up to the end of the data, the table that ships. `only`: these keys alone."""
     from forecast.ensemble.online import FIRST, months_between, resolved_history, weight_table
 
     folds = assign_folds(set(results["benchmark"]), config.folds)
     last = max(config.cutoffs)
     end = results["date"].max().date()
     out: dict[int | None, dict] = {}
-    for k in [*range(config.folds), None]:
+    for k in (only if only is not None else [*range(config.folds), None]):
         progress(f"online weights: fold {k + 1 if k is not None else 'all'}")
         until = last if k is not None else end
         history = resolved_history(results, meta, pool, until, seed=config.seed,
@@ -241,13 +243,17 @@ def online_tables(results: pd.DataFrame, meta: dict[str, BenchmarkInfo], pool: t
 
 def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig, results: pd.DataFrame | None = None,
              meta: dict[str, BenchmarkInfo] | None = None,
-             progress: Callable[[str], None] = lambda s: None) -> HeldOutResult:
+             progress: Callable[[str], None] = lambda s: None, shipped: Any = None) -> HeldOutResult:
     """Choose the pool's members and its pull towards equal weights (`SHRINKS`) by the
     out-of-fold CRPS (`forecast.ensemble.fit.select_members`); cross-fit it under each
     recalibration (none, empirical PIT, beta transform; `choose_recalibration` keeps one);
     with `results` (and `config.online`), fold k's spec also carries the time-respecting
     weights learned without fold k (`online_tables`), used at each cut-off; score everything;
-    pick the default (the lowest held-out CRPS); learn the spec to ship."""
+    pick the default (the lowest held-out CRPS); learn the spec to ship.
+
+    `shipped` (an `EnsembleSpec`): score a few benchmarks (`config.benchmarks`) as the shipped
+    ensemble would combine them: its pool, pull and recalibration, and its default method as
+    ``benchcast``, rather than choosing them on those few forecasts."""
     from dataclasses import replace as dc_replace
 
     from forecast.ensemble.fit import RECALIBRATIONS, cross_fit, fit_spec, select_members
@@ -256,28 +262,38 @@ def evaluate(forecasts: list[HeldOutForecast], config: HeldOutConfig, results: p
     specs, recal, scores = None, "none", score_forecasts(forecasts, None, default="", seed=config.seed)
     tried: dict[str, tuple[float, float]] = {}
     tables: dict[int | None, dict] = {}
+    fixed = shipped is not None and set(shipped.members) <= set(members)
     if len(members) > 1:
-        pool, shrink, pools_tried = select_members(forecasts, members, SHRINKS, config.seed)
+        if fixed:
+            pool, shrink = tuple(shipped.members), float(shipped.provenance.get("shrink", SHRINKS[-1]))
+            pools_tried = {}
+        else:
+            pool, shrink, pools_tried = select_members(forecasts, members, SHRINKS, config.seed)
         if config.online and results is not None and meta is not None:
-            tables = online_tables(results, meta, pool, config, progress)
+            # Scoring a few benchmarks (`shipped`): only their folds' tables; nothing ships.
+            only = sorted({f.fold for f in forecasts}) if shipped is not None else None
+            tables = online_tables(results, meta, pool, config, progress, only)
 
         def with_online(specs: dict) -> dict:
             return {k: dc_replace(v, online=tables.get(k, {})) for k, v in specs.items()}
 
         fold_specs = with_online(cross_fit(forecasts, pool, config.folds, config.seed, shrink=shrink))
         runs = {"none": (fold_specs, score_forecasts(forecasts, fold_specs, default="", seed=config.seed))}
-        for kind in RECALIBRATIONS[1:]:
+        kinds = [shipped.recalibration.kind] if fixed else RECALIBRATIONS[1:]
+        for kind in [k for k in kinds if k != "none"]:
             fold_specs = with_online(cross_fit(forecasts, pool, config.folds, config.seed, shrink=shrink,
                                                recalibrate=kind))
             runs[kind] = (fold_specs, score_forecasts(forecasts, fold_specs, default="", seed=config.seed))
         for kind, (_, sc) in runs.items():
             ens = [s for s in sc if s.model == "ensemble"]
             tried[kind] = (float(np.mean([s.crps for s in ens])), float(np.mean([s.covered[0.8] for s in ens])))
-        recal = choose_recalibration(tried)
+        recal = shipped.recalibration.kind if fixed else choose_recalibration(tried)
         specs, scores = runs[recal]
     candidates = list(members) + (["ensemble"] if specs else [])
     crps = {m: float(np.mean([s.crps for s in scores if s.model == m])) for m in candidates}
     default = min(crps, key=crps.get)
+    if shipped is not None and shipped.provenance.get("default_method") in crps:
+        default = str(shipped.provenance["default_method"])
     scores = [replace_model(s, "benchcast") for s in scores if s.model == default] + scores
     spec = None
     if specs:

@@ -116,12 +116,30 @@ def snapshots(results: pd.DataFrame) -> dict[str, date]:
 
 def realised(results: pd.DataFrame, d: BenchmarkData, target: date, snapshot: dict[str, date]) -> float | None:
     """The primary series' frontier at `target` (normalised), if its source's collection
-    reaches that far (a benchmark nobody reported on since keeps its frontier)."""
+    reaches that far (a benchmark nobody reported on since keeps its frontier). Rows with a
+    `covered_until` date (a user's file, `with_user_results`) reach that far, whatever their
+    provenance's collection does."""
     rows = _primary_rows(results, d.name, d.series_names[0])
-    if rows.empty or snapshot[d.series_names[0]] < target:
+    if rows.empty:
+        return None
+    until = snapshot[d.series_names[0]]
+    if "covered_until" in rows.columns and rows["covered_until"].notna().any():
+        until = rows["covered_until"].max().date()
+    if until < target:
         return None
     best = rows.loc[rows["date"].dt.date <= target, "score"].max()
     return None if np.isnan(best) else float(d.normalise(best))
+
+
+def with_user_results(history: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
+    """`history` with a user's results on top: each benchmark in `user` takes the place of any
+    of the same name, the rest stay (the members learn from them). The user's rows carry
+    `covered_until`, their file's last date: the file is its own collection, so a target after
+    it is not scored, whatever the shipped collection of the same provenance covers."""
+    user = user.assign(covered_until=user["date"].max())
+    kept = history[~history["benchmark"].isin(set(user["benchmark"]))].drop(columns=["import_id"], errors="ignore")
+    both = pd.concat([kept.assign(covered_until=pd.NaT), user], ignore_index=True)
+    return both.sort_values(["benchmark", "date"], kind="stable").reset_index(drop=True)
 
 
 def _history(results: pd.DataFrame, info: BenchmarkInfo, d: BenchmarkData, cutoff: date) -> History:

@@ -57,7 +57,7 @@ def select_members(forecasts: list, members: tuple[str, ...], shrinks: tuple[flo
     folds = np.array([f.fold for f, _ in items])
     months = np.array([f.horizons[j] for f, j in items], dtype=float)
     truths = np.array([f.truths[j] for f, j in items], dtype=float)
-    terms = stacking_terms([[f.paths[m][:, j] for m in members] for f, j in items], truths, rng)
+    terms = stacking_terms([[f.paths[m][:, j] for m in members] for f, j in items], truths, rng, len(members))
     table: dict[str, float] = {}
     best = None
     for r in range(2, len(members) + 1):
@@ -88,7 +88,7 @@ def fit_spec(forecasts: list, members: tuple[str, ...], *, exclude_fold: int | N
     items = _items(forecasts, exclude_fold, members)
     truths = np.array([f.truths[j] for f, j in items], dtype=float)
     months = np.array([f.horizons[j] for f, j in items], dtype=float)
-    terms = stacking_terms([[f.paths[m][:, j] for m in members] for f, j in items], truths, rng)
+    terms = stacking_terms([[f.paths[m][:, j] for m in members] for f, j in items], truths, rng, len(members))
     overall, bands = band_weights(terms, months, shrink)
     raw = EnsembleSpec(members, tuple(bands))
     prov = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -117,6 +117,8 @@ def fit_beta(samples: list[np.ndarray], truths: np.ndarray) -> Recalibration:
     the pooled forecast's draws for outcome ``truths[i]``, equal sizes)."""
     from scipy import optimize
 
+    if not len(samples):  # nothing to learn from
+        return Recalibration.identity()
     x = np.sort(np.stack([np.asarray(s, dtype=float) for s in samples]), axis=1)
     y = np.asarray(truths, dtype=float)
 

@@ -54,9 +54,11 @@ class StackingTerms:
         return StackingTerms(self.a[:, index], self.b[:, index][:, :, index])
 
 
-def stacking_terms(samples: list[list[np.ndarray]], truths: np.ndarray, rng: np.random.Generator) -> StackingTerms:
-    """`samples[i][k]`: member k's samples for forecast i."""
-    n, k = len(samples), len(samples[0])
+def stacking_terms(samples: list[list[np.ndarray]], truths: np.ndarray, rng: np.random.Generator,
+                   members: int | None = None) -> StackingTerms:
+    """`samples[i][k]`: member k's samples for forecast i (`members`: k when there is none)."""
+    n = len(samples)
+    k = len(samples[0]) if samples else int(members or 0)
     a, b = np.zeros((n, k)), np.zeros((n, k, k))
     for i, members in enumerate(samples):
         sub = [m if m.size <= SUBSAMPLE else m[rng.choice(m.size, SUBSAMPLE, replace=False)] for m in members]
@@ -71,8 +73,10 @@ def stack(terms: StackingTerms, shrink: float = 0.0, toward: np.ndarray | None =
     """Weights on the simplex minimising the mean mixture CRPS plus
     ``shrink * |w - toward|^2`` (a Gaussian prior on the weights; 0: plain stacking)."""
     k = terms.a.shape[1]
-    a, b = terms.a.mean(axis=0), terms.b.mean(axis=0)
     w0 = np.full(k, 1.0 / k) if toward is None else np.asarray(toward, dtype=float)
+    if terms.a.shape[0] == 0:  # no forecast to learn from: the prior's weights
+        return w0 / w0.sum()
+    a, b = terms.a.mean(axis=0), terms.b.mean(axis=0)
     fun = lambda w: float(a @ w - 0.5 * w @ b @ w + shrink * np.sum((w - w0) ** 2))  # noqa: E731
     jac = lambda w: a - b @ w + 2 * shrink * (w - w0)  # noqa: E731
     res = minimize(fun, np.full(k, 1.0 / k), jac=jac, method="SLSQP", bounds=[(0.0, 1.0)] * k,

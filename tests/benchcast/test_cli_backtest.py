@@ -160,3 +160,24 @@ def test_backtest_names_the_benchmarks_that_carry_a_loss_to_a_baseline() -> None
     assert "where benchcast lost to the best baseline" in text.stdout
     assert f"  2024-01-01: {best.replace('_', ' ')} {baselines[best]:.4f} against benchcast {scores['benchcast']['crps']:.4f} (3 points); " \
            f"{named[0]} (+{excess[named[0]]:.3f} summed CRPS, 1 point)" in text.stdout
+
+
+def test_held_out_backtest_of_one_benchmark_combines_it_as_the_shipped_ensemble_would(tmp_path: Path) -> None:
+    """One benchmark is one fold: its spec has no other held-out forecast to stack on. It used
+    to crash (stacking on nothing); now it takes the shipped pool, pull and default method,
+    and equal weights where there is nothing to learn from."""
+    name = "FrontierMath Tier 4 (2025-07-01 private)"
+    res = CliRunner().invoke(app, ["backtest", "--held-out", "--json", "--benchmarks", name, "--cutoff", "2026-01-01",
+                                   "--horizon", "3m", "--methods", "reference,trend", "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    shipped = load_ensemble()
+    assert out["default"] == shipped.provenance["default_method"] == "ensemble"
+    assert out["models"]["benchcast"] == out["models"]["ensemble"]
+    assert {r["benchmark"] for r in out["per_benchmark"]} == {name}
+    rows = out["weights"]["by_cutoff"]["2026-01-01"]
+    assert len(rows) == 1 and rows[0]["online_as_of"] == "2026-01-01" and rows[0]["resolved"] > 1000
+    assert out["weights"]["members"] == list(shipped.members)
+    bad = CliRunner().invoke(app, ["backtest", "--held-out", "--benchmarks", name, "--save-weights",
+                                   str(tmp_path / "e.json")])
+    assert bad.exit_code == 2 and "drop --benchmarks and --data" in bad.stderr

@@ -101,9 +101,34 @@ def test_an_imported_benchmark_is_backtested_with_the_shipped_history_around_it(
     assert code == 0, err
     got = json.loads(out)
     assert {r["benchmark"] for r in got["per_benchmark"]} == {"AgentArena"}
-    # the members learn from the shipped history around it, not from AgentArena alone (--data)
     assert got["models"]["benchcast"]["n"] == 1 and got["models"]["trend"]["n"] == 1
-    alone = CliRunner().invoke(app, ["backtest", "--data", str(example), "--cutoff", "2026-06-01", "--horizon", "3m",
-                                     "--json"])
-    assert alone.exit_code == 0, alone.output
-    assert json.loads(alone.stdout)["models"]["trend"]["crps"] != got["models"]["trend"]["crps"]
+    # --data is the same backtest without importing: the file's benchmarks scored, the shipped
+    # history around them (the members learn from it), nothing else scored.
+    assert run("data", "undo", "1")[0] == 0
+    code, out, err = run("backtest", "--data", str(example), "--cutoff", "2026-06-01", "--horizon", "3m", "--json")
+    assert code == 0, err
+    direct = json.loads(out)
+    assert direct["models"] == got["models"] and direct["per_benchmark"] == got["per_benchmark"]
+    assert "scoring AgentArena from" in err and "floor 0 assumed (pass --floor)" in err
+
+
+def test_backtest_of_your_csv_picks_cut_offs_inside_it_and_says_when_it_is_too_short(tmp_path):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "my_benchmark.csv"
+    code, out, err = run("backtest", "--data", str(example), "--horizon", "3m,6m", "--floor", "10", "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    # AgentArena's third result is 2026-01-20 and its last 2026-09-22: quarterly cut-offs from
+    # 2026-02-01 that a 3-month forecast can be scored from.
+    assert got["cutoffs"] == ["2026-02-01", "2026-05-01"]
+    assert {r["benchmark"] for r in got["per_benchmark"]} == {"AgentArena"}
+    assert got["models"]["benchcast"]["n"] == 3 and got["default"] == "ensemble"
+    short = tmp_path / "short.csv"
+    short.write_text("benchmark,model,date,score\nTiny,a,2026-01-01,5\nTiny,b,2026-02-01,8\nTiny,c,2026-03-01,9\n")
+    code, out, err = run("backtest", "--data", str(short))
+    assert code == 1 and out == ""
+    assert err.splitlines()[-1] == (f"error: {short} runs from 2026-01-01 to 2026-03-01: too short to score a forecast "
+                                    "6 months ahead; pass shorter --horizon months or --cutoff dates inside it")
+    code, _, err = run("backtest", "--floor", "25")
+    assert code == 2 and err.splitlines()[-1] == "error: --floor 25 needs --data (shipped benchmarks know theirs)"

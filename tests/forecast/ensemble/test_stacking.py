@@ -72,3 +72,10 @@ def test_spec_round_trip_and_combined_paths_are_frontiers(rng: np.random.Generat
     assert np.mean(out[:, 0] == 0.6) == pytest.approx(0.75, abs=0.04)
     assert (np.diff(out, axis=1) >= 0).all() and (out >= 0.4).all()
     assert spec.describe()["bands"][0]["weights"] == {"a": 0.25, "b": 0.75}
+
+
+def test_no_forecast_to_learn_from_gives_the_prior_weights() -> None:
+    terms = stacking_terms([], np.array([]), np.random.default_rng(0), members=3)
+    assert terms.a.shape == (0, 3)
+    assert stack(terms).tolist() == pytest.approx([1 / 3] * 3)
+    assert stack(terms, 0.5, np.array([0.2, 0.3, 0.5])).tolist() == pytest.approx([0.2, 0.3, 0.5])
