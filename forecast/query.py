@@ -185,6 +185,10 @@ class ForecastQuery:
         bdata = ctx.data
         if info.released is None and rel is None:
             notes.append(f"release date taken as the first result's, {from_years(bdata.released)}")
+        if self.ceiling is not None and bdata.n_records and self.ceiling < bdata.frontier.score:
+            raise InvalidQuery(f"ceiling {self.ceiling:g} is below {info.name}'s best score so far, "
+                               f"{bdata.frontier.score:g} by {bdata.frontier.model} ({bdata.frontier.date}); "
+                               "a ceiling is the most that can ever be reached")
         c_norm = float(bdata.normalise(self.ceiling)) if self.ceiling is not None else None
         ctx = replace(ctx, ceiling=c_norm)
         if bdata.n_records == 0 and method != "saturation":

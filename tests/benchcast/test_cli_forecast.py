@@ -90,6 +90,8 @@ def test_already_crossed_and_impossible_thresholds(tmp_path: Path) -> None:
         (["forecast", "MMLU", "--at", "2020-01-01"], "is before the as-of date"),
         (["forecast", "MMLU", "--threshold", "120", "--by", "2027-01-01"], "threshold 120.0 is outside 0-100"),
         (["forecast", "MMLU", "--ceiling", "20"], "ceiling 20 must be above the floor 25"),
+        (["forecast", "MMLU", "--ceiling", "50", "--as-of", "2026-01-01"],
+         "ceiling 50 is below MMLU's best score so far, 88.1 by gpt-4o-2024-11-20 (2024-11-20)"),
         (["forecast", "MMLU", "--data", "/nonexistent.csv"], "/nonexistent.csv: no such file"),
     ],
 )
