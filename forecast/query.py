@@ -30,7 +30,7 @@ from forecast.saturation.population import PopulationPrior, needs_build, prior_f
 from forecast.sampling import SamplerConfig
 from forecast.series import EPS, from_years, known_results, prepare
 from priors.errors import PriorFileError
-from priors.history import BenchmarkInfo, load_metadata, match_benchmark, read_results
+from priors.history import BenchmarkInfo, check_scale, load_metadata, match_benchmark, read_results
 
 METHODS = ("saturation", "reference", "trend", "ensemble", "capability")
 FALLBACK_METHOD = "saturation"
@@ -76,8 +76,8 @@ class ForecastQuery:
     data: results (CSV path or DataFrame), None for the shipped history. floor / ceiling /
     released: percent and date (known for shipped benchmarks). as_of: use only results known
     by then (default today). scale: how `data`'s scores are written, "percent" (0-100) or
-    "fraction" (0-1); None refuses a benchmark whose scores are all at most 1 (see
-    `priors.history.read_results`). draws: paths in all. prior: a saturation population prior (default:
+    "fraction" (0-1); None refuses the benchmark asked about if its scores are all at most 1
+    (`priors.history.check_scale`; the file's other benchmarks are not questioned). draws: paths in all. prior: a saturation population prior (default:
     the shipped one, or one built from the history known at `as_of`). ensemble: an
     `EnsembleSpec` (default: the shipped one).
     """
@@ -174,8 +174,11 @@ class ForecastQuery:
             raise InvalidQuery(f"draws {self.draws} must be between 20 and 200000")
 
     def run(self) -> Forecast:
-        results = read_results(self.data, self.scale)
+        results = read_results(self.data, self.scale or "percent")
         info, notes = self._benchmark(results)
+        if self.scale is None and self.data is not None:  # only the benchmark asked about
+            check_scale(results[results["benchmark"] == info.name],
+                        "DataFrame" if isinstance(self.data, pd.DataFrame) else str(self.data))
         self._check(info)
         day, method = self.day, self.resolved_method
         rel = parse_date(self.released, "release date") if self.released is not None else None

@@ -175,7 +175,7 @@ def forecast(
     if plot is not None:
         from priors.history import read_results
 
-        res = read_results(source, scale)
+        res = read_results(source, scale or "percent")  # the query has checked the scale of its benchmark
         res = res[res["benchmark"] == fc.benchmark]
         until = max(at_days + [b for _, b in pairs])
         out = fc.plot(plot, until=until, thresholds=thresholds, results=res[res["date"].dt.date <= as_of_day])

@@ -76,6 +76,15 @@ def test_scores_on_a_0_1_scale_are_refused_in_one_line_until_the_scale_is_given(
     assert code == 0 and out.startswith("import 1: 3 results")
     code, out, _ = run("forecast", "hardbench", "--as-of", "2026-12-01", "--no-save", "--json")
     assert code == 0 and json.loads(out)["frontier"]["score"] == 17.0
+    # Only the benchmark asked about is questioned: another one in the same file forecasts as usual.
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(path.read_text() + "EasyBench,a,2026-01-10,20\nEasyBench,b,2026-04-01,30\nEasyBench,c,2026-08-01,45\n")
+    code, out, err = run("forecast", "EasyBench", "--data", str(mixed), "--as-of", "2026-12-01", "--no-save", "--json",
+                         "--plot", str(tmp_path / "easy.png"))
+    assert code == 0, err
+    assert json.loads(out)["frontier"]["score"] == 45.0 and (tmp_path / "easy.png").stat().st_size > 10_000
+    code, _, err = run("forecast", "HardBench", "--data", str(mixed), "--no-save")
+    assert code == 1 and "every score of HardBench is at most 1" in err
     # Really under 1%: as written.
     code, out, _ = run("forecast", "HardBench", "--data", str(path), "--scale", "percent", "--as-of", "2026-12-01",
                        "--no-save", "--json")
