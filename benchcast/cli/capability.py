@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, cli_errors, echo_json, fail
 
 
 def _render(ci: object, top: int) -> None:
@@ -45,6 +45,7 @@ def capability(
     seed: int = typer.Option(0, "--seed", help="Seed of the posterior draws."),
     draws: int = typer.Option(1000, "--draws", min=100, help="Posterior draws (Laplace approximation)."),
     data: Path = typer.Option(None, "--data", help="A results CSV of your own instead of the shipped history."),
+    scale: str = SCALE,
     shipped_only: bool = typer.Option(False, "--shipped-only", help="Ignore imported results (`benchcast data import`): the shipped snapshot only."),
 ) -> None:
     """Place every model and benchmark series on one capability scale, with the frontier trend."""
@@ -56,7 +57,10 @@ def capability(
         typer.echo("fitting the capability index ...", err=True)
     from priors.store import data_note, load_all
 
-    ci = capability_index(data if data is not None else load_all(shipped_only), as_of=as_of, seed=seed, draws=draws)
+    from priors.history import read_results
+
+    source = read_results(data, scale) if data is not None else load_all(shipped_only)
+    ci = capability_index(source, as_of=as_of, seed=seed, draws=draws)
     if data is None:
         typer.echo(data_note(shipped_only), err=True)  # shipped + imported results
     if plot is not None:

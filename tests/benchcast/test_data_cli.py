@@ -68,6 +68,8 @@ def test_scores_on_a_0_1_scale_are_refused_in_one_line_until_the_scale_is_given(
                  ("benchmarks", "--data", str(path))):
         code, out, err = run(*args)
         assert (code, out, err) == (1, "", want), args
+    code, out, err = run("capability", "--data", str(path))
+    assert code == 1 and err.endswith(want)
     code, out, _ = run("forecast", "HardBench", "--data", str(path), "--scale", "fraction", "--as-of", "2026-12-01",
                        "--no-save", "--json")
     assert code == 0 and json.loads(out)["frontier"]["score"] == 17.0
