@@ -77,9 +77,9 @@ class ForecastQuery:
     released: percent and date (known for shipped benchmarks). as_of: use only results known
     by then (default today). scale: how `data`'s scores are written, "percent" (0-100) or
     "fraction" (0-1); None refuses the benchmark asked about if its scores are all at most 1
-    (`priors.history.check_scale`; the file's other benchmarks are not questioned). draws: paths in all. prior: a saturation population prior (default:
-    the shipped one, or one built from the history known at `as_of`). ensemble: an
-    `EnsembleSpec` (default: the shipped one).
+    (`priors.history.check_scale`; the file's other benchmarks are not questioned). draws:
+    paths in all. prior: a saturation population prior (default: the shipped one, or one built
+    from the history known at `as_of`). ensemble: an `EnsembleSpec` (default: the shipped one).
     """
 
     data: str | Path | pd.DataFrame | None = None

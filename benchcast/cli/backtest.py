@@ -36,7 +36,6 @@ def _user_cutoffs(user, horizons: tuple[int, ...]) -> tuple:
     quarter from the month after a benchmark's third result to the smallest horizon before the
     file's last result (at most the last eight)."""
     from forecast.backtest import DEFAULT_CUTOFFS, add_months
-
     from forecast.saturation.population import MIN_RESULTS
 
     # A benchmark is scored from its third result on (`population_data`).
