@@ -6,7 +6,7 @@
 """
 
 from forecast.query import ForecastQuery, forecast_benchmark
-from forecast.result import Forecast, parse_date
+from forecast.result import Forecast, parse_as_of, parse_date
 from forecast.saturation_member import fit_theta
 
-__all__ = ["Forecast", "ForecastQuery", "fit_theta", "forecast_benchmark", "parse_date"]
+__all__ = ["Forecast", "ForecastQuery", "fit_theta", "forecast_benchmark", "parse_as_of", "parse_date"]

@@ -24,7 +24,7 @@ import pandas as pd
 
 from forecast.errors import InvalidQuery
 from forecast.members import MemberContext, available, get_member
-from forecast.result import Forecast, SampledPaths, parse_date
+from forecast.result import Forecast, SampledPaths, parse_as_of, parse_date
 from forecast.saturation.model import check_curve
 from forecast.saturation.population import PopulationPrior, needs_build, prior_for
 from forecast.sampling import SamplerConfig
@@ -103,7 +103,7 @@ class ForecastQuery:
 
     @property
     def day(self) -> date:
-        return parse_date(self.as_of, "as-of date") if self.as_of is not None else date.today()
+        return parse_as_of(self.as_of) if self.as_of is not None else date.today()
 
     @property
     def resolved_method(self) -> str:

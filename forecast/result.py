@@ -39,6 +39,18 @@ def parse_date(value: Any, what: str = "date") -> date:
         raise InvalidQuery(f"{what} {value!r} is not a date like 2027-12-31") from None
 
 
+def parse_as_of(value: Any, what: str = "as-of date", *, today: date | None = None) -> date:
+    """An as-of date (as `parse_date` reads it) no later than `today` (default: the system
+    date): it says which results were known, and after today it would silently mean "all of
+    them" while the forecast counted from a day that has not come."""
+    day = parse_date(value, what)
+    today = today or date.today()
+    if day > today:
+        raise InvalidQuery(f"{what} {day} is after today ({today}): it picks the results known on that "
+                           "day; leave it out to use everything known today")
+    return day
+
+
 class FrontierPaths(Protocol):
     n: int
     f_now: float  # today's frontier, normalised

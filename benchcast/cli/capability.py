@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import SCALE, cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, check_scale, cli_errors, echo_json, fail
 
 
 def _render(ci: object, top: int) -> None:
@@ -53,6 +53,11 @@ def capability(
 
     if plot is not None and plot.suffix.lower() != ".png":
         raise fail(f"--plot {str(plot)!r} must end in .png")
+    check_scale(scale, data)
+    if as_of is not None:
+        from forecast.api import parse_as_of
+
+        parse_as_of(as_of)  # before the fit is announced
     if not as_json:
         typer.echo("fitting the capability index ...", err=True)
     from priors.store import data_note, load_all

@@ -32,6 +32,14 @@ SCALE = typer.Option(None, "--scale", metavar="percent|fraction",
                           "Needed when every score of a benchmark is at most 1.")
 
 
+def check_scale(scale: str | None, data: object) -> None:
+    """Refuse `--scale` without `--data` (usage, exit 2): the shipped and imported results are
+    already in percent, and a scale silently ignored reads as one applied."""
+    if scale is not None and data is None:
+        raise fail(f"--scale {scale} says how a --data file's scores are written; the shipped and imported "
+                   "results are already in percent (pass --data FILE, or leave --scale out)", 2)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print `message` as one error line and return the Exit to raise."""
     typer.echo(f"error: {message}", err=True)

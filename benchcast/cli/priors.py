@@ -27,12 +27,12 @@ def build(
     dask: str = typer.Option(None, "--dask", metavar="ADDRESS", help="Run the chains on the Dask scheduler at ADDRESS (tcp://host:port)."),
 ) -> None:
     """Fit the hierarchical model to every shipped benchmark and save the population posterior."""
-    from forecast.api import parse_date
+    from forecast.api import parse_as_of
     from forecast.saturation.population import build_prior
     from forecast.sampling import SamplerConfig
     from priors.history import data_path, load_metadata, read_results
 
-    day = parse_date(as_of, "--as-of date") if as_of else date.today()
+    day = parse_as_of(as_of, "--as-of date") if as_of else date.today()
     from benchcast.cli.progress import Progress
 
     config = SamplerConfig(draws=draws, tune=tune, chains=2, target_accept=0.95, seed=seed)
@@ -86,12 +86,12 @@ def compare(
     """Compare the logistic and Gompertz curves by PSIS-LOO and posterior predictive coverage."""
     from dataclasses import asdict
 
-    from forecast.api import parse_date
+    from forecast.api import parse_as_of
     from forecast.saturation.compare import compare_curves
     from forecast.sampling import SamplerConfig
     from priors.history import load_metadata, read_results
 
-    day = parse_date(as_of, "--as-of date") if as_of else date.today()
+    day = parse_as_of(as_of, "--as-of date") if as_of else date.today()
     typer.echo("fitting both hierarchical variants (about 3 minutes) ...", err=True)
     scores = compare_curves(read_results(), load_metadata(), day,
                             config=SamplerConfig(draws=1000, tune=1000, chains=2, target_accept=0.95, seed=seed,

@@ -164,6 +164,7 @@ def rankings(
     save_pool: Path = typer.Option(None, "--save-pool", help="With --backtest: write the pool's backtest questions and learned weights here, e.g. priors/data/rankings_pool.json."),
 ) -> None:
     """Forecast which country or lab will hold the top open-weight model, and the open-closed gap."""
+    from forecast.api import parse_as_of
     from forecast.rankings import forecast_rankings
     from forecast.rankings.model import BACKTEST_SAMPLER, DEFAULT_SAMPLER
     from priors.open_weight import add_results, read_open_weight
@@ -172,7 +173,7 @@ def rankings(
         raise fail(f"--plot {str(plot)!r} must end in .png")
     if by not in ("country", "organization"):
         raise fail(f"--by {by!r} is not one of country, organization")
-    day = _parse_date(as_of, "--as-of") if as_of else None
+    day = parse_as_of(as_of, "--as-of") if as_of else None  # not after today
     days = [_parse_date(v, "--at") for v in at] if at else None
     from priors.store import load_open_weight
 

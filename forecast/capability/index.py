@@ -28,6 +28,7 @@ from forecast.capability.data import ItemData, prepare_items
 from forecast.capability.frontier import FrontierTrend, fit_frontier
 from forecast.capability.model import Posterior, fit_laplace
 from forecast.errors import InvalidQuery
+from forecast.result import parse_as_of
 from forecast.series import from_years
 from priors.history import BenchmarkInfo, load_metadata, read_results
 
@@ -167,7 +168,7 @@ def capability_index(results: str | Path | pd.DataFrame | None = None, *, as_of:
     Raises
     ------
     InvalidQuery
-        for an as-of date that is not a date.
+        for an as-of date that is not a date, or is after today.
     NotEnoughData
         when too few results are known at `as_of`.
     """
@@ -176,10 +177,7 @@ def capability_index(results: str | Path | pd.DataFrame | None = None, *, as_of:
     if as_of is None:
         day = frame["date"].max().date()
     else:
-        try:
-            day = as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of))
-        except ValueError:
-            raise InvalidQuery(f"as-of date {as_of!r} is not a date like 2026-04-08") from None
+        day = parse_as_of(as_of)
     start = time.perf_counter()
     data = prepare_items(frame, meta, day)
     post = fit_laplace(data, seed=seed, draws=draws)

@@ -28,6 +28,7 @@ from forecast.rankings.data import RankingData, known_at, leader_at, prepare, ye
 from forecast.rankings.model import RankingsFit, sample
 from forecast.rankings.pool import RULE, Pool, combine, draw_floor, load_pool
 from forecast.rankings.simulate import MAX_YEARS, OTHER, Simulation, leaders_per_draw, simulate
+from forecast.result import parse_as_of
 from forecast.sampling import Diagnostics, SamplerConfig
 
 __all__ = [
@@ -218,7 +219,7 @@ def forecast_rankings(frame: pd.DataFrame | None = None, *, metric: str = "ECI",
     frame = read_open_weight() if frame is None else frame
     name = match_metric(metric, metrics(frame))
     start = None if as_of else (today or date.today())
-    as_of = as_of or default_as_of(frame, name)
+    as_of = parse_as_of(as_of, today=today) if as_of else default_as_of(frame, name)
     days = check_dates(as_of, at, start)
     fit = fit_rankings(frame, name, as_of, seed=seed, config=config, cache_dir=cache_dir)
     sim = simulate(fit, days, seed)

@@ -93,6 +93,32 @@ def test_scores_on_a_0_1_scale_are_refused_in_one_line_until_the_scale_is_given(
     assert code == 0 and json.loads(out)["frontier"]["score"] == 0.17
 
 
+def test_a_scale_without_a_file_is_refused_in_one_line():
+    """The shipped and imported results are in percent: a --scale with nothing to read would
+    look applied while changing nothing."""
+    for args in (("forecast", "MMLU", "--no-save"), ("benchmarks",), ("backtest",), ("capability",)):
+        code, out, err = run(*args, "--scale", "fraction")
+        assert (code, out) == (2, ""), args
+        assert err == ("error: --scale fraction says how a --data file's scores are written; the shipped and "
+                       "imported results are already in percent (pass --data FILE, or leave --scale out)\n"), args
+
+
+def test_an_as_of_date_after_today_is_refused_in_one_line():
+    """An as-of date picks the results known on that day: a later one used to pass silently and
+    forecast from a day that has not come."""
+    from datetime import date, timedelta
+
+    today = date.today()
+    later = (today + timedelta(days=1)).isoformat()
+    tail = f" {later} is after today ({today}): it picks the results known on that day; leave it out to use everything known today\n"
+    for args, what in ((("forecast", "MMLU", "--no-save"), "as-of date"), (("capability",), "as-of date"),
+                       (("rankings",), "--as-of"), (("priors", "build"), "--as-of date")):
+        code, out, err = run(*args, "--as-of", later)
+        assert (code, out, err) == (1, "", "error: " + what + tail), args
+    code, out, _ = run("forecast", "MMLU", "--no-save", "--method", "trend", "--as-of", today.isoformat(), "--json")
+    assert code == 0 and json.loads(out)["as_of"] == today.isoformat()
+
+
 def test_url_without_network_is_one_line():
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
