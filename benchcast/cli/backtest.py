@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -97,6 +98,10 @@ def backtest(
     check_scale(scale, data)
     if floor is not None and not (data and 0.0 <= floor < 100.0):
         raise fail(f"--floor {floor:g} " + ("must be in [0, 100)" if data else "needs --data (shipped benchmarks know theirs)"), 2)
+    given = tuple(sorted(parse_date(c, "--cutoff date") for c in cutoff or ()))
+    if given and given[-1] > date.today():
+        raise fail(f"--cutoff {given[-1]} is after today ({date.today()}): a backtest scores forecasts "
+                   "made on a past day against what happened next", 2)
     results, user = load_all(shipped_only), None
     typer.echo(data_note(shipped_only), err=True)
     if data:
@@ -106,7 +111,7 @@ def backtest(
         results = with_user_results(results, user)
     meta = _meta(results, floor)
     if cutoff:
-        cutoffs = tuple(sorted(parse_date(c, "--cutoff date") for c in cutoff))
+        cutoffs = given
     else:
         cutoffs = _user_cutoffs(user, _horizons(horizon)) if user is not None else DEFAULT_CUTOFFS
     names = None

@@ -22,7 +22,7 @@ def test_bad_plot_name_is_one_line_and_exit_1(tmp_path: Path) -> None:
 def test_bad_as_of_is_one_line_and_exit_1() -> None:
     res = runner.invoke(app, ["capability", "--as-of", "2025-13-01", "--json"])
     assert res.exit_code == 1
-    assert res.output.strip() == "error: as-of date '2025-13-01' is not a date like 2026-04-08"
+    assert res.output.strip() == "error: as-of date '2025-13-01' is not a date like 2027-12-31"
 
 
 def test_too_early_as_of_says_so() -> None:

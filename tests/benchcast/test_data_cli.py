@@ -115,6 +115,9 @@ def test_an_as_of_date_after_today_is_refused_in_one_line():
                        (("rankings",), "--as-of"), (("priors", "build"), "--as-of date")):
         code, out, err = run(*args, "--as-of", later)
         assert (code, out, err) == (1, "", "error: " + what + tail), args
+    code, out, err = run("backtest", "--cutoff", "2025-01-01", "--cutoff", later)
+    assert (code, out) == (2, "") and err == (f"error: --cutoff {later} is after today ({today}): a backtest scores "
+                                              "forecasts made on a past day against what happened next\n")
     code, out, _ = run("forecast", "MMLU", "--no-save", "--method", "trend", "--as-of", today.isoformat(), "--json")
     assert code == 0 and json.loads(out)["as_of"] == today.isoformat()
 
