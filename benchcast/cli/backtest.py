@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import SCALE, check_scale, cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, cli_errors, echo_json, fail, scale_needs_data
 from benchcast.cli.progress import Progress
 
 
@@ -95,7 +95,7 @@ def backtest(
 
     from priors.store import data_note, load_all
 
-    check_scale(scale, data)
+    scale_needs_data(scale, data)
     if floor is not None and not (data and 0.0 <= floor < 100.0):
         raise fail(f"--floor {floor:g} " + ("must be in [0, 100)" if data else "needs --data (shipped benchmarks know theirs)"), 2)
     given = tuple(sorted(parse_date(c, "--cutoff date") for c in cutoff or ()))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import SCALE, check_scale, cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, cli_errors, echo_json, fail, scale_needs_data
 
 
 def _render(ci: object, top: int) -> None:
@@ -53,7 +53,7 @@ def capability(
 
     if plot is not None and plot.suffix.lower() != ".png":
         raise fail(f"--plot {str(plot)!r} must end in .png")
-    check_scale(scale, data)
+    scale_needs_data(scale, data)
     if as_of is not None:
         from forecast.api import parse_as_of
 

@@ -32,7 +32,7 @@ SCALE = typer.Option(None, "--scale", metavar="percent|fraction",
                           "Needed when every score of a benchmark is at most 1.")
 
 
-def check_scale(scale: str | None, data: object) -> None:
+def scale_needs_data(scale: str | None, data: object) -> None:
     """Refuse `--scale` without `--data` (usage, exit 2): the shipped and imported results are
     already in percent, and a scale silently ignored reads as one applied."""
     if scale is not None and data is None:

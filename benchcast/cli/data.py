@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import SCALE, check_scale, cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, cli_errors, echo_json, fail, scale_needs_data
 
 app = typer.Typer(help="Keep benchmark data current: import results (CSV or Epoch AI's zip), add one, undo, status.",
                   no_args_is_help=True, rich_markup_mode=None)
@@ -33,7 +33,7 @@ def benchmarks(
     from priors.history import read_results, summarize
     from priors.store import load_all
 
-    check_scale(scale, data)
+    scale_needs_data(scale, data)
     table = summarize(read_results(data, scale) if data else load_all(shipped_only))
     if as_json:
         records = [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from benchcast.cli.common import SCALE, check_scale, cli_errors, echo_json, fail
+from benchcast.cli.common import SCALE, cli_errors, echo_json, fail, scale_needs_data
 
 
 def half_year_ends(after: date, n: int = 5) -> list[date]:
@@ -143,7 +143,7 @@ def forecast(
 
     from priors.store import data_note, history_source
 
-    check_scale(scale, data)
+    scale_needs_data(scale, data)
     source = data if data is not None else history_source(shipped_only)  # shipped + imported results
     scale = scale if data is not None else "percent"  # the store keeps imports in percent
     query = ForecastQuery(source, benchmark, floor=floor, scale=scale, ceiling=ceiling, released=released, as_of=as_of,
