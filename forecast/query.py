@@ -73,7 +73,8 @@ def training_table(results: pd.DataFrame, name: str, as_of: date) -> pd.DataFram
 class ForecastQuery:
     """One forecast request. `run()` validates it and returns a `Forecast`.
 
-    data: results (CSV path or DataFrame), None for the shipped history. floor / ceiling /
+    data: results (CSV path or DataFrame), None for the shipped history; without a benchmark
+    column every row is `benchmark`'s. floor / ceiling /
     released: percent and date (known for shipped benchmarks). as_of: use only results known
     by then (default today). scale: how `data`'s scores are written, "percent" (0-100) or
     "fraction" (0-1); None refuses the benchmark asked about if its scores are all at most 1
@@ -174,7 +175,7 @@ class ForecastQuery:
             raise InvalidQuery(f"draws {self.draws} must be between 20 and 200000")
 
     def run(self) -> Forecast:
-        results = read_results(self.data, self.scale or "percent")
+        results = read_results(self.data, self.scale or "percent", benchmark=self.benchmark)
         info, notes = self._benchmark(results)
         if self.scale is None and self.data is not None:  # only the benchmark asked about
             check_scale(results[results["benchmark"] == info.name],

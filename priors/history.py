@@ -179,7 +179,8 @@ def check_scale(results: pd.DataFrame, label: str) -> None:
         raise ScaleAmbiguous(label, str(small.index[0]), float(small.iloc[0]), len(small))
 
 
-def read_results(source: str | Path | pd.DataFrame | None = None, scale: str | None = None) -> pd.DataFrame:
+def read_results(source: str | Path | pd.DataFrame | None = None, scale: str | None = None,
+                 benchmark: str | None = None) -> pd.DataFrame:
     """Read and validate benchmark results.
 
     Parameters
@@ -190,6 +191,9 @@ def read_results(source: str | Path | pd.DataFrame | None = None, scale: str | N
         ``"percent"`` (0-100, as written), ``"fraction"`` (0-1, read times 100) or None: percent,
         but a user's `source` in which every score of a benchmark is at most 1 raises
         ScaleAmbiguous (the shipped history is read as written).
+    benchmark
+        The benchmark every row belongs to when `source` has no benchmark column (a table of one
+        benchmark: model, date, score); ignored when it has one.
 
     Returns
     -------
@@ -207,6 +211,9 @@ def read_results(source: str | Path | pd.DataFrame | None = None, scale: str | N
     if source is None:
         source, scale = data_path(HISTORY_FILE), "percent"
     label, header, body = read_table(source, REQUIRED)
+    if benchmark is not None and benchmark.strip() and "benchmark" not in [column_name(h) for h in header]:
+        header = ["benchmark", *header]
+        body = [(n, [benchmark.strip(), *row] if any(c.strip() for c in row) else row) for n, row in body]
     cols = _check_header(header, label)
     records = _parse_rows(body, cols, label, scale or "percent")
     if not records:

@@ -118,7 +118,7 @@ def _render(fc, at: list[date], pairs: list[tuple[float, date]], crossing: list[
 @cli_errors
 def forecast(
     benchmark: str = typer.Argument(..., help="A shipped benchmark (any case), or one in --data."),
-    data: Path = typer.Option(None, "--data", help="Your results CSV: benchmark, model, date, score[, provenance ...]."),
+    data: Path = typer.Option(None, "--data", help="Your results CSV: benchmark, model, date, score[, provenance ...]; a file of the named benchmark alone may leave out the benchmark column."),
     scale: str = SCALE,
     floor: float = typer.Option(None, "--floor", help="Random-chance score in percent (known for shipped benchmarks; default 0 for yours)."),
     ceiling: float = typer.Option(None, "--ceiling", help="Fix the maximum reachable score (percent) instead of learning it."),
@@ -176,7 +176,7 @@ def forecast(
     if plot is not None:
         from priors.history import read_results
 
-        res = read_results(source, scale or "percent")  # the query has checked the scale of its benchmark
+        res = read_results(source, scale or "percent", benchmark=fc.benchmark)  # the query checked its scale
         res = res[res["benchmark"] == fc.benchmark]
         until = max(at_days + [b for _, b in pairs])
         out = fc.plot(plot, until=until, thresholds=thresholds, results=res[res["date"].dt.date <= as_of_day])

@@ -119,6 +119,21 @@ def test_user_csv_benchmark(tmp_path: Path) -> None:
     assert 0.05 < out["thresholds"][0]["probability"] < 0.995
 
 
+def test_a_file_of_one_benchmark_may_leave_out_the_benchmark_column(tmp_path: Path) -> None:
+    rows = [(f"m{i}", f"2026-{i + 4:02d}-01", s) for i, s in enumerate([5, 9, 15, 22, 31, 40])]
+    with_col, without = tmp_path / "with.csv", tmp_path / "without.csv"
+    with_col.write_text("benchmark,model,date,score\n" + "".join(f"MyEval,{m},{d},{s}\n" for m, d, s in rows))
+    without.write_text("model,date,score\n" + "".join(f"{m},{d},{s}\n\n" for m, d, s in rows))  # blank lines too
+    args = ("--json", "--draws", "200", "--as-of", "2026-10-01", "--threshold", "80", "--by", "2027-06-30",
+            "--plot", str(tmp_path / "fan.png"))
+    a, b = invoke("forecast", "MyEval", "--data", str(with_col), *args), invoke("forecast", "MyEval", "--data", str(without), *args)
+    assert a.exit_code == 0 and b.exit_code == 0, a.output + b.output
+    out_a, out_b = json.loads(a.stdout), json.loads(b.stdout)
+    assert out_b["benchmark"] == "MyEval" and out_b["frontier"]["score"] == 40
+    assert out_b["thresholds"] == out_a["thresholds"]
+    assert (tmp_path / "fan.png").stat().st_size > 10_000
+
+
 def test_text_table_says_how_likely_the_record_stands(tmp_path: Path) -> None:
     csv = tmp_path / "mine.csv"
     csv.write_text("benchmark,model,date,score\n" + "\n".join(

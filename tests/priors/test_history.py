@@ -36,6 +36,17 @@ def test_user_csv_round_trip(tmp_path: Path) -> None:
     assert df["date"].iloc[1] == pd.Timestamp("2024-06-01")
 
 
+def test_a_table_of_one_benchmark_takes_the_name_it_is_given(tmp_path: Path) -> None:
+    df = read_results(write(tmp_path, "model,date,score\nm1,2024-01-10,12.5\n\nm2,2024-06-01,30\n"), benchmark="Mine")
+    assert list(df["benchmark"]) == ["Mine", "Mine"] and list(df["score"]) == [12.5, 30.0]
+    frame = pd.DataFrame({"model": ["m"], "date": ["2024-01-01"], "score": [50.0]})
+    assert list(read_results(frame, benchmark="Mine")["benchmark"]) == ["Mine"]
+    # a benchmark column wins over the name; without either the column is still required
+    assert list(read_results(write(tmp_path, GOOD), benchmark="Other")["benchmark"]) == ["MyBench", "MyBench"]
+    with pytest.raises(DataFileError, match="missing required column 'benchmark'"):
+        read_results(frame)
+
+
 def test_dataframe_input_is_validated_too() -> None:
     frame = pd.DataFrame({"benchmark": ["B"], "model": ["m"], "date": ["2024-01-01"], "score": [120.0]})
     with pytest.raises(DataFileError, match=r"DataFrame, line 2: score 120.0 for B on 2024-01-01 is outside 0-100"):
