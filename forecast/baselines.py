@@ -50,6 +50,13 @@ class History:
         idx = np.searchsorted(t, s, side="right") - 1
         return np.where(idx >= 0, run[np.maximum(idx, 0)], np.nan)
 
+    def rising(self, s: float, months: int = 12) -> bool:
+        """Whether the frontier rose within the last `months` months before s (the trend rule
+        then draws a line; otherwise its point is the frontier at s)."""
+        f = self.frontier(s - np.arange(months, -1, -1) * MONTH)
+        f = f[~np.isnan(f)]
+        return bool(f.size >= 2 and np.ptp(f) > 0)
+
     def trend_point(self, s: float, h: float, months: int = 12) -> float:
         """The logit-trend rule's point forecast made at s for s + h (a line through the last
         `months` months)."""

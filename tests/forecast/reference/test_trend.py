@@ -65,3 +65,29 @@ def test_the_member_learns_its_errors_for_its_own_window() -> None:
     assert three.window == 3 and twelve.window == 12
     assert three.quantiles.shape == twelve.quantiles.shape
     assert not np.allclose(three.quantiles, twelve.quantiles)
+
+
+def test_a_rising_benchmark_crosses_a_threshold_over_months_not_on_one_day() -> None:
+    """Half of the rule's past errors are exactly 0 (quiet quarters that stayed quiet). Read
+    as they are, every path of a rising benchmark in that half follows the line, and the chance
+    of a threshold jumped by 0.27 within ten days where the line crossed it. The smoothed
+    bootstrap spreads them; a quiet benchmark's "nothing happens" stays exact."""
+    results, meta = read_results(), load_metadata()
+    as_of = date(2026, 12, 3)
+    train = results[results["date"].dt.date <= as_of]
+    own = pd.DataFrame({"date": pd.to_datetime(["2026-03-01", "2026-06-15", "2026-10-20"]),
+                        "score": [12.5, 19.0, 27.4], "model": ["a", "b", "c"]}).assign(y=lambda d: d["score"] / 100)
+    ctx = MemberContext("Mine", 0.0, date(2026, 3, 1), as_of, own, results.iloc[0:0], meta)
+    fit = TrendMember().prepare(train, meta, as_of)
+    assert fit.bandwidth is not None and (fit.bandwidth > 0.05).all()
+    days = pd.date_range("2027-03-01", "2028-06-30", freq="5D").date
+    paths = fit.predict(ctx, list(days), 4000, np.random.default_rng(0))
+    p60 = (paths >= 0.6).mean(axis=0)
+    assert 0.2 < p60[-1] < 0.95
+    # (unsmoothed: a jump of 0.19 within five days; smoothed: at most 0.022)
+    assert np.diff(p60).max() < 0.05, f"P(>= 60%) jumps by {np.diff(p60).max():.3f} within five days"
+    # a benchmark without a record in the last quarter: its still paths stay exactly at today's
+    quiet = own.iloc[:2]
+    still = fit.predict(MemberContext("Mine", 0.0, date(2026, 3, 1), as_of, quiet, results.iloc[0:0], meta),
+                        [date(2027, 6, 30)], 4000, np.random.default_rng(0))
+    assert ((still[:, 0] == 0.19).mean()) > 0.3
