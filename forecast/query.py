@@ -175,7 +175,10 @@ class ForecastQuery:
             raise InvalidQuery(f"draws {self.draws} must be between 20 and 200000")
 
     def run(self) -> Forecast:
-        results = read_results(self.data, self.scale or "percent", benchmark=self.benchmark)
+        fill = self.benchmark  # the name for a file without a benchmark column; a shipped one keeps its spelling
+        if fill is not None:
+            fill = next((n for n in load_metadata() if n.lower() == fill.strip().lower()), fill)
+        results = read_results(self.data, self.scale or "percent", benchmark=fill)
         info, notes = self._benchmark(results)
         if self.scale is None and self.data is not None:  # only the benchmark asked about
             check_scale(results[results["benchmark"] == info.name],

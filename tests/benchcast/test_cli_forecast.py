@@ -132,6 +132,10 @@ def test_a_file_of_one_benchmark_may_leave_out_the_benchmark_column(tmp_path: Pa
     assert out_b["benchmark"] == "MyEval" and out_b["frontier"]["score"] == 40
     assert out_b["thresholds"] == out_a["thresholds"]
     assert (tmp_path / "fan.png").stat().st_size > 10_000
+    # a shipped benchmark named in any case keeps its own name and floor (MMLU: 25%)
+    shipped = invoke("forecast", "mmlu", "--data", str(without), "--draws", "200", "--as-of", "2026-10-01", "--no-save")
+    assert shipped.exit_code == 0, shipped.output
+    assert shipped.stdout.startswith("MMLU  (floor 25%")
 
 
 def test_text_table_says_how_likely_the_record_stands(tmp_path: Path) -> None:
